@@ -1,0 +1,40 @@
+# 信易贷 — two commands on a fresh machine with Python 3.11 and make: `make run`, `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
+BIN := $(VENV)/bin
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test setup lint typecheck pytest clean
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+# The environment is rebuilt from the lock whenever the lock or the project file changes.
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --quiet
+	touch $@
+
+setup: $(VENV)/.synced
+
+run: setup
+	XYD_ENV=$${XYD_ENV:-development} $(BIN)/xyd db upgrade
+	XYD_ENV=$${XYD_ENV:-development} $(BIN)/xyd demo --if-empty
+	XYD_ENV=$${XYD_ENV:-development} $(BIN)/xyd serve
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy app scoring whitelist lenders
+
+pytest: setup
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

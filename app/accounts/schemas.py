@@ -1,0 +1,97 @@
+"""What crosses the boundary for accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.accounts.models import Role
+
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]{2,63}$"
+
+
+class UserCreate(BaseModel):
+    username: str = Field(pattern=USERNAME_PATTERN)
+    display_name: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=10, max_length=128)
+    role: Role
+    uscc: str | None = Field(default=None, max_length=18)
+    lender_id: int | None = None
+
+
+class EnterpriseSignup(BaseModel):
+    """Self-registration: the enterprise proves itself with its code and legal representative."""
+
+    uscc: str = Field(min_length=18, max_length=18)
+    legal_representative: str = Field(min_length=1, max_length=64)
+    username: str = Field(pattern=USERNAME_PATTERN)
+    display_name: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=10, max_length=128)
+
+
+class UserPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    is_active: bool
+    uscc: str | None
+    lender_id: int | None
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+class UsersPublic(BaseModel):
+    data: list[UserPublic]
+    count: int
+
+
+class UserUpdate(BaseModel):
+    display_name: str | None = Field(default=None, min_length=1, max_length=100)
+    is_active: bool | None = None
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+    expires_in: int
+
+
+class ApiKeyCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    expires_at: datetime | None = None
+
+
+class ApiKeyPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    lender_id: int
+    name: str
+    prefix: str
+    created_by: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyPublic):
+    key: str = Field(description="shown once; store it now, the platform keeps only a digest")
+
+
+class ApiKeysPublic(BaseModel):
+    data: list[ApiKeyPublic]
+    count: int
+
+
+class PrincipalPublic(BaseModel):
+    kind: str
+    id: int
+    role: Role
+    name: str
+    lender_id: int | None
+    uscc: str | None

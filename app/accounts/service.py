@@ -1,0 +1,264 @@
+"""Rules for accounts: sign-in, users, enterprise self-registration, API keys."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from app.accounts import repository
+from app.accounts.exceptions import (
+    ApiKeyNotFound,
+    InvalidAccount,
+    InvalidCredentials,
+    RegistrationRefused,
+    UsernameTaken,
+    UserNotFound,
+)
+from app.accounts.models import ApiKey, Role, User
+from app.accounts.principal import Principal
+from app.accounts.schemas import ApiKeyCreate, EnterpriseSignup, UserCreate, UserUpdate
+from app.audit import service as audit_service
+from app.audit.service import Actor
+from app.core import security
+from app.core.clock import utcnow
+from app.enterprises import repository as enterprise_repository
+from app.enterprises import service as enterprise_service
+from app.enterprises.models import EnterpriseStatus
+from lenders.institutions import service as lender_service
+
+# Verifying against a real hash when the user is unknown keeps both paths equally slow.
+_DUMMY_HASH = security.hash_password("timing-equaliser-not-a-password")
+LAST_USED_GRANULARITY = timedelta(minutes=1)
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User:
+    """The active user with these credentials, or InvalidCredentials."""
+    user = repository.get_user_by_username(session, username.strip().lower())
+    if user is None:
+        security.verify_password(password, _DUMMY_HASH)
+        raise InvalidCredentials("wrong username or password")
+    if not security.verify_password(password, user.password_hash) or not user.is_active:
+        raise InvalidCredentials("wrong username or password")
+    user.last_login_at = utcnow()
+    session.add(user)
+    session.flush()
+    return user
+
+
+def principal_for_user(user: User) -> Principal:
+    assert user.id is not None
+    return Principal(
+        kind="user",
+        id=user.id,
+        role=user.role,
+        name=user.display_name,
+        lender_id=user.lender_id,
+        uscc=user.uscc,
+    )
+
+
+def principal_from_token(session: Session, *, token: str) -> Principal | None:
+    """The caller named by a valid access token, if that user is still active."""
+    claims = security.decode_access_token(token)
+    if claims is None or not str(claims.get("sub", "")).isdigit():
+        return None
+    user = repository.get_user(session, int(claims["sub"]))
+    if user is None or not user.is_active:
+        return None
+    return principal_for_user(user)
+
+
+def issue_token(user: User) -> str:
+    return security.create_access_token(subject=str(user.id), claims={"role": user.role.value})
+
+
+def create_user(session: Session, *, data: UserCreate, actor: Actor) -> User:
+    """Create a user whose binding (enterprise, lender) fits its role."""
+    _check_binding(session, data)
+    if repository.get_user_by_username(session, data.username) is not None:
+        raise UsernameTaken(f"username {data.username!r} is taken")
+    user = User(
+        username=data.username,
+        display_name=data.display_name,
+        role=data.role,
+        password_hash=security.hash_password(data.password),
+        uscc=data.uscc,
+        lender_id=data.lender_id,
+    )
+    session.add(user)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action="user.create",
+        subject_type="user",
+        subject_id=user.id or 0,
+        detail={"role": data.role.value, "username": data.username},
+    )
+    return user
+
+
+def _check_binding(session: Session, data: UserCreate) -> None:
+    if data.role is Role.LENDER_CLIENT:
+        raise InvalidAccount("lender systems authenticate with API keys; create a key instead")
+    if data.role is Role.ENTERPRISE:
+        if not data.uscc or data.lender_id is not None:
+            raise InvalidAccount("an enterprise user is bound to a USCC and to no lender")
+        enterprise_service.get(session, code=data.uscc)
+    elif data.role is Role.LENDER_USER:
+        if data.lender_id is None or data.uscc:
+            raise InvalidAccount("a lender user is bound to a lender and to no USCC")
+        lender_service.get(session, lender_id=data.lender_id)
+    elif data.uscc or data.lender_id is not None:
+        raise InvalidAccount(f"a {data.role.value} user is bound to no enterprise or lender")
+
+
+def signup_enterprise(session: Session, *, data: EnterpriseSignup) -> User:
+    """An enterprise registers itself: its code and legal representative must match the registry."""
+    enterprise = enterprise_repository.get(session, data.uscc.strip().upper())
+    refused = RegistrationRefused(
+        "the code and legal representative do not match an active enterprise in the registry"
+    )
+    if enterprise is None or enterprise.status is not EnterpriseStatus.ACTIVE:
+        raise refused
+    claimed = enterprise_service.legal_rep_digest(data.legal_representative)
+    if not security.constant_time_equals(claimed, enterprise.legal_rep_digest):
+        raise refused
+    creator = _SelfService(enterprise.uscc)
+    return create_user(
+        session,
+        data=UserCreate(
+            username=data.username,
+            display_name=data.display_name,
+            password=data.password,
+            role=Role.ENTERPRISE,
+            uscc=enterprise.uscc,
+        ),
+        actor=creator,
+    )
+
+
+class _SelfService:
+    def __init__(self, uscc: str) -> None:
+        self.ref = f"enterprise:{uscc}"
+        self.role = Role.ENTERPRISE.value
+
+
+def get_user(session: Session, *, user_id: int) -> User:
+    user = repository.get_user(session, user_id)
+    if user is None:
+        raise UserNotFound(f"user {user_id} does not exist")
+    return user
+
+
+def list_users(session: Session, *, offset: int, limit: int) -> tuple[Sequence[User], int]:
+    return repository.user_page(session, offset=offset, limit=limit)
+
+
+def update_user(session: Session, *, user_id: int, data: UserUpdate, actor: Actor) -> User:
+    """Rename or (de)activate a user; deactivation takes effect on the user's next request."""
+    user = get_user(session, user_id=user_id)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    for field, value in changes.items():
+        setattr(user, field, value)
+    session.add(user)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action="user.update",
+        subject_type="user",
+        subject_id=user_id,
+        detail=changes,
+    )
+    return user
+
+
+def create_api_key(
+    session: Session, *, lender_id: int, data: ApiKeyCreate, actor: Actor
+) -> tuple[ApiKey, str]:
+    """A new key for the lender; the clear key is returned here and never again."""
+    lender_service.get(session, lender_id=lender_id)
+    if data.expires_at is not None and data.expires_at <= utcnow():
+        raise InvalidAccount("expires_at must be in the future")
+    key, prefix = security.new_api_key()
+    api_key = ApiKey(
+        lender_id=lender_id,
+        name=data.name,
+        prefix=prefix,
+        digest=security.digest_api_key(key),
+        created_by=actor.ref,
+        expires_at=data.expires_at,
+    )
+    session.add(api_key)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action="api_key.create",
+        subject_type="api_key",
+        subject_id=api_key.id or 0,
+        detail={"lender_id": lender_id, "prefix": prefix},
+    )
+    return api_key, key
+
+
+def get_api_key(session: Session, *, lender_id: int, key_id: int) -> ApiKey:
+    """The lender's key with this id; another lender's key is reported as missing."""
+    api_key = repository.get_api_key(session, key_id)
+    if api_key is None or api_key.lender_id != lender_id:
+        raise ApiKeyNotFound(f"API key {key_id} does not exist for lender {lender_id}")
+    return api_key
+
+
+def list_api_keys(session: Session, *, lender_id: int) -> Sequence[ApiKey]:
+    return repository.api_keys_of(session, lender_id)
+
+
+def revoke_api_key(session: Session, *, lender_id: int, key_id: int, actor: Actor) -> ApiKey:
+    """Revoke a key at once; revoking twice keeps the first revocation time."""
+    api_key = get_api_key(session, lender_id=lender_id, key_id=key_id)
+    if api_key.revoked_at is None:
+        api_key.revoked_at = utcnow()
+        session.add(api_key)
+        session.flush()
+        audit_service.record(
+            session,
+            actor=actor,
+            action="api_key.revoke",
+            subject_type="api_key",
+            subject_id=key_id,
+            detail={"lender_id": lender_id},
+        )
+    return api_key
+
+
+def principal_from_api_key(session: Session, *, key: str) -> Principal | None:
+    """The lender system holding ``key``, if the key is known, unrevoked and unexpired."""
+    prefix = security.split_api_key(key)
+    if prefix is None:
+        return None
+    api_key = repository.get_api_key_by_prefix(session, prefix)
+    if api_key is None or not security.constant_time_equals(
+        security.digest_api_key(key), api_key.digest
+    ):
+        return None
+    now = utcnow()
+    if api_key.revoked_at is not None or (api_key.expires_at and api_key.expires_at <= now):
+        return None
+    lender = lender_service.get(session, lender_id=api_key.lender_id)
+    if not lender.is_active:
+        return None
+    if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_GRANULARITY:
+        api_key.last_used_at = now
+        session.add(api_key)
+    assert api_key.id is not None
+    return Principal(
+        kind="api_key",
+        id=api_key.id,
+        role=Role.LENDER_CLIENT,
+        name=f"{lender.name} / {api_key.name}",
+        lender_id=lender.id,
+    )

@@ -1,0 +1,140 @@
+"""Dependencies named once: the session, the caller, role gates and load-or-404 with ownership."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+from sqlmodel import Session
+
+from app.accounts import service as account_service
+from app.accounts.models import Role
+from app.accounts.principal import Principal
+from app.core.db import new_session
+from app.core.errors import NotAuthenticated, PermissionDenied
+from app.enterprises import service as enterprise_service
+from app.enterprises.exceptions import EnterpriseNotFound
+from app.enterprises.models import Enterprise
+from lenders.institutions import service as lender_service
+from lenders.institutions.exceptions import LenderNotFound
+from lenders.institutions.models import Lender
+
+SESSION_COOKIE = "xyd_session"
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+
+def get_session() -> Iterator[Session]:
+    """One transaction per request: commit before the response is sent, roll back on error."""
+    session = new_session()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+# scope="function" runs the commit before the response leaves, so a failed commit is a 500.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def get_principal(
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_scheme)],
+) -> Principal:
+    """The caller, from an API key, a bearer token or the pages' session cookie."""
+    principal: Principal | None = None
+    if api_key:
+        principal = account_service.principal_from_api_key(session, key=api_key)
+    elif token:
+        principal = account_service.principal_from_token(session, token=token)
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        principal = account_service.principal_from_token(session, token=cookie)
+    if principal is None:
+        raise NotAuthenticated("sign in, or send a valid bearer token or X-API-Key")
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that lets only ``roles`` through; everyone else gets 403."""
+
+    def check(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in roles:
+            raise PermissionDenied(f"role {principal.role.value} may not use this route")
+        return principal
+
+    return check
+
+
+AdminPrincipal = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+OfficePrincipal = Annotated[Principal, Depends(require_roles(Role.OFFICE, Role.ADMIN))]
+RegistryReader = Annotated[
+    Principal, Depends(require_roles(Role.OFFICE, Role.ADMIN, Role.DATA_OPERATOR))
+]
+DataOperatorPrincipal = Annotated[Principal, Depends(require_roles(Role.DATA_OPERATOR, Role.ADMIN))]
+LenderAdminPrincipal = Annotated[Principal, Depends(require_roles(Role.LENDER_USER, Role.ADMIN))]
+
+
+def get_visible_lender(
+    session: SessionDep, principal: CurrentPrincipal, lender_id: Annotated[int, Path()]
+) -> Lender:
+    """A lender the caller may see: staff see all, a lender's users and systems only their own."""
+    if principal.role in (Role.ENTERPRISE, Role.DATA_OPERATOR):
+        raise PermissionDenied(f"role {principal.role.value} may not read lenders")
+    if principal.role not in (Role.ADMIN, Role.OFFICE) and not principal.is_lender(lender_id):
+        raise LenderNotFound(f"lender {lender_id} does not exist")
+    return lender_service.get(session, lender_id=lender_id)
+
+
+def get_managed_lender(
+    session: SessionDep, principal: LenderAdminPrincipal, lender_id: Annotated[int, Path()]
+) -> Lender:
+    """A lender whose keys the caller may manage: admins, or that lender's own users."""
+    if principal.role is not Role.ADMIN and not principal.is_lender(lender_id):
+        raise LenderNotFound(f"lender {lender_id} does not exist")
+    return lender_service.get(session, lender_id=lender_id)
+
+
+CurrentLender = Annotated[Lender, Depends(get_visible_lender)]
+ManagedLender = Annotated[Lender, Depends(get_managed_lender)]
+
+
+def get_visible_enterprise(
+    session: SessionDep, principal: CurrentPrincipal, uscc: Annotated[str, Path()]
+) -> Enterprise:
+    """An enterprise the caller may read: registry staff, or the enterprise itself."""
+    code = uscc.strip().upper()
+    if principal.role in (Role.LENDER_USER, Role.LENDER_CLIENT):
+        # Lenders read enterprise data only through leads under an authorization (SPEC §9).
+        raise PermissionDenied("lenders read enterprise data through authorized leads")
+    if principal.role is Role.ENTERPRISE and not principal.is_enterprise(code):
+        raise EnterpriseNotFound(f"enterprise {code} is not in the registry")
+    return enterprise_service.get(session, code=code)
+
+
+CurrentEnterprise = Annotated[Enterprise, Depends(get_visible_enterprise)]
+
+
+class Page:
+    """Paging parameters shared by every list route."""
+
+    def __init__(
+        self,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    ) -> None:
+        self.offset = offset
+        self.limit = limit
+
+
+PageDep = Annotated[Page, Depends()]

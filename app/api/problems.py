@@ -1,0 +1,95 @@
+"""One place that turns errors into RFC 9457 problem details with a stable ``code``."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.core.errors import DomainError
+from app.core.logging import request_id_var
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(
+    *, status: int, code: str, title: str, detail: str, request: Request, **extra: Any
+) -> JSONResponse:
+    body = {
+        "type": f"https://xinyidai.example/problems/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "instance": request.url.path,
+        "request_id": request_id_var.get(),
+        **extra,
+    }
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def problem_schema(*codes: str) -> dict[str, Any]:
+    """The OpenAPI description of a route's expected problem responses."""
+    return {"content": {PROBLEM_JSON: {}}, "description": "Problem: " + ", ".join(codes)}
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, error: DomainError) -> JSONResponse:
+        return problem(
+            status=error.status,
+            code=error.code,
+            title=error.title,
+            detail=error.detail,
+            request=request,
+            **error.extra,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in error.errors()
+        ]
+        first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+        where = ".".join(str(part) for part in first["loc"])
+        return problem(
+            status=422,
+            code="validation_error",
+            title="Invalid request",
+            detail=f"{where}: {first['msg']}" if where else str(first["msg"]),
+            request=request,
+            errors=errors,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        phrase = HTTPStatus(error.status_code).phrase
+        code = phrase.lower().replace(" ", "_").replace("-", "_")
+        return problem(
+            status=error.status_code,
+            code=code,
+            title=phrase,
+            detail=str(error.detail),
+            request=request,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unhandled error", extra={"path": request.url.path})
+        return problem(
+            status=500,
+            code="internal_error",
+            title="Internal Server Error",
+            detail="the platform failed to answer; the request id identifies the log lines",
+            request=request,
+        )

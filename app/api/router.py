@@ -1,0 +1,9 @@
+"""All HTTP API routes under /api/v1."""
+
+from fastapi import APIRouter
+
+from app.api.routes import auth, enterprises, lenders, users
+
+api_router = APIRouter(prefix="/api/v1")
+for module in (auth, users, lenders, enterprises):
+    api_router.include_router(module.router)

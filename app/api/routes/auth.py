@@ -1,0 +1,57 @@
+"""Sign-in (OAuth2 password flow, so /docs can log in) and enterprise self-registration."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.security import OAuth2PasswordRequestForm
+
+from app.accounts import service as account_service
+from app.accounts.schemas import EnterpriseSignup, PrincipalPublic, Token, UserPublic
+from app.api.deps import CurrentPrincipal, SessionDep
+from app.api.problems import problem_schema
+from app.core.config import get_settings
+
+router = APIRouter(tags=["auth"])
+
+
+@router.post(
+    "/auth/token",
+    response_model=Token,
+    responses={401: problem_schema("invalid_credentials")},
+)
+def login(session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+    """Exchange a username and password for a short-lived access token."""
+    user = account_service.authenticate(session, username=form.username, password=form.password)
+    return Token(
+        access_token=account_service.issue_token(user),
+        expires_in=get_settings().access_token_minutes * 60,
+    )
+
+
+@router.post(
+    "/auth/register-enterprise",
+    response_model=UserPublic,
+    status_code=201,
+    responses={403: problem_schema("registration_refused"), 409: problem_schema("username_taken")},
+)
+def register_enterprise(session: SessionDep, data: EnterpriseSignup) -> UserPublic:
+    """An enterprise creates its account, bound to its USCC (企业注册)."""
+    user = account_service.signup_enterprise(session, data=data)
+    return UserPublic.model_validate(user)
+
+
+@router.get(
+    "/me", response_model=PrincipalPublic, responses={401: problem_schema("not_authenticated")}
+)
+def me(principal: CurrentPrincipal) -> PrincipalPublic:
+    """Who the caller is, and what it is bound to."""
+    return PrincipalPublic(
+        kind=principal.kind,
+        id=principal.id,
+        role=principal.role,
+        name=principal.name,
+        lender_id=principal.lender_id,
+        uscc=principal.uscc,
+    )

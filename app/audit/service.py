@@ -1,0 +1,68 @@
+"""Writing and reading the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.audit.models import AuditEvent
+from app.core.logging import request_id_var
+
+
+class Actor(Protocol):
+    @property
+    def ref(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+
+class SystemActor:
+    """The platform itself, for scheduled work and command-line operations."""
+
+    def __init__(self, name: str = "system") -> None:
+        self.ref = name
+        self.role = "system"
+
+
+def record(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    subject_type: str,
+    subject_id: str | int,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event in the caller's transaction, so it exists exactly when the act does."""
+    event = AuditEvent(
+        actor=actor.ref,
+        actor_role=str(actor.role),
+        action=action,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        request_id=request_id_var.get(),
+        detail=detail or {},
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def for_subject(
+    session: Session, *, subject_type: str, subject_id: str, offset: int = 0, limit: int = 100
+) -> tuple[Sequence[AuditEvent], int]:
+    """Events about one object, newest first."""
+    where = (AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
+    rows = session.exec(
+        select(AuditEvent)
+        .where(*where)
+        .order_by(col(AuditEvent.id).desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    total = session.exec(select(func.count()).select_from(AuditEvent).where(*where)).one()
+    return rows, total

@@ -1,0 +1,235 @@
+"""The ``xyd`` command: operate the platform from a shell."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from app.accounts import service as account_service
+from app.accounts.models import Role
+from app.accounts.schemas import ApiKeyCreate, UserCreate
+from app.audit.service import SystemActor
+from app.core.config import InsecureSettingsError, get_settings
+from app.core.db import get_engine, session_scope
+from app.core.errors import DomainError
+from app.core.logging import configure_logging
+from app.core.migrations import upgrade
+from app.core.taskqueue import configure_celery, wait_for_inline_tasks
+from app.demo import story
+from app.enterprises import repository as enterprise_repository
+from app.ops import service as ops_service
+from lenders.institutions import service as lender_service
+from lenders.institutions.schemas import LenderCreate
+from scoring.synthetic.registry import CitySpec
+
+cli = typer.Typer(help="信易贷 platform command line.", no_args_is_help=True)
+db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
+lender_cli = typer.Typer(help="Lenders (金融机构).", no_args_is_help=True)
+apikey_cli = typer.Typer(help="Lender API keys.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(user_cli, name="user")
+cli.add_typer(lender_cli, name="lender")
+cli.add_typer(apikey_cli, name="apikey")
+CLI_ACTOR = SystemActor("cli")
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@cli.callback()
+def _setup() -> None:
+    settings = get_settings()
+    configure_logging(level=settings.log_level, json_lines=settings.log_json)
+    configure_celery()
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply the migrations up to REVISION (default: head)."""
+    upgrade(get_engine(), revision)
+    typer.echo(f"database at {revision}")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="default: XYD_HOST")] = None,
+    port: Annotated[int | None, typer.Option(help="default: XYD_PORT")] = None,
+    workers: int = 1,
+) -> None:
+    """Serve the API, the OpenAPI docs and the pages."""
+    import uvicorn
+
+    settings = get_settings()
+    try:
+        settings.assert_safe_for_serving()
+    except InsecureSettingsError as error:
+        fail(str(error))
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+    )
+
+
+def _require_broker(what: str) -> None:
+    if not get_settings().uses_broker:
+        fail(
+            f"XYD_BROKER_URL is not set; {what} needs a broker "
+            "(without one, tasks run inside `xyd serve`)"
+        )
+
+
+@cli.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def worker(ctx: typer.Context, concurrency: int = 2) -> None:
+    """Start a Celery worker; extra arguments go to Celery."""
+    _require_broker("the worker")
+    from app.worker import celery_app
+
+    celery_app.worker_main(["worker", f"--concurrency={concurrency}", "--loglevel=INFO", *ctx.args])
+
+
+@cli.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def beat(ctx: typer.Context) -> None:
+    """Start the Celery beat scheduler; extra arguments go to Celery."""
+    _require_broker("beat")
+    from app.worker import celery_app
+
+    celery_app.start(["beat", "--loglevel=INFO", *ctx.args])
+
+
+@cli.command()
+def probe(
+    hold: Annotated[float, typer.Option(help="seconds the task waits before its effect")] = 0.0,
+    timeout: float = 30.0,
+) -> None:
+    """Send a probe task and wait until its effect is visible: proves the worker pipeline."""
+    with session_scope() as session:
+        probe_id = ops_service.request_probe(session, hold_seconds=hold)
+    wait_for_inline_tasks()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with session_scope() as session:
+            status = ops_service.status(session, probe_id=probe_id)
+        if status.runs:
+            typer.echo(json.dumps(status.__dict__))
+            return
+        time.sleep(0.2)
+    fail(f"probe {probe_id} did not run within {timeout} s; is a worker running?")
+
+
+@user_cli.command("create")
+def user_create(
+    username: str,
+    role: Role,
+    display_name: Annotated[str | None, typer.Option()] = None,
+    uscc: Annotated[str | None, typer.Option()] = None,
+    lender: Annotated[str | None, typer.Option(help="lender code, for lender users")] = None,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Create a user (the password is prompted for unless --password is given)."""
+    try:
+        with session_scope() as session:
+            lender_id = lender_service.get_by_code(session, code=lender).id if lender else None
+            user = account_service.create_user(
+                session,
+                data=UserCreate(
+                    username=username,
+                    display_name=display_name or username,
+                    password=password,
+                    role=role,
+                    uscc=uscc,
+                    lender_id=lender_id,
+                ),
+                actor=CLI_ACTOR,
+            )
+            typer.echo(json.dumps({"id": user.id, "username": user.username, "role": user.role}))
+    except (DomainError, ValueError) as error:
+        fail(str(error))
+
+
+@lender_cli.command("create")
+def lender_create(code: str, name: str) -> None:
+    """Register a lender by its short code and full name."""
+    try:
+        with session_scope() as session:
+            lender = lender_service.create(session, data=LenderCreate(code=code, name=name))
+            typer.echo(
+                json.dumps(
+                    {"id": lender.id, "code": lender.code, "name": lender.name}, ensure_ascii=False
+                )
+            )
+    except (DomainError, ValueError) as error:
+        fail(str(error))
+
+
+@apikey_cli.command("create")
+def apikey_create(
+    lender: Annotated[str, typer.Argument(help="lender code")],
+    name: str = "default",
+    expires: Annotated[datetime | None, typer.Option(help="UTC expiry, ISO 8601")] = None,
+) -> None:
+    """Create an API key for a lender's systems; the key is printed once."""
+    from datetime import UTC
+
+    try:
+        with session_scope() as session:
+            lender_id = lender_service.get_by_code(session, code=lender).id
+            assert lender_id is not None
+            api_key, key = account_service.create_api_key(
+                session,
+                lender_id=lender_id,
+                data=ApiKeyCreate(
+                    name=name, expires_at=expires.replace(tzinfo=UTC) if expires else None
+                ),
+                actor=CLI_ACTOR,
+            )
+            typer.echo(json.dumps({"id": api_key.id, "lender": lender, "key": key}))
+    except (DomainError, ValueError) as error:
+        fail(str(error))
+
+
+@cli.command()
+def demo(
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON summary")] = False,
+    enterprises: int = 300,
+    seed: int = 20261123,
+    if_empty: Annotated[bool, typer.Option(help="do nothing when enterprises exist")] = False,
+) -> None:
+    """Run the headless demo story: the demo city's enterprises, lenders and accounts."""
+    with session_scope() as session:
+        if if_empty and enterprise_repository.count(session) > 0:
+            typer.echo("demo data present; nothing to do", err=True)
+            return
+        summary = story.run(session, spec=CitySpec(enterprises=enterprises, seed=seed))
+    wait_for_inline_tasks()
+    if as_json:
+        typer.echo(json.dumps(summary.as_json(), ensure_ascii=False))
+    else:
+        typer.echo(
+            f"{summary.enterprises} enterprises ({summary.uscc_reviews} held for USCC review), "
+            f"{summary.lenders} lenders; accounts {', '.join(summary.accounts)} "
+            f"with password {story.DEMO_PASSWORD}"
+        )
+
+
+def main() -> None:
+    """Entry point of the ``xyd`` script."""
+    try:
+        cli()
+    except InsecureSettingsError as error:
+        typer.echo(f"error: {error}", err=True)
+        sys.exit(1)

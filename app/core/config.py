@@ -1,0 +1,73 @@
+"""Settings, one object per concern, read from ``XYD_*`` environment variables."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev-secret-change-me"})
+DEFAULT_SECRET = "dev-secret-change-me"  # noqa: S105 - refused outside development, see below
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    STAGING = "staging"
+    PRODUCTION = "production"
+
+
+class InsecureSettingsError(RuntimeError):
+    """Raised when a setting that must be secret still has its placeholder."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the platform; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="XYD_", env_file=".env", extra="ignore")
+
+    env: Environment = Environment.PRODUCTION
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    broker_url: str = ""
+    broker_visibility_timeout: int = Field(default=3600, ge=1)
+    secret_key: str = DEFAULT_SECRET
+    access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: str = "INFO"
+    log_json: bool = True
+    timezone: str = "Asia/Shanghai"
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'xyd.db').as_posix()}"
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.env in (Environment.DEVELOPMENT, Environment.TEST)
+
+    @property
+    def uses_broker(self) -> bool:
+        return bool(self.broker_url)
+
+    def assert_safe_for_serving(self) -> None:
+        """Refuse to run with placeholder secrets outside development and tests."""
+        if self.is_development:
+            return
+        if self.secret_key in PLACEHOLDER_SECRETS or len(self.secret_key) < 32:
+            raise InsecureSettingsError(
+                f"XYD_SECRET_KEY is a placeholder or shorter than 32 characters; "
+                f"set a real secret before running with XYD_ENV={self.env.value}"
+            )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings; tests clear the cache after changing the environment."""
+    return Settings()

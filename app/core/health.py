@@ -1,0 +1,33 @@
+"""Reachability checks of the database and the broker."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from app.core.config import get_settings
+from app.core.db import get_engine
+
+
+def check_database() -> str:
+    """ "ok", or why the database cannot be used."""
+    try:
+        with get_engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # any failure is a health finding, not a crash
+        return f"error: {type(error).__name__}"
+    return "ok"
+
+
+def check_broker() -> str | None:
+    """ "ok", why the broker cannot be reached, or None when no broker is configured."""
+    settings = get_settings()
+    if not settings.uses_broker:
+        return None
+    from kombu import Connection
+
+    try:
+        with Connection(settings.broker_url, connect_timeout=2) as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+    except Exception as error:
+        return f"error: {type(error).__name__}"
+    return "ok"

@@ -1,0 +1,107 @@
+"""The Celery application and the rule that tasks leave only after their transaction commits.
+
+With ``XYD_BROKER_URL`` set, tasks go to the broker and a ``xyd worker`` runs them. Without
+it the same task functions run in-process on a background thread, so ``make run`` needs no broker.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from celery import Celery
+from sqlalchemy import event
+from sqlmodel import Session
+
+from app.core.config import get_settings
+
+log = logging.getLogger(__name__)
+
+# Every area that defines tasks lists its module here; the worker and the web process import them.
+TASK_MODULES = ("app.ops.tasks",)
+
+celery_app = Celery("xyd")
+_PENDING_KEY = "xyd_pending_tasks"
+_inline_lock = threading.Lock()
+_inline_executor: ThreadPoolExecutor | None = None
+_inline_futures: list[Future[Any]] = []
+
+
+def configure_celery() -> Celery:
+    """Apply the settings to the Celery app; called by the worker, beat and the web process."""
+    settings = get_settings()
+    celery_app.conf.update(
+        broker_url=settings.broker_url or "memory://",
+        task_ignore_result=True,
+        # A task is acknowledged only after it finishes, and requeued if its process dies,
+        # so every task must be idempotent (see app.core.receipts).
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout},
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        timezone="Asia/Shanghai",
+        enable_utc=True,
+        imports=TASK_MODULES,
+        beat_schedule={},
+    )
+    celery_app.loader.import_default_modules()
+    return celery_app
+
+
+def enqueue_after_commit(session: Session, task_name: str, **kwargs: Any) -> None:
+    """Send ``task_name`` with ``kwargs`` once ``session`` commits; forget it on rollback."""
+    pending: list[tuple[str, dict[str, Any]]] | None = session.info.get(_PENDING_KEY)
+    if pending is None:
+        pending = session.info[_PENDING_KEY] = []
+        event.listen(session, "after_commit", _send_pending)
+        event.listen(session, "after_rollback", _drop_pending)
+    pending.append((task_name, kwargs))
+
+
+def _send_pending(session: Session) -> None:
+    pending = session.info.get(_PENDING_KEY) or []
+    session.info[_PENDING_KEY] = []
+    for task_name, kwargs in pending:
+        send_now(task_name, **kwargs)
+
+
+def _drop_pending(session: Session) -> None:
+    session.info[_PENDING_KEY] = []
+
+
+def send_now(task_name: str, **kwargs: Any) -> None:
+    """Send a task immediately; use only outside a transaction (CLI, beat, other tasks)."""
+    task = celery_app.tasks[task_name]
+    if get_settings().uses_broker:
+        task.apply_async(kwargs=kwargs)
+        return
+    with _inline_lock:
+        future = _executor().submit(_run_inline, task_name, kwargs)
+        _inline_futures.append(future)
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _inline_executor  # noqa: PLW0603 - one lazily made pool per process
+    if _inline_executor is None:
+        _inline_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="xyd-task")
+    return _inline_executor
+
+
+def _run_inline(task_name: str, kwargs: dict[str, Any]) -> None:
+    result = celery_app.tasks[task_name].apply(kwargs=kwargs)
+    if result.failed():
+        log.error("in-process task failed", extra={"task": task_name, "error": str(result.result)})
+
+
+def wait_for_inline_tasks(timeout: float = 60.0) -> int:
+    """Block until every in-process task sent so far has finished; returns how many ran."""
+    with _inline_lock:
+        futures = list(_inline_futures)
+        _inline_futures.clear()
+    for future in futures:
+        future.result(timeout=timeout)
+    return len(futures)

@@ -1,0 +1,63 @@
+"""Every query about enterprises and the USCC review list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.enterprises.models import Enterprise, ReviewStatus, UsccReview
+from app.enterprises.schemas import EnterpriseFilters
+
+
+def get(session: Session, uscc: str) -> Enterprise | None:
+    return session.get(Enterprise, uscc)
+
+
+def page(
+    session: Session, *, filters: EnterpriseFilters, offset: int, limit: int
+) -> tuple[Sequence[Enterprise], int]:
+    conditions = []
+    if filters.district:
+        conditions.append(Enterprise.district == filters.district)
+    if filters.industry_section:
+        conditions.append(Enterprise.industry_section == filters.industry_section)
+    if filters.entity_type:
+        conditions.append(Enterprise.entity_type == filters.entity_type)
+    if filters.status:
+        conditions.append(Enterprise.status == filters.status)
+    rows = session.exec(
+        select(Enterprise).where(*conditions).order_by(Enterprise.uscc).offset(offset).limit(limit)
+    ).all()
+    total = session.exec(select(func.count()).select_from(Enterprise).where(*conditions)).one()
+    return rows, total
+
+
+def count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Enterprise)).one()
+
+
+def get_review(session: Session, review_id: int) -> UsccReview | None:
+    return session.get(UsccReview, review_id)
+
+
+def pending_review_for(session: Session, uscc: str) -> UsccReview | None:
+    return session.exec(
+        select(UsccReview).where(UsccReview.uscc == uscc, UsccReview.status == ReviewStatus.PENDING)
+    ).first()
+
+
+def review_page(
+    session: Session, *, status: ReviewStatus | None, offset: int, limit: int
+) -> tuple[Sequence[UsccReview], int]:
+    conditions = [UsccReview.status == status] if status else []
+    rows = session.exec(
+        select(UsccReview)
+        .where(*conditions)
+        .order_by(col(UsccReview.id))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    total = session.exec(select(func.count()).select_from(UsccReview).where(*conditions)).one()
+    return rows, total

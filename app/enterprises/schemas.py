@@ -1,0 +1,117 @@
+"""What crosses the boundary for the enterprise registry."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.core.money import yuan_to_fen
+from app.enterprises.models import EnterpriseStatus, EntityType, ReviewStatus
+
+YuanAmount = Decimal | str | int
+
+
+class EnterpriseCreate(BaseModel):
+    """A registry record. Money is given in yuan as a string or integer, at most two decimals."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    uscc: str = Field(min_length=1, max_length=32, description="统一社会信用代码")
+    name: str = Field(min_length=2, max_length=200)
+    entity_type: EntityType
+    status: EnterpriseStatus = EnterpriseStatus.ACTIVE
+    registration_date: date
+    registered_capital_yuan: YuanAmount | None = None
+    industry_section: str = Field(min_length=1, max_length=1, description="GB/T 4754 门类 A–T")
+    industry_division: str = Field(min_length=2, max_length=2, description="GB/T 4754 大类 01–97")
+    district: str = Field(pattern=r"^\d{6}$", description="6-digit administrative division code")
+    headcount: int | None = Field(default=None, ge=0, le=10_000_000)
+    annual_revenue_yuan: YuanAmount | None = None
+    legal_representative: str = Field(min_length=1, max_length=64, description="stored masked")
+
+    @field_validator("registered_capital_yuan", "annual_revenue_yuan", mode="before")
+    @classmethod
+    def _no_floats(cls, value: Any) -> Any:
+        if isinstance(value, float):
+            raise ValueError('give money as a string such as "1234.56", not a JSON float')
+        return value
+
+    @field_validator("registered_capital_yuan", "annual_revenue_yuan")
+    @classmethod
+    def _money(cls, value: YuanAmount | None) -> YuanAmount | None:
+        if value is not None:
+            yuan_to_fen(value)  # raises ValueError with the reason
+        return value
+
+    @field_validator("industry_section")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+
+class EnterprisePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    uscc: str
+    name: str
+    entity_type: EntityType
+    status: EnterpriseStatus
+    registration_date: date
+    registered_capital_fen: int | None
+    industry_section: str
+    industry_division: str
+    district: str
+    headcount: int | None
+    annual_revenue_fen: int | None
+    size_class: str | None
+    legal_rep_masked: str
+    uscc_check_passed: bool
+    created_at: datetime
+
+
+class EnterprisesPublic(BaseModel):
+    data: list[EnterprisePublic]
+    count: int
+
+
+class EnterpriseFilters(BaseModel):
+    district: str | None = Field(default=None, pattern=r"^\d{6}$")
+    industry_section: str | None = Field(default=None, pattern=r"^[A-T]$")
+    entity_type: EntityType | None = None
+    status: EnterpriseStatus | None = None
+
+
+class UsccReviewPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    uscc: str
+    expected_check_char: str
+    source: str
+    submitted_by: str
+    payload: dict[str, Any]
+    status: ReviewStatus
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+    submitted_at: datetime
+
+
+class UsccReviewsPublic(BaseModel):
+    data: list[UsccReviewPublic]
+    count: int
+
+
+class UsccReviewDecision(BaseModel):
+    accept: bool
+    note: str = Field(min_length=2, max_length=500, description="why, for the record")
+
+
+class RegistrationOutcome(BaseModel):
+    """Either the enterprise was registered, or its code went to the review list."""
+
+    enterprise: EnterprisePublic | None = None
+    review: UsccReviewPublic | None = None

@@ -1,0 +1,40 @@
+"""The ASGI application factory: ``uvicorn --factory app.main:create_app`` or ``xyd serve``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.api import problems
+from app.api.middleware import RequestContextMiddleware
+from app.api.router import api_router
+from app.api.routes import operations
+from app.core.config import get_settings
+from app.core.logging import configure_logging
+from app.core.taskqueue import configure_celery
+from app.pages.routes import STATIC_DIR
+from app.pages.routes import router as pages_router
+
+DESCRIPTION = """
+信易贷 connects small and micro enterprises (小微企业) with bank credit: public credit data becomes
+scores, a whitelist (白名单) of creditworthy firms that need funds goes to banks as leads, and the
+city's finance office (金融办) watches the results.
+
+People sign in with **Authorize** (OAuth2 password flow); bank systems send `X-API-Key`.
+Errors are `application/problem+json` with a stable `code`.
+"""
+
+
+def create_app() -> FastAPI:
+    """Build the application from the current settings."""
+    settings = get_settings()
+    configure_logging(level=settings.log_level, json_lines=settings.log_json)
+    configure_celery()
+    app = FastAPI(title="信易贷 xinyidai", version="0.1.0", description=DESCRIPTION)
+    app.add_middleware(RequestContextMiddleware)
+    problems.install(app)
+    app.include_router(operations.router)
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

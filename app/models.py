@@ -1,0 +1,20 @@
+"""Every table of the platform, imported in one place for Alembic and the test suite."""
+
+from app.accounts.models import ApiKey, User
+from app.audit.models import AuditEvent
+from app.core.receipts import TaskReceipt
+from app.enterprises.models import Enterprise, UsccReview
+from app.ops.models import ProbeAttempt, ProbeRun
+from lenders.institutions.models import Lender
+
+__all__ = [
+    "ApiKey",
+    "AuditEvent",
+    "Enterprise",
+    "Lender",
+    "ProbeAttempt",
+    "ProbeRun",
+    "TaskReceipt",
+    "UsccReview",
+    "User",
+]

@@ -1,0 +1,24 @@
+"""Every query about lenders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from lenders.institutions.models import Lender
+
+
+def get(session: Session, lender_id: int) -> Lender | None:
+    return session.get(Lender, lender_id)
+
+
+def get_by_code(session: Session, code: str) -> Lender | None:
+    return session.exec(select(Lender).where(Lender.code == code)).first()
+
+
+def page(session: Session, *, offset: int, limit: int) -> tuple[Sequence[Lender], int]:
+    rows = session.exec(select(Lender).order_by(col(Lender.id)).offset(offset).limit(limit)).all()
+    total = session.exec(select(func.count()).select_from(Lender)).one()
+    return rows, total

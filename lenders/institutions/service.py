@@ -1,0 +1,41 @@
+"""Rules for lenders as organisations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session
+
+from lenders.institutions import repository
+from lenders.institutions.exceptions import LenderCodeTaken, LenderNotFound
+from lenders.institutions.models import Lender
+from lenders.institutions.schemas import LenderCreate
+
+
+def create(session: Session, *, data: LenderCreate) -> Lender:
+    """Register a lender; its code is its stable public handle."""
+    if repository.get_by_code(session, data.code) is not None:
+        raise LenderCodeTaken(f"lender code {data.code!r} is already registered")
+    lender = Lender(code=data.code, name=data.name)
+    session.add(lender)
+    session.flush()
+    return lender
+
+
+def get(session: Session, *, lender_id: int) -> Lender:
+    """The lender with ``lender_id`` or LenderNotFound."""
+    lender = repository.get(session, lender_id)
+    if lender is None:
+        raise LenderNotFound(f"lender {lender_id} does not exist")
+    return lender
+
+
+def get_by_code(session: Session, *, code: str) -> Lender:
+    lender = repository.get_by_code(session, code)
+    if lender is None:
+        raise LenderNotFound(f"lender {code!r} does not exist")
+    return lender
+
+
+def list_page(session: Session, *, offset: int, limit: int) -> tuple[Sequence[Lender], int]:
+    return repository.page(session, offset=offset, limit=limit)
