@@ -27,10 +27,12 @@ _PENDING_KEY = "xyd_pending_tasks"
 _inline_lock = threading.Lock()
 _inline_executor: ThreadPoolExecutor | None = None
 _inline_futures: list[Future[Any]] = []
+_configured = False
 
 
 def configure_celery() -> Celery:
     """Apply the settings to the Celery app; called by the worker, beat and the web process."""
+    global _configured  # noqa: PLW0603 - configuration happens once per process
     settings = get_settings()
     celery_app.conf.update(
         broker_url=settings.broker_url or "memory://",
@@ -40,7 +42,13 @@ def configure_celery() -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout},
+        # A message whose worker died unacknowledged is redelivered after the visibility
+        # timeout; sweep for such messages often enough that the timeout is what counts.
+        broker_transport_options={
+            "visibility_timeout": settings.broker_visibility_timeout,
+            "unacked_restore_interval": max(1, min(10, settings.broker_visibility_timeout // 2)),
+            "unacked_restore_throttle": 1,
+        },
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         timezone="Asia/Shanghai",
@@ -49,6 +57,7 @@ def configure_celery() -> Celery:
         beat_schedule={},
     )
     celery_app.loader.import_default_modules()
+    _configured = True
     return celery_app
 
 
@@ -66,7 +75,13 @@ def _send_pending(session: Session) -> None:
     pending = session.info.get(_PENDING_KEY) or []
     session.info[_PENDING_KEY] = []
     for task_name, kwargs in pending:
-        send_now(task_name, **kwargs)
+        try:
+            send_now(task_name, **kwargs)
+        except Exception:
+            # The transaction is already committed; failing the caller now would report an
+            # error for work that was done. Work that must never be lost goes through an
+            # outbox table written in the transaction itself, not through this hook.
+            log.exception("task not sent after commit", extra={"task": task_name, **kwargs})
 
 
 def _drop_pending(session: Session) -> None:
@@ -75,6 +90,8 @@ def _drop_pending(session: Session) -> None:
 
 def send_now(task_name: str, **kwargs: Any) -> None:
     """Send a task immediately; use only outside a transaction (CLI, beat, other tasks)."""
+    if not _configured:
+        configure_celery()
     task = celery_app.tasks[task_name]
     if get_settings().uses_broker:
         task.apply_async(kwargs=kwargs)

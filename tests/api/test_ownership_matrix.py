@@ -1,0 +1,250 @@
+"""Tenancy and roles, route by route: who may call what, on whose objects.
+
+Every route of the application must appear here (or among the routes open to everyone), so
+a new route cannot ship without a decision about who may use it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.accounts import service as account_service
+from app.accounts.models import Role, User
+from app.api.deps import SESSION_COOKIE
+from app.audit.service import SystemActor
+from app.enterprises import service as enterprise_service
+from tests.factories import enterprise_data, make_api_key, make_enterprise, make_lender, make_user
+
+CALLERS = (
+    "anonymous",
+    "admin",
+    "office",
+    "operator",
+    "bank_a_user",
+    "bank_a_key",
+    "bank_b_user",
+    "bank_b_key",
+    "firm_1",
+    "firm_2",
+)
+_unique = itertools.count(1)
+
+
+@dataclass
+class World:
+    """Two banks (A, B) each with a person and a system, two firms, and the staff roles."""
+
+    ids: dict[str, Any] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def api_headers(self, caller: str) -> dict[str, str]:
+        if caller in self.keys:
+            return {"X-API-Key": self.keys[caller]}
+        if caller in self.tokens:
+            return {"Authorization": f"Bearer {self.tokens[caller]}"}
+        return {}
+
+    def page_headers(self, caller: str) -> dict[str, str]:
+        # Pages are for people: they read the session cookie, not API keys.
+        token = self.tokens.get(caller)
+        return {"Cookie": f"{SESSION_COOKIE}={token}"} if token else {}
+
+
+def build_world(db: Session) -> World:
+    world = World()
+    bank_a, bank_b = make_lender(db), make_lender(db)
+    firm_1, firm_2 = make_enterprise(db), make_enterprise(db)
+    users: dict[str, User] = {
+        "admin": make_user(db, Role.ADMIN),
+        "office": make_user(db, Role.OFFICE),
+        "operator": make_user(db, Role.DATA_OPERATOR),
+        "bank_a_user": make_user(db, Role.LENDER_USER, lender_id=bank_a.id),
+        "bank_b_user": make_user(db, Role.LENDER_USER, lender_id=bank_b.id),
+        "firm_1": make_user(db, Role.ENTERPRISE, uscc=firm_1.uscc),
+        "firm_2": make_user(db, Role.ENTERPRISE, uscc=firm_2.uscc),
+    }
+    world.tokens = {name: account_service.issue_token(user) for name, user in users.items()}
+    key_a, world.keys["bank_a_key"] = make_api_key(db, bank_a)
+    _key_b, world.keys["bank_b_key"] = make_api_key(db, bank_b)
+    held = enterprise_data()
+    held = held.model_copy(update={"uscc": held.uscc[:-1] + ("0" if held.uscc[-1] != "0" else "1")})
+    review = enterprise_service.register(db, data=held, actor=SystemActor("test")).review
+    assert review is not None
+    world.ids = {
+        "bank_a": bank_a.id,
+        "bank_b": bank_b.id,
+        "key_a": key_a.id,
+        "firm_1": firm_1.uscc,
+        "firm_1_user": users["firm_1"].id,
+        "review": review.id,
+        "probe": "0" * 32,
+    }
+    db.commit()
+    return world
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    path: str
+    expect: dict[str, int]
+    body: Callable[[], Any] | None = None
+    page: bool = False
+
+
+def expect(default: int, anonymous: int = 401, **overrides: int) -> dict[str, int]:
+    table = dict.fromkeys(CALLERS, default)
+    table["anonymous"] = anonymous
+    table.update(overrides)
+    return table
+
+
+def new_enterprise() -> dict[str, Any]:
+    return enterprise_data().model_dump(mode="json")
+
+
+def new_user() -> dict[str, Any]:
+    return {
+        "username": f"new-user-{next(_unique)}",
+        "display_name": "新用户",
+        "password": "long-enough-pw",
+        "role": "office",
+    }
+
+
+def new_lender() -> dict[str, Any]:
+    return {"code": f"new-bank-{next(_unique)}", "name": "新银行"}
+
+
+STAFF_ONLY = {"admin": 200}
+LENDER_VIEW = dict(
+    admin=200, office=200, bank_a_user=200, bank_a_key=200, bank_b_user=404, bank_b_key=404
+)
+KEY_ADMIN = dict(admin=200, bank_a_user=200, bank_b_user=404)
+REGISTRY = dict(admin=200, office=200, operator=200)
+
+MATRIX: list[Case] = [
+    Case("GET", "/api/v1/users", expect(403, admin=200)),
+    Case("POST", "/api/v1/users", expect(403, admin=201), new_user),
+    Case("GET", "/api/v1/users/{firm_1_user}", expect(403, admin=200)),
+    Case(
+        "PATCH",
+        "/api/v1/users/{firm_1_user}",
+        expect(403, admin=200),
+        lambda: {"display_name": "改名"},
+    ),
+    Case("GET", "/api/v1/lenders", expect(403, admin=200, office=200)),
+    Case("POST", "/api/v1/lenders", expect(403, admin=201), new_lender),
+    Case("GET", "/api/v1/lenders/{bank_a}", expect(403, **LENDER_VIEW)),
+    Case("GET", "/api/v1/lenders/{bank_a}/api-keys", expect(403, **KEY_ADMIN)),
+    Case(
+        "POST",
+        "/api/v1/lenders/{bank_a}/api-keys",
+        expect(403, admin=201, bank_a_user=201, bank_b_user=404),
+        lambda: {"name": "k"},
+    ),
+    Case("DELETE", "/api/v1/lenders/{bank_a}/api-keys/{key_a}", expect(403, **KEY_ADMIN)),
+    Case("GET", "/api/v1/enterprises", expect(403, **REGISTRY)),
+    Case(
+        "POST",
+        "/api/v1/enterprises",
+        expect(403, admin=201, office=201, operator=201),
+        new_enterprise,
+    ),
+    Case("GET", "/api/v1/enterprises/{firm_1}", expect(403, firm_1=200, firm_2=404, **REGISTRY)),
+    Case("GET", "/api/v1/uscc-reviews", expect(403, admin=200, operator=200)),
+    Case("GET", "/api/v1/uscc-reviews/{review}", expect(403, admin=200, operator=200)),
+    Case(
+        "POST",
+        "/api/v1/uscc-reviews/{review}/decision",
+        expect(403, admin=200, operator=200),
+        lambda: {"accept": False, "note": "核对"},
+    ),
+    Case("POST", "/api/v1/ops/probes", expect(403, admin=202), lambda: {}),
+    Case("GET", "/api/v1/ops/probes/{probe}", expect(403, admin=200)),
+    Case(
+        "GET",
+        "/enterprises/{firm_1}",
+        expect(404, anonymous=303, bank_a_key=303, bank_b_key=303, firm_1=200, **REGISTRY),
+        page=True,
+    ),
+]
+# Routes anyone may call, or that act only on the caller itself.
+OPEN_ROUTES = {
+    ("GET", "/healthz"),
+    ("GET", "/metrics"),
+    ("POST", "/api/v1/auth/token"),
+    ("POST", "/api/v1/auth/register-enterprise"),
+    ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/enterprises/me"),
+    ("GET", "/"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/enterprises"),
+}
+FRAMEWORK_ROUTES = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+
+
+def application_routes(app: FastAPI) -> set[tuple[str, str]]:
+    routes = set()
+    for context in iter_route_contexts(app.routes):
+        if not isinstance(context.original_route, APIRoute) or context.path in FRAMEWORK_ROUTES:
+            continue
+        for method in context.methods or ():
+            routes.add((method, str(context.path)))
+    return routes
+
+
+def test_every_route_is_in_the_matrix(app: FastAPI) -> None:
+    covered = {(case.method, case.path.split("{")[0]) for case in MATRIX}
+    for method, path in application_routes(app):
+        if (method, path) in OPEN_ROUTES:
+            assert "{" not in path, f"{method} {path} has an id and must be in the matrix"
+            continue
+        prefix = path.split("{")[0]
+        assert (method, prefix) in covered, f"{method} {path} is not in the ownership matrix"
+
+
+def test_matrix_routes_exist(app: FastAPI) -> None:
+    routes = {(m, p.split("{")[0]) for m, p in application_routes(app)}
+    for case in MATRIX:
+        assert (case.method, case.path.split("{")[0]) in routes, f"{case.method} {case.path}"
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("case", MATRIX, ids=lambda c: f"{c.method} {c.path}")
+def test_route_permissions(case: Case, caller: str, client: TestClient, db: Session) -> None:
+    world = build_world(db)  # a fresh world per caller: one caller's change cannot leak
+    headers = world.page_headers(caller) if case.page else world.api_headers(caller)
+    response = client.request(
+        case.method,
+        case.path.format(**world.ids),
+        headers=headers,
+        json=case.body() if case.body else None,
+        follow_redirects=False,
+    )
+    assert response.status_code == case.expect[caller], response.text
+    if response.status_code >= 400 and not case.page:
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_bank_cannot_reach_another_banks_key_through_its_own_lender_path(
+    client: TestClient, db: Session
+) -> None:
+    world = build_world(db)
+    own_path = f"/api/v1/lenders/{world.ids['bank_b']}/api-keys/{world.ids['key_a']}"
+    response = client.delete(own_path, headers=world.api_headers("bank_b_user"))
+    assert response.status_code == 404 and response.json()["code"] == "api_key_not_found"
+    still_works = client.get("/api/v1/me", headers=world.api_headers("bank_a_key"))
+    assert still_works.status_code == 200

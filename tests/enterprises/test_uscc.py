@@ -1,0 +1,67 @@
+import pytest
+
+from app.enterprises import uscc
+from app.enterprises.uscc import UsccProblem
+
+# Published example codes whose check characters are known to be right.
+# 91350100M000100Y43 is the worked example of GB 32100-2015 itself.
+KNOWN_VALID = ["91350100M000100Y43", "91110000802100433B", "91440300708461136T"]
+
+
+@pytest.mark.parametrize("code", KNOWN_VALID)
+def test_known_codes_pass(code: str) -> None:
+    assert uscc.check(code).is_valid
+
+
+def test_weights_are_powers_of_three_mod_31() -> None:
+    assert uscc.WEIGHTS[:6] == (1, 3, 9, 27, 19, 26)
+    assert uscc.WEIGHTS[-1] == 28
+
+
+def test_check_char_of_known_code() -> None:
+    assert uscc.check_char("91350100M000100Y4") == "3"
+
+
+def test_wrong_check_char_is_only_a_check_problem() -> None:
+    result = uscc.check("91350100M000100Y44")
+    assert result.problems == (UsccProblem.CHECK_CHAR,)
+    assert result.only_check_char_fails
+    assert result.expected_check_char == "3"
+
+
+@pytest.mark.parametrize(
+    ("code", "problem"),
+    [
+        ("91350100M000100Y4", UsccProblem.LENGTH),
+        ("91350100M000100Y433", UsccProblem.LENGTH),
+        ("91350100M000100I43", UsccProblem.CHARSET),  # I is excluded from the alphabet
+        ("91350100M000100O43", UsccProblem.CHARSET),
+        ("91350100M000100Z43", UsccProblem.CHARSET),
+    ],
+)
+def test_malformed_codes(code: str, problem: UsccProblem) -> None:
+    assert uscc.check(code).problems == (problem,)
+
+
+def test_division_with_unknown_province_is_reported() -> None:
+    code = uscc.complete("91990100M000100Y4")
+    assert uscc.check(code).problems == (UsccProblem.DIVISION,)
+
+
+def test_normalizes_case_and_spaces() -> None:
+    assert uscc.check(" 91350100m000100y43 ").is_valid
+
+
+def test_complete_makes_valid_codes() -> None:
+    for body in ("91330502MA2B3C4D5", "92330523000000001", "93330521123456789"):
+        assert uscc.check(uscc.complete(body)).is_valid
+
+
+def test_every_single_character_substitution_is_detected() -> None:
+    code = KNOWN_VALID[0]
+    for position in range(17):
+        for char in uscc.ALPHABET:
+            if char == code[position]:
+                continue
+            changed = code[:position] + char + code[position + 1 :]
+            assert not uscc.check(changed).is_valid, changed

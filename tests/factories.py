@@ -1,0 +1,102 @@
+"""Plain factory functions for test data."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from sqlmodel import Session
+
+from app.accounts import service as account_service
+from app.accounts.models import ApiKey, Role, User
+from app.audit.service import SystemActor
+from app.core import security
+from app.enterprises import service as enterprise_service
+from app.enterprises import uscc
+from app.enterprises.models import Enterprise
+from app.enterprises.schemas import EnterpriseCreate
+from lenders.institutions.models import Lender
+
+PASSWORD = "correct-horse-battery"
+# Hashing once keeps tests fast; every user made here shares this password.
+PASSWORD_HASH = security.hash_password(PASSWORD)
+_counter = itertools.count(1)
+
+
+def valid_uscc(*, district: str = "330502", category: str = "1") -> str:
+    """A fresh valid code for ``district``."""
+    n = next(_counter)
+    return uscc.complete(f"9{category}{district}{n:08d}X")
+
+
+def enterprise_fields(**overrides: Any) -> dict[str, Any]:
+    """A registration record as a client sends it, valid unless overridden."""
+    fields: dict[str, Any] = {
+        "uscc": valid_uscc(),
+        "name": "湖州恒兴机械有限公司",
+        "entity_type": "enterprise",
+        "registration_date": "2019-05-01",
+        "registered_capital_yuan": "1000000.00",
+        "industry_section": "C",
+        "industry_division": "34",
+        "district": "330502",
+        "headcount": 25,
+        "annual_revenue_yuan": "5000000",
+        "legal_representative": "张三丰",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def enterprise_data(**overrides: Any) -> EnterpriseCreate:
+    return EnterpriseCreate.model_validate(enterprise_fields(**overrides))
+
+
+def make_enterprise(session: Session, **overrides: Any) -> Enterprise:
+    outcome = enterprise_service.register(
+        session, data=enterprise_data(**overrides), actor=SystemActor("test")
+    )
+    assert outcome.enterprise is not None
+    return outcome.enterprise
+
+
+def make_lender(session: Session, code: str | None = None) -> Lender:
+    n = next(_counter)
+    lender = Lender(code=code or f"bank-{n}", name=f"测试银行{n}")
+    session.add(lender)
+    session.flush()
+    return lender
+
+
+def make_user(session: Session, role: Role, **fields: Any) -> User:
+    n = next(_counter)
+    user = User(
+        username=fields.pop("username", f"user{n}"),
+        display_name=fields.pop("display_name", f"用户{n}"),
+        role=role,
+        password_hash=PASSWORD_HASH,
+        **fields,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def make_api_key(session: Session, lender: Lender) -> tuple[ApiKey, str]:
+    key, prefix = security.new_api_key()
+    assert lender.id is not None
+    api_key = ApiKey(
+        lender_id=lender.id,
+        name="test",
+        prefix=prefix,
+        digest=security.digest_api_key(key),
+        created_by="test",
+    )
+    session.add(api_key)
+    session.flush()
+    return api_key, key
+
+
+def bearer(user: User) -> dict[str, str]:
+    """Headers that authenticate as ``user``."""
+    return {"Authorization": f"Bearer {account_service.issue_token(user)}"}

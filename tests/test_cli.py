@@ -1,0 +1,91 @@
+"""The ``xyd`` command as an operator runs it: separate processes on a fresh SQLite database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+XYD = str(Path(sys.executable).with_name("xyd"))
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    environment = os.environ.copy()
+    environment.update(
+        XYD_DATA_DIR=str(tmp_path),
+        XYD_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}",
+        XYD_ENV="development",
+        XYD_BROKER_URL="",
+    )
+    return environment
+
+
+def xyd(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [XYD, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_db_upgrade_then_demo_json_then_idempotent(env: dict[str, str]) -> None:
+    assert "database at head" in xyd(env, "db", "upgrade").stdout
+    summary = json.loads(xyd(env, "demo", "--json", "--enterprises", "120").stdout)
+    assert summary["enterprises"] + summary["uscc_reviews"] == 120
+    assert summary["enterprises"] >= 110 and summary["lenders"] == 2
+    assert {"admin", "office", "operator", "bank1", "firm1"} <= set(summary["accounts"])
+    again = json.loads(xyd(env, "demo", "--json", "--enterprises", "120").stdout)
+    assert again["enterprises"] == summary["enterprises"] and again["enterprises_added"] == 0
+    skipped = xyd(env, "demo", "--if-empty")
+    assert "nothing to do" in skipped.stderr
+
+
+def test_lender_user_and_key_commands(env: dict[str, str]) -> None:
+    xyd(env, "db", "upgrade")
+    lender = json.loads(xyd(env, "lender", "create", "hz-bank", "湖州银行").stdout)
+    assert lender["code"] == "hz-bank"
+    user = json.loads(
+        xyd(
+            env,
+            "user",
+            "create",
+            "officer1",
+            "lender_user",
+            "--lender",
+            "hz-bank",
+            "--password",
+            "long-enough-password",
+        ).stdout
+    )
+    assert user["role"] == "lender_user"
+    key = json.loads(xyd(env, "apikey", "create", "hz-bank", "--name", "core").stdout)
+    assert key["key"].startswith("xyd_")
+    duplicate = xyd(env, "lender", "create", "hz-bank", "重复", check=False)
+    assert duplicate.returncode == 1 and "already registered" in duplicate.stderr
+    missing = xyd(env, "apikey", "create", "no-such-bank", check=False)
+    assert missing.returncode == 1 and "does not exist" in missing.stderr
+    weak = xyd(env, "user", "create", "u2", "office", "--password", "short", check=False)
+    assert weak.returncode == 1 and "password" in weak.stderr
+
+
+def test_probe_runs_in_process_without_a_broker(env: dict[str, str]) -> None:
+    xyd(env, "db", "upgrade")
+    status = json.loads(xyd(env, "probe").stdout)
+    assert status["runs"] == 1 and status["attempts"] == 1
+
+
+def test_worker_without_broker_says_what_to_do(env: dict[str, str]) -> None:
+    result = xyd(env, "worker", check=False)
+    assert result.returncode == 1 and "XYD_BROKER_URL" in result.stderr
+
+
+def test_serve_refuses_placeholder_secret_in_production(env: dict[str, str]) -> None:
+    env = {**env, "XYD_ENV": "production", "XYD_SECRET_KEY": "changeme"}
+    result = xyd(env, "serve", check=False)
+    assert result.returncode == 1 and "XYD_SECRET_KEY" in result.stderr
