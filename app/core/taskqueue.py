@@ -19,8 +19,16 @@ from app.core.config import get_settings
 
 log = logging.getLogger(__name__)
 
-# Every area that defines tasks lists its module here; the worker and the web process import them.
-TASK_MODULES = ("app.ops.tasks",)
+# The areas of the platform; each area's ``tasks`` module, where it has one, is discovered.
+AREAS = (
+    "app.accounts",
+    "app.audit",
+    "app.enterprises",
+    "app.ops",
+    "lenders.institutions",
+    "scoring",
+    "whitelist",
+)
 
 celery_app = Celery("xyd")
 _PENDING_KEY = "xyd_pending_tasks"
@@ -53,10 +61,9 @@ def configure_celery() -> Celery:
         worker_hijack_root_logger=False,
         timezone="Asia/Shanghai",
         enable_utc=True,
-        imports=TASK_MODULES,
         beat_schedule={},
     )
-    celery_app.loader.import_default_modules()
+    celery_app.autodiscover_tasks(list(AREAS), related_name="tasks", force=True)
     _configured = True
     return celery_app
 

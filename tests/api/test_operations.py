@@ -119,7 +119,5 @@ def test_probe_route_sends_its_task_after_commit(
     assert sent_tasks == [("ops.probe", {"probe_id": probe_id, "hold_seconds": 1.0})]
     status = client.get(f"/api/v1/ops/probes/{probe_id}", headers=bearer(admin)).json()
     assert status == {"probe_id": probe_id, "attempts": 0, "runs": 0}
-    too_long = client.post(
-        "/api/v1/ops/probes", json={"hold_seconds": 601}, headers=bearer(admin)
-    )
+    too_long = client.post("/api/v1/ops/probes", json={"hold_seconds": 601}, headers=bearer(admin))
     assert too_long.status_code == 422 and len(sent_tasks) == 1

@@ -41,3 +41,11 @@ def test_a_repeated_task_has_its_effect_once(engine: Engine) -> None:
     with session_scope() as session:
         status = ops_service.status(session, probe_id=probe_id)
     assert (status.attempts, status.runs) == (2, 1)
+
+
+def test_tasks_are_discovered_from_the_areas() -> None:
+    from app.core.taskqueue import celery_app, configure_celery
+
+    configure_celery()
+    assert celery_app.tasks["ops.probe"].name == "ops.probe"
+    assert celery_app.conf.task_acks_late and celery_app.conf.task_reject_on_worker_lost
