@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import sqlalchemy as sa
+from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401 - registers every table on the metadata
-from alembic import context
 from app.core.db import UTCDateTime, get_engine
 
 target_metadata = SQLModel.metadata

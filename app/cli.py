@@ -6,6 +6,7 @@ import json
 import sys
 import time
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,6 +26,7 @@ from app.enterprises import repository as enterprise_repository
 from app.ops import service as ops_service
 from lenders.institutions import service as lender_service
 from lenders.institutions.schemas import LenderCreate
+from scoring.sources import service as source_service
 from scoring.synthetic.registry import CitySpec
 
 cli = typer.Typer(help="信易贷 platform command line.", no_args_is_help=True)
@@ -127,6 +129,47 @@ def probe(
             return
         time.sleep(0.2)
     fail(f"probe {probe_id} did not run within {timeout} s; is a worker running?")
+
+
+@cli.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(exists=True, help="a file, or a directory of files")],
+    kind: Annotated[
+        str | None, typer.Option(help="the source kind, if the name does not say")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON summary")] = False,
+) -> None:
+    """Load source files, one batch each: good rows load, bad rows are kept with reasons."""
+    say = lambda message: typer.echo(message, err=True)  # noqa: E731 - progress to stderr
+    files = source_service.source_files(path)
+    outcomes = []
+    for index, file in enumerate(files, start=1):
+        say(f"[{index}/{len(files)}] {file.name}")
+        with session_scope() as session:
+            result = source_service.ingest_file(
+                session, path=file, actor=CLI_ACTOR, kind=kind, report=say
+            )
+            batch = result.batch
+            outcomes.append(
+                {
+                    "file": file.name,
+                    "batch": batch.id,
+                    "kind": batch.kind,
+                    "status": "duplicate" if result.duplicate else batch.status.value,
+                    "rows_read": batch.rows_read,
+                    "rows_loaded": batch.rows_loaded,
+                    "rows_rejected": batch.rows_rejected,
+                    "rows_superseded": batch.rows_superseded,
+                    "rows_held_for_review": batch.rows_held_for_review,
+                    "message": batch.message,
+                }
+            )
+        if result.refused:
+            say(f"refused: {batch.message}")
+    if as_json:
+        typer.echo(json.dumps({"batches": outcomes}, ensure_ascii=False))
+    if any(outcome["status"] == "refused" for outcome in outcomes):
+        raise typer.Exit(1)
 
 
 @user_cli.command("create")

@@ -6,14 +6,18 @@ from app.core.receipts import TaskReceipt
 from app.enterprises.models import Enterprise, UsccReview
 from app.ops.models import ProbeAttempt, ProbeRun
 from lenders.institutions.models import Lender
+from scoring.sources.models import CreditEvent, RejectedRow, SourceBatch
 
 __all__ = [
     "ApiKey",
     "AuditEvent",
+    "CreditEvent",
     "Enterprise",
     "Lender",
     "ProbeAttempt",
     "ProbeRun",
+    "RejectedRow",
+    "SourceBatch",
     "TaskReceipt",
     "UsccReview",
     "User",

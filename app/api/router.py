@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import auth, enterprises, lenders, users
+from app.api.routes import auth, batches, enterprises, lenders, users
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, users, lenders, enterprises):
+for module in (auth, users, lenders, enterprises, batches):
     api_router.include_router(module.router)

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     timezone: str = "Asia/Shanghai"
+    # The districts (6-digit division codes) of the city this platform serves; 湖州市 by default.
+    city_districts: str = "330502,330503,330521,330522,330523"
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:
@@ -51,6 +53,10 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.env in (Environment.DEVELOPMENT, Environment.TEST)
+
+    @property
+    def districts(self) -> frozenset[str]:
+        return frozenset(code.strip() for code in self.city_districts.split(",") if code.strip())
 
     @property
     def uses_broker(self) -> bool:

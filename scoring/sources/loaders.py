@@ -1,0 +1,164 @@
+"""Where validated rows go: Parquet partitions, the credit-event table, or the registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import insert, update
+from sqlmodel import Session, col, select
+
+from app.audit.service import Actor
+from app.core.clock import utcnow
+from app.enterprises import service as enterprise_service
+from app.enterprises import size_class, uscc
+from app.enterprises.models import Enterprise, ReviewStatus, UsccReview
+from scoring.sources import repository
+from scoring.sources.contracts import Contract
+from scoring.sources.models import CreditEvent
+from scoring.sources.store import SourceStore
+from scoring.sources.validation import stored_key
+
+CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class Loaded:
+    rows: int
+    superseded: int
+    held_for_review: int = 0
+    storage_path: str | None = None
+
+
+def to_parquet(
+    session: Session, *, store: SourceStore, contract: Contract, batch_id: int, rows: pd.DataFrame
+) -> Loaded:
+    """Write the batch file; rows whose key an earlier batch holds supersede it (both kept)."""
+    key = stored_key(contract)
+    earlier = repository.loaded_batch_ids(session, kind=contract.kind)
+    earlier = [b for b in earlier if b != batch_id]
+    superseded = 0
+    if earlier and len(rows):
+        existing = store.read(contract.kind, earlier, key)[key].drop_duplicates()
+        superseded = len(rows[key].merge(existing, on=key, how="inner"))
+    path = store.write(contract.kind, batch_id, rows)
+    return Loaded(rows=len(rows), superseded=superseded, storage_path=str(path))
+
+
+def to_events(session: Session, *, batch_id: int, rows: pd.DataFrame) -> Loaded:
+    """Insert a new version of each event; the current version of a resent event is superseded."""
+    superseded = 0
+    ids = rows["event_id"].tolist()
+    for start in range(0, len(ids), CHUNK):
+        result = session.execute(
+            update(CreditEvent)
+            .where(col(CreditEvent.event_id).in_(ids[start : start + CHUNK]))
+            .where(col(CreditEvent.superseded_by_batch_id).is_(None))
+            .values(superseded_by_batch_id=batch_id)
+        )
+        superseded += result.rowcount  # type: ignore[attr-defined]
+    records = _records(
+        rows.drop(columns=["_row"]),
+        date_columns=(
+            "event_date",
+            "publicity_start",
+            "publicity_end",
+        ),
+    )
+    for record in records:
+        record["batch_id"] = batch_id
+    for start in range(0, len(records), CHUNK):
+        session.execute(insert(CreditEvent), records[start : start + CHUNK])
+    return Loaded(rows=len(records), superseded=superseded)
+
+
+def to_registry(
+    session: Session, *, rows: pd.DataFrame, held: pd.Series, actor: Actor, batch_id: int
+) -> Loaded:
+    """New codes become enterprises, known codes are updated, failing codes go to review."""
+    records = _records(rows.drop(columns=["_row"]), date_columns=("registration_date",))
+    existing = set(session.exec(select(Enterprise.uscc)).all())
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    reviews = 0
+    now = utcnow()
+    for record, is_held in zip(records, held.tolist(), strict=True):
+        if is_held and record["uscc"] not in existing:
+            reviews += _hold(session, record, actor=actor, batch_id=batch_id)
+            continue
+        entity = _enterprise_fields(record)
+        entity["updated_at"] = now
+        if record["uscc"] not in existing:
+            entity.update(created_at=now, uscc_check_passed=not is_held)
+        (updates if record["uscc"] in existing else inserts).append(entity)
+        existing.add(record["uscc"])
+    for start in range(0, len(inserts), CHUNK):
+        session.execute(insert(Enterprise), inserts[start : start + CHUNK])
+    if updates:
+        session.execute(update(Enterprise), updates)
+    return Loaded(
+        rows=len(inserts) + len(updates), superseded=len(updates), held_for_review=reviews
+    )
+
+
+def _enterprise_fields(record: dict[str, Any]) -> dict[str, Any]:
+    name = record.pop("legal_representative")
+    size = size_class.classify(
+        section=record["industry_section"],
+        division=record["industry_division"],
+        headcount=record["headcount"],
+        revenue_fen=record["annual_revenue_fen"],
+    )
+    return {
+        **record,
+        "size_class": size.value if size else None,
+        "legal_rep_masked": enterprise_service.mask_name(name),
+        "legal_rep_digest": enterprise_service.legal_rep_digest(name),
+    }
+
+
+def _hold(session: Session, record: dict[str, Any], *, actor: Actor, batch_id: int) -> int:
+    code = record["uscc"]
+    pending = session.exec(
+        select(UsccReview).where(UsccReview.uscc == code, UsccReview.status == ReviewStatus.PENDING)
+    ).first()
+    if pending is not None:
+        return 0
+    name = record.pop("legal_representative")
+    payload = {
+        key: (value.isoformat() if hasattr(value, "isoformat") else value)
+        for key, value in record.items()
+    }
+    payload["registered_capital_yuan"] = _yuan(payload.pop("registered_capital_fen"))
+    payload["annual_revenue_yuan"] = _yuan(payload.pop("annual_revenue_fen"))
+    payload["legal_representative"] = enterprise_service.mask_name(name)
+    payload["legal_rep_digest"] = enterprise_service.legal_rep_digest(name)
+    session.add(
+        UsccReview(
+            uscc=code,
+            expected_check_char=_expected(code),
+            source=f"batch:{batch_id}",
+            submitted_by=actor.ref,
+            payload=payload,
+        )
+    )
+    return 1
+
+
+def _expected(code: str) -> str:
+    return uscc.check(code).expected_check_char or ""
+
+
+def _yuan(fen: int | None) -> str | None:
+    return None if fen is None else f"{fen // 100}.{fen % 100:02d}"
+
+
+def _records(frame: pd.DataFrame, *, date_columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows as plain Python values (None for missing, ``date`` for dates) for the database."""
+    out = frame.copy()
+    for name in date_columns:
+        if name in out:
+            out[name] = out[name].dt.date
+    out = out.astype(object).where(out.notna(), None)
+    return out.to_dict("records")

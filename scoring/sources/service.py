@@ -1,0 +1,275 @@
+"""Ingestion: one file in, one batch out — good rows stored, bad rows kept with their reasons.
+
+A file of the wrong kind, an unreadable file or one missing a required column is refused whole
+and nothing of it is loaded; the same file loaded twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from app.audit import service as audit_service
+from app.audit.service import Actor
+from app.core.clock import to_local, utcnow
+from app.core.config import get_settings
+from app.enterprises.models import Enterprise
+from scoring.sources import loaders, readers, repository
+from scoring.sources.contracts import Contract
+from scoring.sources.exceptions import BatchNotFound, FileRefused
+from scoring.sources.models import BatchStatus, RejectedRow, SourceBatch
+from scoring.sources.store import SourceStore
+from scoring.sources.validation import Context, validate
+
+log = logging.getLogger(__name__)
+Report = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    batch: SourceBatch
+    duplicate: bool = False
+
+    @property
+    def refused(self) -> bool:
+        return self.batch.status is BatchStatus.REFUSED
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ingest_file(
+    session: Session,
+    *,
+    path: Path,
+    actor: Actor,
+    kind: str | None = None,
+    file_name: str | None = None,
+    store: SourceStore | None = None,
+    report: Report | None = None,
+) -> IngestResult:
+    """Load one file as one batch; a refusal is recorded as a refused batch and loads nothing."""
+    store = store or SourceStore(get_settings().data_dir)
+    name = file_name or path.name
+    say = report or (lambda _message: None)
+    content_hash = file_hash(path)
+    try:
+        contract = readers.kind_of(Path(name), kind)
+    except FileRefused as refusal:
+        return IngestResult(_refused(session, name, "unknown", content_hash, refusal, actor))
+    earlier = repository.loaded_with_hash(session, kind=contract.kind, content_hash=content_hash)
+    if earlier is not None:
+        say(f"{name}: same content as batch {earlier.id}; nothing loaded")
+        return IngestResult(earlier, duplicate=True)
+    try:
+        return IngestResult(
+            _load(
+                session,
+                path=path,
+                name=name,
+                contract=contract,
+                content_hash=content_hash,
+                actor=actor,
+                store=store,
+                say=say,
+            )
+        )
+    except FileRefused as refusal:
+        return IngestResult(_refused(session, name, contract.kind, content_hash, refusal, actor))
+
+
+def _load(
+    session: Session,
+    *,
+    path: Path,
+    name: str,
+    contract: Contract,
+    content_hash: str,
+    actor: Actor,
+    store: SourceStore,
+    say: Report,
+) -> SourceBatch:
+    started = time.perf_counter()
+    frame, file_format = readers.read_text_table(path, progress=_progress(name, say))
+    ignored = readers.check_columns(frame, contract, file_name=name)
+    say(
+        f"{name}: {len(frame):,} rows read as {file_format} ({time.perf_counter() - started:.1f} s)"
+    )
+    validated = validate(frame, contract, _context(session, contract))
+    batch = SourceBatch(
+        kind=contract.kind,
+        file_name=name,
+        content_hash=content_hash,
+        file_format=file_format,
+        status=BatchStatus.LOADED,
+        loaded_by=actor.ref,
+        rows_read=len(frame),
+        ignored_columns=ignored,
+    )
+    session.add(batch)
+    session.flush()
+    assert batch.id is not None
+    loaded = _store(
+        session,
+        contract,
+        batch.id,
+        validated.rows,
+        validated.held_for_review,
+        store=store,
+        actor=actor,
+    )
+    repository.add_rejected(session, _rejected_records(batch.id, frame, validated.rejections))
+    batch.rows_loaded = loaded.rows
+    batch.rows_superseded = loaded.superseded
+    batch.rows_held_for_review = loaded.held_for_review
+    batch.rows_rejected = int(validated.rejections["_row"].nunique())
+    batch.storage_path = loaded.storage_path
+    session.add(batch)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action="batch.load",
+        subject_type="source_batch",
+        subject_id=batch.id,
+        detail={
+            "kind": contract.kind,
+            "file": name,
+            "loaded": batch.rows_loaded,
+            "rejected": batch.rows_rejected,
+        },
+    )
+    say(
+        f"{name}: batch {batch.id}: {batch.rows_loaded:,} loaded, "
+        f"{batch.rows_rejected:,} rejected, {batch.rows_superseded:,} superseded "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+    return batch
+
+
+def _store(
+    session: Session,
+    contract: Contract,
+    batch_id: int,
+    rows: pd.DataFrame,
+    held: pd.Series,
+    *,
+    store: SourceStore,
+    actor: Actor,
+) -> loaders.Loaded:
+    if contract.storage == "registry":
+        # History of registration records is kept in Parquet too; the registry holds the present.
+        store.write(contract.kind, batch_id, rows)
+        return loaders.to_registry(session, rows=rows, held=held, actor=actor, batch_id=batch_id)
+    if contract.storage == "events":
+        return loaders.to_events(session, batch_id=batch_id, rows=rows)
+    return loaders.to_parquet(session, store=store, contract=contract, batch_id=batch_id, rows=rows)
+
+
+def _context(session: Session, contract: Contract) -> Context:
+    accepted = session.exec(
+        select(Enterprise.uscc).where(Enterprise.uscc_check_passed == False)  # noqa: E712
+    ).all()
+    return Context(
+        load_date=to_local(utcnow()).date(),
+        districts=get_settings().districts,
+        accepted_codes=frozenset(accepted),
+        hold_failing_check=contract.storage == "registry",
+    )
+
+
+def _rejected_records(
+    batch_id: int, frame: pd.DataFrame, found: pd.DataFrame
+) -> list[dict[str, Any]]:
+    if found.empty:
+        return []
+    originals = frame.iloc[found["_row"].drop_duplicates().to_numpy() - 1]
+    originals = originals.astype(object).where(originals.notna(), None)
+    by_row = dict(zip(originals.index + 1, originals.to_dict("records"), strict=True))
+    records = []
+    for row, group in found.groupby("_row", sort=True):
+        first = group.iloc[0]
+        records.append(
+            {
+                "batch_id": batch_id,
+                "row_number": int(row),
+                "column": first["column"],
+                "rule": first["rule"],
+                "message": first["message"],
+                "violations": group[["column", "rule", "message"]].to_dict("records"),
+                "original": by_row[int(row)],
+            }
+        )
+    return records
+
+
+def _refused(
+    session: Session, name: str, kind: str, content_hash: str, refusal: FileRefused, actor: Actor
+) -> SourceBatch:
+    batch = SourceBatch(
+        kind=kind,
+        file_name=name,
+        content_hash=content_hash,
+        file_format=Path(name).suffix[1:],
+        status=BatchStatus.REFUSED,
+        loaded_by=actor.ref,
+        message=refusal.detail,
+    )
+    session.add(batch)
+    session.flush()
+    log.warning("file refused", extra={"file": name, "reason": refusal.detail})
+    return batch
+
+
+def _progress(name: str, say: Report) -> Callable[[int, int], None]:
+    shown = {"step": -1}
+
+    def show(done: int, total: int) -> None:
+        step = int(10 * done / total) if total else 10
+        if step > shown["step"]:
+            shown["step"] = step
+            say(f"{name}: reading {min(100, step * 10)}%")
+
+    return show
+
+
+def source_files(path: Path) -> list[Path]:
+    """The loadable files at ``path`` (a file, or a directory's files, registration first)."""
+    if path.is_file():
+        return [path]
+    files = [p for p in sorted(path.iterdir()) if p.suffix.lower() in readers.SUFFIXES]
+    # Registration first, so that enterprises exist before their monthly records.
+    return sorted(files, key=lambda p: (not p.name.startswith("registration"), p.name))
+
+
+def get(session: Session, *, batch_id: int) -> SourceBatch:
+    batch = repository.get(session, batch_id)
+    if batch is None:
+        raise BatchNotFound(f"batch {batch_id} does not exist")
+    return batch
+
+
+def list_page(
+    session: Session, *, kind: str | None, offset: int, limit: int
+) -> tuple[Sequence[SourceBatch], int]:
+    return repository.page(session, kind=kind, offset=offset, limit=limit)
+
+
+def rejected(
+    session: Session, *, batch_id: int, offset: int = 0, limit: int | None = None
+) -> tuple[Sequence[RejectedRow], int]:
+    get(session, batch_id=batch_id)
+    return repository.rejected_page(session, batch_id=batch_id, offset=offset, limit=limit)

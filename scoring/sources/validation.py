@@ -1,0 +1,339 @@
+"""The one validation layer: a file's text columns in, typed good rows and reasoned rejections out.
+
+Every rule is vectorised over whole columns (city-scale files have millions of rows); values
+that repeat a lot, such as codes and months, are checked once per distinct value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from app.enterprises import industry, uscc
+from scoring.sources.contracts import Column, Contract, Type
+
+EARLIEST_DATE = pd.Timestamp("1949-10-01")
+EARLIEST_MONTH = pd.Timestamp("2000-01-01")
+MONEY_PATTERN = r"^\d{1,15}(?:\.\d{1,2})?$"
+TRUE_WORDS = frozenset({"true", "1", "yes", "y", "是", "t"})
+FALSE_WORDS = frozenset({"false", "0", "no", "n", "否", "f"})
+MESSAGES = {
+    "required": "is required",
+    "uscc_format": "is not an 18-character unified social credit code with a valid division",
+    "uscc_check_char": "fails the USCC check character and is not an accepted code",
+    "date_format": "is not a date written YYYY-MM-DD",
+    "date_in_future": "is after the load date",
+    "date_too_early": "is before 1949-10-01",
+    "month_format": "is not a month written YYYY-MM",
+    "month_in_future": "is after the load month",
+    "month_too_early": "is before 2000-01",
+    "year_range": "is not a year from 2000 to the load year",
+    "money_format": "is not a non-negative amount of yuan with at most two decimals",
+    "number_format": "is not a number",
+    "count_format": "is not a whole number",
+    "negative": "is negative",
+    "below_minimum": "is below the minimum",
+    "absurd": "is implausibly large",
+    "not_allowed": "is not one of the allowed values",
+    "bool_format": "is not true or false",
+    "too_short": "is too short",
+    "industry": "is not a GB/T 4754 division of the given section",
+    "unknown_district": "is not a district of this city",
+    "before_start": "is before the publicity start date",
+    "before_disbursement": "is before the disbursement month",
+    "duplicate_key": "repeats the key of an earlier row in the same file",
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules need to know beyond the file itself."""
+
+    load_date: date
+    districts: frozenset[str]
+    accepted_codes: frozenset[str] = frozenset()  # codes accepted from the USCC review list
+    hold_failing_check: bool = False  # registration: failing codes go to review, not rejection
+
+
+@dataclass
+class Validated:
+    """Typed good rows (``_row`` is the 1-based data row in the file) and the rejections."""
+
+    rows: pd.DataFrame
+    rejections: pd.DataFrame  # _row, column, rule, message
+    held_for_review: pd.Series  # boolean, aligned with ``rows``: USCC check char fails
+
+
+class Violations:
+    """Collects (row, column, rule) triples from boolean masks."""
+
+    def __init__(self) -> None:
+        self._parts: list[pd.DataFrame] = []
+
+    def add(
+        self, mask: pd.Series | np.ndarray, *, rows: np.ndarray, column: str, rule: str
+    ) -> None:
+        flagged = rows[np.asarray(mask, dtype=bool)]
+        if len(flagged):
+            self._parts.append(pd.DataFrame({"_row": flagged, "column": column, "rule": rule}))
+
+    def frame(self) -> pd.DataFrame:
+        if not self._parts:
+            return pd.DataFrame({"_row": pd.Series(dtype="int64"), "column": [], "rule": []})
+        found = pd.concat(self._parts, ignore_index=True)
+        found["message"] = found["column"] + " " + found["rule"].map(MESSAGES).fillna(found["rule"])
+        return found
+
+
+def stripped(series: pd.Series) -> pd.Series:
+    """Text with surrounding blanks removed; empty becomes missing."""
+    text = series.astype("string").str.strip()
+    return text.mask(text == "")
+
+
+def validate(frame: pd.DataFrame, contract: Contract, context: Context) -> Validated:
+    """Check every row of ``frame`` (text columns named as the contract) against ``contract``."""
+    rows = np.arange(1, len(frame) + 1, dtype=np.int64)
+    found = Violations()
+    typed: dict[str, pd.Series] = {"_row": pd.Series(rows)}
+    held = pd.Series(False, index=frame.index)
+    for column in contract.columns:
+        raw = (
+            stripped(frame[column.name])
+            if column.name in frame
+            else pd.Series(pd.NA, index=frame.index, dtype="string")
+        )
+        missing = raw.isna()
+        if column.required:
+            found.add(missing, rows=rows, column=column.name, rule="required")
+        value, problems = convert(raw, column, context)
+        for rule, mask in problems.items():
+            found.add(mask & ~missing, rows=rows, column=column.name, rule=rule)
+        if column.type is Type.USCC:
+            held = _uscc_held(raw, context) & ~missing
+            if not context.hold_failing_check:
+                found.add(held, rows=rows, column=column.name, rule="uscc_check_char")
+                held = pd.Series(False, index=frame.index)
+        typed[_stored_name(column)] = value
+    result = pd.DataFrame(typed, index=frame.index)
+    _cross_checks(result, contract, context, found, rows)
+    rejections = found.frame()
+    bad = np.zeros(len(frame), dtype=bool)
+    bad[rejections["_row"].to_numpy() - 1] = True
+    _duplicates(result, contract, bad, found, rows)
+    rejections = found.frame()
+    bad[rejections["_row"].to_numpy() - 1] = True
+    good = ~bad
+    return Validated(
+        rows=result[good].reset_index(drop=True),
+        rejections=rejections.sort_values(["_row"], kind="stable").reset_index(drop=True),
+        held_for_review=held[good].reset_index(drop=True),
+    )
+
+
+def _stored_name(column: Column) -> str:
+    """Money is stored as integer fen: ``amount_yuan`` becomes ``amount_fen``."""
+    if column.type is Type.MONEY:
+        return column.name.removesuffix("_yuan") + "_fen"
+    return column.name
+
+
+def convert(
+    raw: pd.Series, column: Column, context: Context
+) -> tuple[pd.Series, dict[str, pd.Series]]:
+    """The typed values of one column and, per rule, the rows that break it."""
+    converter = _CONVERTERS[column.type]
+    return converter(raw, column, context)
+
+
+def _text(
+    raw: pd.Series, column: Column, context: Context
+) -> tuple[pd.Series, dict[str, pd.Series]]:
+    problems: dict[str, pd.Series] = {}
+    if column.name == "name":
+        problems["too_short"] = raw.str.len() < 2
+    if column.name == "district":
+        problems["unknown_district"] = ~raw.isin(context.districts)
+    return raw, problems
+
+
+def _uscc(
+    raw: pd.Series, column: Column, context: Context
+) -> tuple[pd.Series, dict[str, pd.Series]]:
+    upper = raw.str.upper()
+    distinct = upper.dropna().unique()
+    malformed = {code for code in distinct if _hard_uscc_problem(code)}
+    return upper, {"uscc_format": upper.isin(malformed)}
+
+
+def _hard_uscc_problem(code: str) -> bool:
+    return any(p is not uscc.UsccProblem.CHECK_CHAR for p in uscc.check(code).problems)
+
+
+def _uscc_held(raw: pd.Series, context: Context) -> pd.Series:
+    upper = raw.str.upper()
+    distinct = upper.dropna().unique()
+    failing = {
+        code
+        for code in distinct
+        if uscc.check(code).only_check_char_fails and code not in context.accepted_codes
+    }
+    return upper.isin(failing).fillna(False).astype(bool)
+
+
+def _date(
+    raw: pd.Series, column: Column, context: Context
+) -> tuple[pd.Series, dict[str, pd.Series]]:
+    shaped = raw.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+    parsed = pd.to_datetime(raw.where(shaped), format="%Y-%m-%d", errors="coerce")
+    bad = parsed.isna()
+    return parsed, {
+        "date_format": bad,
+        "date_in_future": ~bad & (parsed > pd.Timestamp(context.load_date)),
+        "date_too_early": ~bad & (parsed < EARLIEST_DATE),
+    }
+
+
+def _month(
+    raw: pd.Series, column: Column, context: Context
+) -> tuple[pd.Series, dict[str, pd.Series]]:
+    shaped = raw.str.fullmatch(r"\d{4}-\d{2}").fillna(False).astype(bool)
+    parsed = pd.to_datetime(raw.where(shaped), format="%Y-%m", errors="coerce")
+    bad = parsed.isna()
+    load_month = pd.Timestamp(context.load_date).to_period("M").to_timestamp()
+    return parsed, {
+        "month_format": bad,
+        "month_in_future": ~bad & (parsed > load_month),
+        "month_too_early": ~bad & (parsed < EARLIEST_MONTH),
+    }
+
+
+def _year(
+    raw: pd.Series, column: Column, context: Context
+) -> tuple[pd.Series, dict[str, pd.Series]]:
+    number = pd.to_numeric(raw.where(raw.str.fullmatch(r"\d{4}").fillna(False)), errors="coerce")
+    valid = number.between(2000, context.load_date.year)
+    return number.astype("Int64"), {"year_range": ~valid.fillna(False).astype(bool)}
+
+
+def _money(
+    raw: pd.Series, column: Column, context: Context
+) -> tuple[pd.Series, dict[str, pd.Series]]:
+    shaped = raw.str.fullmatch(MONEY_PATTERN).fillna(False).astype(bool)
+    text = raw.where(shaped)
+    whole = text.str.extract(r"^(\d+)", expand=False)
+    fraction = text.str.extract(r"\.(\d+)$", expand=False).fillna("").str.ljust(2, "0")
+    yuan = pd.to_numeric(whole, errors="coerce").astype("Int64")
+    cents = pd.to_numeric(fraction, errors="coerce").astype("Int64")
+    fen = yuan * 100 + cents
+    limit = int((column.maximum or 0) * 100)
+    return fen, {"money_format": ~shaped, "absurd": fen.gt(limit).fillna(False).astype(bool)}
+
+
+def _quantity(
+    raw: pd.Series, column: Column, context: Context
+) -> tuple[pd.Series, dict[str, pd.Series]]:
+    number = pd.to_numeric(raw, errors="coerce").astype("float64")
+    bad = number.isna() | ~np.isfinite(number.fillna(0))
+    return number, {
+        "number_format": bad,
+        "negative": ~bad & (number < 0),
+        "absurd": ~bad & (number > (column.maximum or np.inf)),
+    }
+
+
+def _count(
+    raw: pd.Series, column: Column, context: Context
+) -> tuple[pd.Series, dict[str, pd.Series]]:
+    shaped = raw.str.fullmatch(r"\d{1,12}").fillna(False).astype(bool)
+    number = pd.to_numeric(raw.where(shaped), errors="coerce").astype("Int64")
+    return number, {
+        "count_format": ~shaped,
+        "below_minimum": number.lt(column.minimum or 0).fillna(False).astype(bool),
+        "absurd": number.gt(column.maximum or np.inf).fillna(False).astype(bool),
+    }
+
+
+def _enum(
+    raw: pd.Series, column: Column, context: Context
+) -> tuple[pd.Series, dict[str, pd.Series]]:
+    return raw, {"not_allowed": ~raw.isin(column.choices)}
+
+
+def _bool(
+    raw: pd.Series, column: Column, context: Context
+) -> tuple[pd.Series, dict[str, pd.Series]]:
+    lower = raw.str.lower()
+    truthy, falsy = lower.isin(TRUE_WORDS), lower.isin(FALSE_WORDS)
+    value = pd.Series(pd.NA, index=raw.index, dtype="boolean").mask(truthy, True).mask(falsy, False)
+    return value, {"bool_format": ~(truthy | falsy)}
+
+
+_CONVERTERS = {
+    Type.TEXT: _text,
+    Type.USCC: _uscc,
+    Type.DATE: _date,
+    Type.MONTH: _month,
+    Type.YEAR: _year,
+    Type.MONEY: _money,
+    Type.QUANTITY: _quantity,
+    Type.COUNT: _count,
+    Type.ENUM: _enum,
+    Type.BOOL: _bool,
+}
+
+
+def _cross_checks(
+    result: pd.DataFrame, contract: Contract, context: Context, found: Violations, rows: np.ndarray
+) -> None:
+    if {"industry_section", "industry_division"} <= set(result.columns):
+        pairs = result[["industry_section", "industry_division"]].drop_duplicates().dropna()
+        wrong = {
+            (s, d)
+            for s, d in pairs.itertuples(index=False)
+            if industry.division_problem(str(s).upper(), str(d)) is not None
+        }
+        keys = list(zip(result["industry_section"], result["industry_division"], strict=True))
+        mask = np.fromiter(((s, d) in wrong for s, d in keys), dtype=bool, count=len(keys))
+        found.add(mask, rows=rows, column="industry_division", rule="industry")
+    if "publicity_end_after_start" in contract.checks:
+        end, start = (
+            pd.to_datetime(result["publicity_end"]),
+            pd.to_datetime(result["publicity_start"]),
+        )
+        found.add(
+            (end < start).fillna(False), rows=rows, column="publicity_end", rule="before_start"
+        )
+    if "report_not_before_disbursement" in contract.checks:
+        disbursed = pd.to_datetime(result["disbursement_date"]).dt.to_period("M")
+        reported = pd.to_datetime(result["report_month"]).dt.to_period("M")
+        found.add(
+            (reported < disbursed).fillna(False),
+            rows=rows,
+            column="report_month",
+            rule="before_disbursement",
+        )
+
+
+def _duplicates(
+    result: pd.DataFrame, contract: Contract, bad: np.ndarray, found: Violations, rows: np.ndarray
+) -> None:
+    """Among otherwise good rows, a repeated key is rejected; the first occurrence loads."""
+    keys = stored_key(contract)
+    # Only good rows compete: when the first row of a key was rejected, the next good one loads.
+    good = result.loc[~bad, keys]
+    repeated = np.zeros(len(result), dtype=bool)
+    repeated[np.flatnonzero(~bad)[good.duplicated(keep="first").to_numpy()]] = True
+    found.add(repeated, rows=rows, column=",".join(contract.key), rule="duplicate_key")
+
+
+def stored_columns(contract: Contract) -> list[str]:
+    """Column names of the typed rows as they are stored."""
+    return ["_row", *(_stored_name(column) for column in contract.columns)]
+
+
+def stored_key(contract: Contract) -> list[str]:
+    return [_stored_name(contract.column(name)) for name in contract.key]
