@@ -6,7 +6,7 @@ UV := $(VENV)/bin/uv
 BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test setup lint typecheck pytest clean
+.PHONY: run test setup lint typecheck pytest docs clean
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ pytest: setup
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+docs: setup
+	$(BIN)/python -c "from scoring.sources.catalogue import render_markdown as r; open('docs/data-contracts.md', 'w', encoding='utf-8').write(r())"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -89,3 +89,29 @@ def test_serve_refuses_placeholder_secret_in_production(env: dict[str, str]) -> 
     env = {**env, "XYD_ENV": "production", "XYD_SECRET_KEY": "changeme"}
     result = xyd(env, "serve", check=False)
     assert result.returncode == 1 and "XYD_SECRET_KEY" in result.stderr
+
+
+def test_ingest_a_directory_shows_progress_and_refuses_bad_files(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    from tests.scoring.sources.rows import VALID
+
+    xyd(env, "db", "upgrade")
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    pd.DataFrame([VALID["registration"]]).to_csv(incoming / "registration.csv", index=False)
+    pd.DataFrame([VALID["tax_grade"], {**VALID["tax_grade"], "grade": "Z", "year": "2024"}]).to_csv(
+        incoming / "tax_grade.csv", index=False
+    )
+    result = xyd(env, "ingest", str(incoming), "--json")
+    summary = json.loads(result.stdout)["batches"]
+    assert [b["kind"] for b in summary] == ["registration", "tax_grade"]
+    assert summary[1]["rows_loaded"] == 1 and summary[1]["rows_rejected"] == 1
+    assert "[1/2] registration.csv" in result.stderr and "reading 100%" in result.stderr
+    again = json.loads(xyd(env, "ingest", str(incoming / "tax_grade.csv"), "--json").stdout)
+    assert again["batches"][0]["status"] == "duplicate"
+    (incoming / "tax_grade-bad.csv").write_text("uscc,year\n1,2\n")
+    refused = xyd(env, "ingest", str(incoming / "tax_grade-bad.csv"), check=False)
+    assert refused.returncode == 1 and "missing column(s) grade" in refused.stderr

@@ -104,11 +104,15 @@ def _as_text_frame(table: pa.Table) -> pd.DataFrame:
 
 
 def check_columns(frame: pd.DataFrame, contract: Contract, *, file_name: str) -> list[str]:
-    """Refuse a file that lacks a required column; return the columns the contract ignores."""
-    missing = [name for name in contract.required if name not in frame.columns]
+    """Refuse a file that lacks a contract column; return the columns the contract ignores.
+
+    Every column of the contract must be present; an optional column may be empty. A file of
+    another kind therefore never loads as this one with its readings silently missing.
+    """
+    missing = [name for name in contract.names if name not in frame.columns]
     if missing:
         raise FileRefused(
             f"{file_name} is not a {contract.kind} file ({contract.zh}): "
-            f"missing required column(s) {', '.join(missing)}"
+            f"missing column(s) {', '.join(missing)}"
         )
     return [name for name in frame.columns if name not in contract.names]

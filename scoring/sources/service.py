@@ -172,7 +172,8 @@ def _store(
 ) -> loaders.Loaded:
     if contract.storage == "registry":
         # History of registration records is kept in Parquet too; the registry holds the present.
-        store.write(contract.kind, batch_id, rows)
+        # Codes held for review are not history yet: the review decides whether they exist.
+        store.write(contract.kind, batch_id, rows[~held.to_numpy()])
         return loaders.to_registry(session, rows=rows, held=held, actor=actor, batch_id=batch_id)
     if contract.storage == "events":
         return loaders.to_events(session, batch_id=batch_id, rows=rows)

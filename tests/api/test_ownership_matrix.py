@@ -22,6 +22,7 @@ from app.accounts.models import Role, User
 from app.api.deps import SESSION_COOKIE
 from app.audit.service import SystemActor
 from app.enterprises import service as enterprise_service
+from scoring.sources.models import BatchStatus, SourceBatch
 from tests.factories import enterprise_data, make_api_key, make_enterprise, make_lender, make_user
 
 CALLERS = (
@@ -80,6 +81,16 @@ def build_world(db: Session) -> World:
     held = held.model_copy(update={"uscc": held.uscc[:-1] + ("0" if held.uscc[-1] != "0" else "1")})
     review = enterprise_service.register(db, data=held, actor=SystemActor("test")).review
     assert review is not None
+    batch = SourceBatch(
+        kind="tax_grade",
+        file_name="tax_grade.csv",
+        content_hash="0" * 64,
+        file_format="utf-8",
+        status=BatchStatus.LOADED,
+        loaded_by="test",
+    )
+    db.add(batch)
+    db.flush()
     world.ids = {
         "bank_a": bank_a.id,
         "bank_b": bank_b.id,
@@ -88,6 +99,7 @@ def build_world(db: Session) -> World:
         "firm_1_user": users["firm_1"].id,
         "review": review.id,
         "probe": "0" * 32,
+        "batch": batch.id,
     }
     db.commit()
     return world
@@ -100,6 +112,7 @@ class Case:
     expect: dict[str, int]
     body: Callable[[], Any] | None = None
     page: bool = False
+    files: Callable[[], Any] | None = None
 
 
 def expect(default: int, anonymous: int = 401, **overrides: int) -> dict[str, int]:
@@ -120,6 +133,10 @@ def new_user() -> dict[str, Any]:
         "password": "long-enough-pw",
         "role": "office",
     }
+
+
+def tax_grade_file() -> dict[str, Any]:
+    return {"file": ("tax_grade.csv", b"uscc,year,grade\n91330502MA2B3C4D5X,2025,B\n")}
 
 
 def new_lender() -> dict[str, Any]:
@@ -171,6 +188,10 @@ MATRIX: list[Case] = [
         lambda: {"accept": False, "note": "核对"},
     ),
     Case("POST", "/api/v1/ops/probes", expect(403, admin=202), lambda: {}),
+    Case("GET", "/api/v1/batches", expect(403, admin=200, operator=200)),
+    Case("POST", "/api/v1/batches", expect(403, admin=201, operator=201), files=tax_grade_file),
+    Case("GET", "/api/v1/batches/{batch}", expect(403, admin=200, operator=200)),
+    Case("GET", "/api/v1/batches/{batch}/rejected", expect(403, admin=200, operator=200)),
     Case("GET", "/api/v1/ops/probes/{probe}", expect(403, admin=200)),
     Case(
         "GET",
@@ -232,6 +253,7 @@ def test_route_permissions(case: Case, caller: str, client: TestClient, db: Sess
         case.path.format(**world.ids),
         headers=headers,
         json=case.body() if case.body else None,
+        files=case.files() if case.files else None,
         follow_redirects=False,
     )
     assert response.status_code == case.expect[caller], response.text
