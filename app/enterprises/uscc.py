@@ -7,8 +7,11 @@ are 3^(i-1) mod 31.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+import numpy as np
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {char: index for index, char in enumerate(ALPHABET)}
@@ -122,3 +125,32 @@ def complete(first17: str) -> str:
     """A full valid code from its first 17 characters (used by the synthetic city and tests)."""
     first17 = normalize(first17)
     return first17 + check_char(first17)
+
+
+_LOOKUP = np.full(256, -1, dtype=np.int64)
+for _index, _char in enumerate(ALPHABET):
+    _LOOKUP[ord(_char)] = _index
+_PROVINCES = np.zeros(100, dtype=bool)
+_PROVINCES[[int(prefix) for prefix in PROVINCE_PREFIXES]] = True
+
+
+def check_many(codes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised ``check`` of upper-case codes: (malformed, only the check character fails).
+
+    Malformed means wrong length, a character outside the alphabet or a division code without
+    a real province prefix; such codes are refused. The second mask marks well-formed codes
+    whose check character is wrong, which go to review.
+    """
+    array = np.asarray(codes, dtype=object).astype(str)
+    lengths = np.char.str_len(array)
+    ascii_only = np.array([code.isascii() for code in array], dtype=bool)
+    fixed = np.where((lengths == LENGTH) & ascii_only, array, "0" * LENGTH).astype(f"S{LENGTH}")
+    raw = np.frombuffer(fixed.tobytes(), dtype=np.uint8).reshape(-1, LENGTH)
+    values = _LOOKUP[raw]
+    digits = (raw[:, 2:8] >= ord("0")) & (raw[:, 2:8] <= ord("9"))
+    province = (raw[:, 2] - ord("0")).astype(np.int64) * 10 + (raw[:, 3] - ord("0"))
+    division_ok = digits.all(axis=1) & _PROVINCES[np.clip(province, 0, 99)]
+    malformed = (lengths != LENGTH) | ~ascii_only | (values < 0).any(axis=1) | ~division_ok
+    expected = (31 - (values[:, :17] @ np.asarray(WEIGHTS)) % 31) % 31
+    check_fails = ~malformed & (values[:, 17] != expected)
+    return malformed, check_fails

@@ -6,10 +6,16 @@ from scoring.sources.contracts import CONTRACTS, Column, Contract, Type
 from scoring.sources.validation import MESSAGES
 
 TYPE_TEXT = {
-    Type.TEXT: "text", Type.USCC: "USCC (18 chars)", Type.DATE: "date `YYYY-MM-DD`",
-    Type.MONTH: "month `YYYY-MM`", Type.YEAR: "year `YYYY`",
-    Type.MONEY: "yuan, ≤ 2 decimals (stored as integer fen)", Type.QUANTITY: "decimal ≥ 0",
-    Type.COUNT: "whole number", Type.ENUM: "one of", Type.BOOL: "true / false",
+    Type.TEXT: "text",
+    Type.USCC: "USCC (18 chars)",
+    Type.DATE: "date `YYYY-MM-DD`",
+    Type.MONTH: "month `YYYY-MM`",
+    Type.YEAR: "year `YYYY`",
+    Type.MONEY: "yuan, ≤ 2 decimals (stored as integer fen)",
+    Type.QUANTITY: "decimal ≥ 0",
+    Type.COUNT: "whole number",
+    Type.ENUM: "one of",
+    Type.BOOL: "true / false",
 }
 STORAGE_TEXT = {
     "registry": "the enterprise registry (database); history in Parquet",

@@ -36,6 +36,7 @@ class Column:
     maximum: float | None = None  # above this a value is absurd, not merely large
     minimum: float | None = None
     rule: str = ""  # anything beyond the type, for people
+    may_be_future: bool = False  # dates only: e.g. the end of a publicity period still running
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,12 @@ PUBLIC_CREDIT_EVENTS = Contract(
         Column("department", Type.TEXT, "来源部门"),
         Column("publicity_start", Type.DATE, "公示开始日期", required=False),
         Column(
-            "publicity_end", Type.DATE, "公示截止日期", required=False, rule="not before the start"
+            "publicity_end",
+            Type.DATE,
+            "公示截止日期",
+            required=False,
+            rule="not before the start; may lie in the future",
+            may_be_future=True,
         ),
         money("amount_yuan", "处罚金额"),
         Column(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlmodel import Session, select
 
@@ -195,26 +196,33 @@ def _context(session: Session, contract: Contract) -> Context:
 def _rejected_records(
     batch_id: int, frame: pd.DataFrame, found: pd.DataFrame
 ) -> list[dict[str, Any]]:
+    """One record per rejected row: its first violation, all of them, and its original values."""
     if found.empty:
         return []
-    originals = frame.iloc[found["_row"].drop_duplicates().to_numpy() - 1]
-    originals = originals.astype(object).where(originals.notna(), None)
-    by_row = dict(zip(originals.index + 1, originals.to_dict("records"), strict=True))
-    records = []
-    for row, group in found.groupby("_row", sort=True):
-        first = group.iloc[0]
-        records.append(
-            {
-                "batch_id": batch_id,
-                "row_number": int(row),
-                "column": first["column"],
-                "rule": first["rule"],
-                "message": first["message"],
-                "violations": group[["column", "rule", "message"]].to_dict("records"),
-                "original": by_row[int(row)],
-            }
-        )
-    return records
+    violations: dict[int, list[dict[str, str]]] = {}
+    for row, column, rule, message in zip(
+        found["_row"].tolist(),
+        found["column"].tolist(),
+        found["rule"].tolist(),
+        found["message"].tolist(),
+        strict=True,
+    ):
+        violations.setdefault(row, []).append({"column": column, "rule": rule, "message": message})
+    rows = sorted(violations)
+    originals = frame.iloc[np.asarray(rows) - 1]
+    originals = originals.astype(object).where(originals.notna(), None).to_dict("records")
+    return [
+        {
+            "batch_id": batch_id,
+            "row_number": row,
+            "column": violations[row][0]["column"],
+            "rule": violations[row][0]["rule"],
+            "message": violations[row][0]["message"],
+            "violations": violations[row],
+            "original": original,
+        }
+        for row, original in zip(rows, originals, strict=True)
+    ]
 
 
 def _refused(

@@ -164,24 +164,23 @@ def _uscc(
     raw: pd.Series, column: Column, context: Context
 ) -> tuple[pd.Series, dict[str, pd.Series]]:
     upper = raw.str.upper()
-    distinct = upper.dropna().unique()
-    malformed = {code for code in distinct if _hard_uscc_problem(code)}
-    return upper, {"uscc_format": upper.isin(malformed)}
-
-
-def _hard_uscc_problem(code: str) -> bool:
-    return any(p is not uscc.UsccProblem.CHECK_CHAR for p in uscc.check(code).problems)
+    malformed, _failing = _uscc_masks(upper, context)
+    return upper, {"uscc_format": malformed}
 
 
 def _uscc_held(raw: pd.Series, context: Context) -> pd.Series:
-    upper = raw.str.upper()
-    distinct = upper.dropna().unique()
-    failing = {
-        code
-        for code in distinct
-        if uscc.check(code).only_check_char_fails and code not in context.accepted_codes
-    }
-    return upper.isin(failing).fillna(False).astype(bool)
+    return _uscc_masks(raw.str.upper(), context)[1]
+
+
+def _uscc_masks(upper: pd.Series, context: Context) -> tuple[pd.Series, pd.Series]:
+    """Per row: a malformed code; a code whose check character fails and was not accepted."""
+    codes, inverse = np.unique(upper.fillna("").to_numpy(dtype=str), return_inverse=True)
+    malformed, failing = uscc.check_many(codes)
+    failing &= ~np.isin(codes, list(context.accepted_codes))
+    return (
+        pd.Series(malformed[inverse], index=upper.index),
+        pd.Series(failing[inverse], index=upper.index),
+    )
 
 
 def _date(
@@ -192,7 +191,7 @@ def _date(
     bad = parsed.isna()
     return parsed, {
         "date_format": bad,
-        "date_in_future": ~bad & (parsed > pd.Timestamp(context.load_date)),
+        "date_in_future": ~bad & ~column.may_be_future & (parsed > pd.Timestamp(context.load_date)),
         "date_too_early": ~bad & (parsed < EARLIEST_DATE),
     }
 
@@ -224,11 +223,11 @@ def _money(
 ) -> tuple[pd.Series, dict[str, pd.Series]]:
     shaped = raw.str.fullmatch(MONEY_PATTERN).fillna(False).astype(bool)
     text = raw.where(shaped)
-    whole = text.str.extract(r"^(\d+)", expand=False)
-    fraction = text.str.extract(r"\.(\d+)$", expand=False).fillna("").str.ljust(2, "0")
-    yuan = pd.to_numeric(whole, errors="coerce").astype("Int64")
-    cents = pd.to_numeric(fraction, errors="coerce").astype("Int64")
-    fen = yuan * 100 + cents
+    # "123.4" → 1234 × 10^(2 − 1): digits without the point, scaled by the decimals written.
+    dot = text.str.find(".")
+    decimals = (text.str.len() - dot - 1).where(dot >= 0, 0)
+    digits = pd.to_numeric(text.str.replace(".", "", regex=False), errors="coerce")
+    fen = (digits.astype("Int64") * (10 ** (2 - decimals)).astype("Int64")).astype("Int64")
     limit = int((column.maximum or 0) * 100)
     return fen, {"money_format": ~shaped, "absurd": fen.gt(limit).fillna(False).astype(bool)}
 

@@ -65,3 +65,21 @@ def test_every_single_character_substitution_is_detected() -> None:
                 continue
             changed = code[:position] + char + code[position + 1 :]
             assert not uscc.check(changed).is_valid, changed
+
+
+def test_check_many_agrees_with_check() -> None:
+    codes = [
+        *KNOWN_VALID,
+        "91350100M000100Y44",
+        "12345",
+        "91990100M000100Y4X",
+        "91350100M000100I43",
+        "",
+        "９１３５０１００Ｍ０００１００Ｙ４３",
+    ]
+    codes += [uscc.complete(f"9{n % 3 + 1}330502{n:09d}") for n in range(200)]
+    malformed, check_fails = uscc.check_many(codes)
+    for code, bad, failing in zip(codes, malformed, check_fails, strict=True):
+        result = uscc.check(code)
+        assert failing == result.only_check_char_fails, code
+        assert bad == (not result.is_valid and not result.only_check_char_fails), code
