@@ -284,24 +284,32 @@ def apikey_create(
 @cli.command()
 def demo(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON summary")] = False,
-    enterprises: int = 300,
+    enterprises: int = 3000,
+    months: int = 36,
     seed: int = 20261123,
     if_empty: Annotated[bool, typer.Option(help="do nothing when enterprises exist")] = False,
 ) -> None:
-    """Run the headless demo story: the demo city's enterprises, lenders and accounts."""
+    """Run the headless demo story: synthesize and ingest a city, add lenders and accounts."""
+    city_dir = get_settings().data_dir / "demo-city" / f"{enterprises}-{months}-{seed}"
     with session_scope() as session:
         if if_empty and enterprise_repository.count(session) > 0:
             typer.echo("demo data present; nothing to do", err=True)
             return
-        summary = story.run(session, spec=CitySpec(enterprises=enterprises, seed=seed))
+        summary = story.run(
+            session,
+            spec=CitySpec(enterprises=enterprises, seed=seed),
+            months=months,
+            city_dir=city_dir,
+        )
     wait_for_inline_tasks()
     if as_json:
         typer.echo(json.dumps(summary.as_json(), ensure_ascii=False))
     else:
         typer.echo(
             f"{summary.enterprises} enterprises ({summary.uscc_reviews} held for USCC review), "
-            f"{summary.lenders} lenders; accounts {', '.join(summary.accounts)} "
-            f"with password {story.DEMO_PASSWORD}"
+            f"{summary.records_loaded:,} source records in {summary.batches} batches "
+            f"({summary.rows_rejected:,} rows rejected), {summary.lenders} lenders; "
+            f"accounts {', '.join(summary.accounts)} with password {story.DEMO_PASSWORD}"
         )
 
 

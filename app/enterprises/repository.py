@@ -61,3 +61,9 @@ def review_page(
     ).all()
     total = session.exec(select(func.count()).select_from(UsccReview).where(*conditions)).one()
     return rows, total
+
+
+def review_count(session: Session, *, status: ReviewStatus) -> int:
+    return session.exec(
+        select(func.count()).select_from(UsccReview).where(UsccReview.status == status)
+    ).one()

@@ -134,7 +134,7 @@ _PROVINCES = np.zeros(100, dtype=bool)
 _PROVINCES[[int(prefix) for prefix in PROVINCE_PREFIXES]] = True
 
 
-def check_many(codes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def check_many(codes: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised ``check`` of upper-case codes: (malformed, only the check character fails).
 
     Malformed means wrong length, a character outside the alphabet or a division code without
