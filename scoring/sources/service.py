@@ -10,7 +10,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -176,9 +176,15 @@ def _store(
         # Codes held for review are not history yet: the review decides whether they exist.
         store.write(contract.kind, batch_id, rows[~held.to_numpy()])
         return loaders.to_registry(session, rows=rows, held=held, actor=actor, batch_id=batch_id)
+    # Rows of codes awaiting review are kept; they count once the registry accepts the code.
+    waiting = int(held.sum())
     if contract.storage == "events":
-        return loaders.to_events(session, batch_id=batch_id, rows=rows)
-    return loaders.to_parquet(session, store=store, contract=contract, batch_id=batch_id, rows=rows)
+        loaded = loaders.to_events(session, batch_id=batch_id, rows=rows)
+    else:
+        loaded = loaders.to_parquet(
+            session, store=store, contract=contract, batch_id=batch_id, rows=rows
+        )
+    return replace(loaded, held_for_review=waiting)
 
 
 def _context(session: Session, contract: Contract) -> Context:
@@ -189,7 +195,6 @@ def _context(session: Session, contract: Contract) -> Context:
         load_date=to_local(utcnow()).date(),
         districts=get_settings().districts,
         accepted_codes=frozenset(accepted),
-        hold_failing_check=contract.storage == "registry",
     )
 
 

@@ -23,7 +23,6 @@ FALSE_WORDS = frozenset({"false", "0", "no", "n", "否", "f"})
 MESSAGES = {
     "required": "is required",
     "uscc_format": "is not an 18-character unified social credit code with a valid division",
-    "uscc_check_char": "fails the USCC check character and is not an accepted code",
     "date_format": "is not a date written YYYY-MM-DD",
     "date_in_future": "is after the load date",
     "date_too_early": "is before 1949-10-01",
@@ -55,7 +54,6 @@ class Context:
     load_date: date
     districts: frozenset[str]
     accepted_codes: frozenset[str] = frozenset()  # codes accepted from the USCC review list
-    hold_failing_check: bool = False  # registration: failing codes go to review, not rejection
 
 
 @dataclass
@@ -113,10 +111,8 @@ def validate(frame: pd.DataFrame, contract: Contract, context: Context) -> Valid
         for rule, mask in problems.items():
             found.add(mask & ~missing, rows=rows, column=column.name, rule=rule)
         if column.type is Type.USCC:
+            # Some real early pilot-region codes fail the check: held for review, not rejected.
             held = _uscc_held(raw, context) & ~missing
-            if not context.hold_failing_check:
-                found.add(held, rows=rows, column=column.name, rule="uscc_check_char")
-                held = pd.Series(False, index=frame.index)
         typed[_stored_name(column)] = value
     result = pd.DataFrame(typed, index=frame.index)
     _cross_checks(result, contract, context, found, rows)

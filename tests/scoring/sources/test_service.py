@@ -178,3 +178,12 @@ def test_a_corrected_event_supersedes_its_earlier_version(
         (first.id, second.id, False),
         (second.id, None, True),
     ]
+
+
+def test_monthly_rows_of_a_code_under_review_are_kept_and_counted(
+    db: Session, store: SourceStore, tmp_path: Path
+) -> None:
+    rows = [VALID["tax_monthly"], {**VALID["tax_monthly"], "uscc": FAILING_CODE}]
+    batch = ingest(db, store, write_csv(tmp_path / "tax_monthly.csv", rows)).batch
+    assert (batch.rows_loaded, batch.rows_rejected, batch.rows_held_for_review) == (2, 0, 1)
+    assert sorted(store.read("tax_monthly", [batch.id])["uscc"]) == sorted([CODE, FAILING_CODE])

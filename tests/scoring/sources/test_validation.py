@@ -70,23 +70,26 @@ def test_money_becomes_integer_fen() -> None:
     assert pd.isna(rows.loc[0, "gas_m3"])  # missing stays missing, not zero
 
 
-def test_registration_holds_failing_codes_for_review() -> None:
-    context = Context(
-        load_date=CONTEXT.load_date, districts=CONTEXT.districts, hold_failing_check=True
-    )
-    held = {**VALID["registration"], "uscc": FAILING_CODE}
-    result = validate(frame(VALID["registration"], held), CONTRACTS["registration"], context)
+@pytest.mark.parametrize("kind", ["registration", "tax_monthly", "public_credit_events"])
+def test_failing_check_characters_are_held_not_rejected(kind: str) -> None:
+    held = {**VALID[kind], "uscc": FAILING_CODE}
+    if kind == "public_credit_events":
+        held["event_id"] = "PE0000000002"
+    if kind == "tax_monthly":
+        held["month"] = "2026-08"
+    result = validate(frame(VALID[kind], held), CONTRACTS[kind], CONTEXT)
     assert result.rejections.empty and result.held_for_review.tolist() == [False, True]
 
 
-def test_accepted_failing_code_loads_in_other_sources() -> None:
+def test_an_accepted_failing_code_is_no_longer_held() -> None:
     context = Context(
         load_date=CONTEXT.load_date,
         districts=CONTEXT.districts,
         accepted_codes=frozenset({FAILING_CODE}),
     )
     row = {**VALID["tax_monthly"], "uscc": FAILING_CODE}
-    assert validate(frame(row), CONTRACTS["tax_monthly"], context).rejections.empty
+    result = validate(frame(row), CONTRACTS["tax_monthly"], context)
+    assert result.rejections.empty and result.held_for_review.tolist() == [False]
 
 
 def test_duplicate_key_in_a_file_keeps_the_first() -> None:
