@@ -9,7 +9,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, Table, create_engine, event
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -127,3 +127,8 @@ def enum_type(enum_cls: type[StrEnum]) -> SAEnum:
         validate_strings=True,
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table behind a model, for bulk statements that skip the ORM per-row path."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]

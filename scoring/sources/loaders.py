@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import Actor
 from app.core.clock import utcnow
+from app.core.db import table_of
 from app.enterprises import service as enterprise_service
 from app.enterprises import size_class, uscc
 from app.enterprises.models import Enterprise, ReviewStatus, UsccReview
@@ -69,7 +70,7 @@ def to_events(session: Session, *, batch_id: int, rows: pd.DataFrame) -> Loaded:
     for record in records:
         record["batch_id"] = batch_id
     for start in range(0, len(records), CHUNK):
-        session.execute(insert(CreditEvent), records[start : start + CHUNK])
+        session.execute(insert(table_of(CreditEvent)), records[start : start + CHUNK])
     return Loaded(rows=len(records), superseded=superseded)
 
 
@@ -94,7 +95,7 @@ def to_registry(
         (updates if record["uscc"] in existing else inserts).append(entity)
         existing.add(record["uscc"])
     for start in range(0, len(inserts), CHUNK):
-        session.execute(insert(Enterprise), inserts[start : start + CHUNK])
+        session.execute(insert(table_of(Enterprise)), inserts[start : start + CHUNK])
     if updates:
         session.execute(update(Enterprise), updates)
     return Loaded(

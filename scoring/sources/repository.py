@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
+from app.core.db import table_of
 from scoring.sources.models import BatchStatus, RejectedRow, SourceBatch
 
 
@@ -67,6 +68,6 @@ def rejected_page(
 
 
 def add_rejected(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Bulk insert, in chunks so that a city-scale batch does not build one huge statement."""
+    """Bulk insert through Core (one executemany per chunk, not the ORM's per-row path)."""
     for start in range(0, len(rows), 5000):
-        session.execute(insert(RejectedRow), rows[start : start + 5000])
+        session.execute(insert(table_of(RejectedRow)), rows[start : start + 5000])

@@ -11,6 +11,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from app.enterprises import industry, uscc
 from scoring.sources.contracts import Column, Contract, Type
@@ -18,6 +20,7 @@ from scoring.sources.contracts import Column, Contract, Type
 EARLIEST_DATE = pd.Timestamp("1949-10-01")
 EARLIEST_MONTH = pd.Timestamp("2000-01-01")
 MONEY_PATTERN = r"^\d{1,15}(?:\.\d{1,2})?$"
+NUMBER_PATTERN = r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d{1,3})?$"
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "是", "t"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "否", "f"})
 MESSAGES = {
@@ -109,10 +112,11 @@ def validate(frame: pd.DataFrame, contract: Contract, context: Context) -> Valid
             found.add(missing, rows=rows, column=column.name, rule="required")
         value, problems = convert(raw, column, context)
         for rule, mask in problems.items():
-            found.add(mask & ~missing, rows=rows, column=column.name, rule=rule)
+            if not rule.startswith("_"):
+                found.add(mask & ~missing, rows=rows, column=column.name, rule=rule)
         if column.type is Type.USCC:
             # Some real early pilot-region codes fail the check: held for review, not rejected.
-            held = _uscc_held(raw, context) & ~missing
+            held = problems.pop("_held") & ~missing
         typed[_stored_name(column)] = value
     result = pd.DataFrame(typed, index=frame.index)
     _cross_checks(result, contract, context, found, rows)
@@ -128,6 +132,17 @@ def validate(frame: pd.DataFrame, contract: Contract, context: Context) -> Valid
         rejections=rejections.sort_values(["_row"], kind="stable").reset_index(drop=True),
         held_for_review=held[good].reset_index(drop=True),
     )
+
+
+def _as_number(text: pd.Series, kind: pa.DataType) -> pd.Series:
+    """Text already checked by a pattern (others missing) as numbers, cast by Arrow in C++."""
+    array = pa.array(text.astype("string[pyarrow]").array, type=pa.string())
+    numbers = pc.cast(array, kind)
+    if pa.types.is_integer(kind):
+        return pd.Series(
+            numbers.to_pandas(types_mapper={kind: pd.Int64Dtype()}.get), index=text.index
+        )
+    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
 
 
 def _stored_name(column: Column) -> str:
@@ -159,24 +174,16 @@ def _text(
 def _uscc(
     raw: pd.Series, column: Column, context: Context
 ) -> tuple[pd.Series, dict[str, pd.Series]]:
+    """Codes are checked once per distinct value; ``_held`` marks failing check characters."""
     upper = raw.str.upper()
-    malformed, _failing = _uscc_masks(upper, context)
-    return upper, {"uscc_format": malformed}
-
-
-def _uscc_held(raw: pd.Series, context: Context) -> pd.Series:
-    return _uscc_masks(raw.str.upper(), context)[1]
-
-
-def _uscc_masks(upper: pd.Series, context: Context) -> tuple[pd.Series, pd.Series]:
-    """Per row: a malformed code; a code whose check character fails and was not accepted."""
-    codes, inverse = np.unique(upper.fillna("").to_numpy(dtype=str), return_inverse=True)
+    positions, codes = pd.factorize(upper, use_na_sentinel=False)
+    codes = np.asarray(codes.astype(object).fillna("").to_numpy(), dtype=str)
     malformed, failing = uscc.check_many(codes)
     failing &= ~np.isin(codes, list(context.accepted_codes))
-    return (
-        pd.Series(malformed[inverse], index=upper.index),
-        pd.Series(failing[inverse], index=upper.index),
-    )
+    return upper, {
+        "uscc_format": pd.Series(malformed[positions], index=raw.index),
+        "_held": pd.Series(failing[positions], index=raw.index),
+    }
 
 
 def _date(
@@ -209,7 +216,7 @@ def _month(
 def _year(
     raw: pd.Series, column: Column, context: Context
 ) -> tuple[pd.Series, dict[str, pd.Series]]:
-    number = pd.to_numeric(raw.where(raw.str.fullmatch(r"\d{4}").fillna(False)), errors="coerce")
+    number = _as_number(raw.where(raw.str.fullmatch(r"\d{4}").fillna(False)), pa.int64())
     valid = number.between(2000, context.load_date.year)
     return number.astype("Int64"), {"year_range": ~valid.fillna(False).astype(bool)}
 
@@ -222,8 +229,8 @@ def _money(
     # "123.4" → 1234 × 10^(2 − 1): digits without the point, scaled by the decimals written.
     dot = text.str.find(".")
     decimals = (text.str.len() - dot - 1).where(dot >= 0, 0)
-    digits = pd.to_numeric(text.str.replace(".", "", regex=False), errors="coerce")
-    fen = (digits.astype("Int64") * (10 ** (2 - decimals)).astype("Int64")).astype("Int64")
+    digits = _as_number(text.str.replace(".", "", regex=False), pa.int64())
+    fen = digits * (10 ** (2 - decimals)).astype("Int64")
     limit = int((column.maximum or 0) * 100)
     return fen, {"money_format": ~shaped, "absurd": fen.gt(limit).fillna(False).astype(bool)}
 
@@ -231,7 +238,8 @@ def _money(
 def _quantity(
     raw: pd.Series, column: Column, context: Context
 ) -> tuple[pd.Series, dict[str, pd.Series]]:
-    number = pd.to_numeric(raw, errors="coerce").astype("float64")
+    shaped = raw.str.fullmatch(NUMBER_PATTERN).fillna(False).astype(bool)
+    number = _as_number(raw.where(shaped), pa.float64())
     bad = number.isna() | ~np.isfinite(number.fillna(0))
     return number, {
         "number_format": bad,
@@ -244,7 +252,7 @@ def _count(
     raw: pd.Series, column: Column, context: Context
 ) -> tuple[pd.Series, dict[str, pd.Series]]:
     shaped = raw.str.fullmatch(r"\d{1,12}").fillna(False).astype(bool)
-    number = pd.to_numeric(raw.where(shaped), errors="coerce").astype("Int64")
+    number = _as_number(raw.where(shaped), pa.int64())
     return number, {
         "count_format": ~shaped,
         "below_minimum": number.lt(column.minimum or 0).fillna(False).astype(bool),
