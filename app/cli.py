@@ -38,6 +38,10 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(user_cli, name="user")
 cli.add_typer(lender_cli, name="lender")
 cli.add_typer(apikey_cli, name="apikey")
+model_cli = typer.Typer(
+    help="Credit models: evaluate, train, register, promote.", no_args_is_help=True
+)
+cli.add_typer(model_cli, name="model")
 CLI_ACTOR = SystemActor("cli")
 
 
@@ -206,6 +210,85 @@ def synth(
             ensure_ascii=False,
         )
     )
+
+
+@model_cli.command("evaluate")
+def model_evaluate(
+    data: Annotated[Path, typer.Option(exists=True, help="a labelled table: CSV, Excel, Parquet")],
+    label: Annotated[str, typer.Option(help="the 0/1 default column")],
+    id_column: Annotated[str | None, typer.Option("--id", help="an id column to leave out")] = None,
+    folds: int = 5,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Cross-validate the platform's model on any labelled table (a bank's own loan book)."""
+    from scoring.model.estimator import InvalidTrainingData
+    from scoring.model.table_training import evaluate_file
+
+    try:
+        result = evaluate_file(data, label=label, id_column=id_column, folds=folds)
+    except InvalidTrainingData as error:
+        fail(str(error))
+    typer.echo(
+        json.dumps(result)
+        if as_json
+        else f"AUC {result['auc']:.4f}, KS {result['ks']:.4f}, Brier {result['brier']:.5f} "
+        f"over {result['n']} rows ({result['positives']} defaults), {folds}-fold"
+    )
+
+
+@model_cli.command("train")
+def model_train(
+    data: Annotated[Path, typer.Option(exists=True, help="a labelled table: CSV, Excel, Parquet")],
+    label: Annotated[str, typer.Option(help="the 0/1 default column")],
+    id_column: Annotated[str | None, typer.Option("--id", help="an id column to leave out")] = None,
+) -> None:
+    """Train on a labelled table and register the model (not champion until promoted)."""
+    from scoring.model.estimator import InvalidTrainingData
+    from scoring.model.table_training import train_file
+
+    try:
+        with session_scope() as session:
+            version = train_file(
+                session, path=data, label=label, id_column=id_column, actor=CLI_ACTOR
+            )
+            typer.echo(
+                json.dumps(
+                    {
+                        "model": version.name,
+                        "sha256": version.artifact_sha256,
+                        "metrics": version.metrics["test"],
+                    }
+                )
+            )
+    except InvalidTrainingData as error:
+        fail(str(error))
+
+
+@model_cli.command("promote")
+def model_promote(name: str) -> None:
+    """Make a registered model the champion that scores every enterprise (audited)."""
+    from scoring.registry import service as registry_service
+
+    try:
+        with session_scope() as session:
+            version = registry_service.promote(session, name=name, actor=CLI_ACTOR)
+            typer.echo(json.dumps({"champion": version.name}))
+    except DomainError as error:
+        fail(str(error))
+
+
+@model_cli.command("list")
+def model_list() -> None:
+    """Registered models, newest first; * marks the champion."""
+    from scoring.registry import service as registry_service
+
+    with session_scope() as session:
+        for version in registry_service.list_all(session):
+            test = version.metrics.get("test", {})
+            typer.echo(
+                f"{'*' if version.is_champion else ' '} {version.name}  {version.source}  "
+                f"AUC {test.get('auc', float('nan')):.4f}"
+            )
 
 
 @user_cli.command("create")

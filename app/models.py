@@ -6,6 +6,7 @@ from app.core.receipts import TaskReceipt
 from app.enterprises.models import Enterprise, UsccReview
 from app.ops.models import ProbeAttempt, ProbeRun
 from lenders.institutions.models import Lender
+from scoring.registry.models import ModelVersion
 from scoring.sources.models import CreditEvent, RejectedRow, SourceBatch
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "CreditEvent",
     "Enterprise",
     "Lender",
+    "ModelVersion",
     "ProbeAttempt",
     "ProbeRun",
     "RejectedRow",

@@ -144,3 +144,38 @@ def test_synth_is_deterministic_and_reports_its_truth(env: dict[str, str], tmp_p
     first, again = run(tmp_path / "a", "11"), run(tmp_path / "b", "11")
     assert first == again and "truth.parquet" in first and len(first) == 10
     assert run(tmp_path / "c", "12") != first
+
+
+def test_model_evaluate_train_promote_on_a_loan_book(env: dict[str, str], tmp_path: Path) -> None:
+    from tests.scoring.model.data import loan_book
+
+    xyd(env, "db", "upgrade")
+    frame, _ = loan_book(2000)
+    book = tmp_path / "book.xlsx"
+    frame.to_excel(book, index=False)
+    result = json.loads(
+        xyd(
+            env,
+            "model",
+            "evaluate",
+            "--data",
+            str(book),
+            "--label",
+            "bad",
+            "--id",
+            "loan_id",
+            "--folds",
+            "3",
+            "--json",
+        ).stdout
+    )
+    assert set(result) >= {"auc", "ks", "brier", "n", "positives"} and result["n"] == 2000
+    assert result["auc"] > 0.6  # quality against the oracle is tested in tests/scoring/model
+    missing = xyd(env, "model", "evaluate", "--data", str(book), "--label", "nope", check=False)
+    assert missing.returncode == 1 and "label column 'nope'" in missing.stderr
+    trained = json.loads(
+        xyd(env, "model", "train", "--data", str(book), "--label", "bad", "--id", "loan_id").stdout
+    )
+    promoted = json.loads(xyd(env, "model", "promote", trained["model"]).stdout)
+    assert promoted == {"champion": trained["model"]}
+    assert f"* {trained['model']}" in xyd(env, "model", "list").stdout

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import auth, batches, enterprises, lenders, users
+from app.api.routes import auth, batches, enterprises, lenders, models, users
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, users, lenders, enterprises, batches):
+for module in (auth, users, lenders, enterprises, batches, models):
     api_router.include_router(module.router)

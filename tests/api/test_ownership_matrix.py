@@ -22,6 +22,7 @@ from app.accounts.models import Role, User
 from app.api.deps import SESSION_COOKIE
 from app.audit.service import SystemActor
 from app.enterprises import service as enterprise_service
+from scoring.registry.models import ModelVersion
 from scoring.sources.models import BatchStatus, SourceBatch
 from tests.factories import enterprise_data, make_api_key, make_enterprise, make_lender, make_user
 
@@ -89,7 +90,15 @@ def build_world(db: Session) -> World:
         status=BatchStatus.LOADED,
         loaded_by="test",
     )
-    db.add(batch)
+    model = ModelVersion(
+        name="m-test-001",
+        source="test",
+        trained_by="test",
+        artifact_path="/nonexistent",
+        artifact_sha256="0" * 64,
+        data_sha256="0" * 64,
+    )
+    db.add_all([batch, model])
     db.flush()
     world.ids = {
         "bank_a": bank_a.id,
@@ -100,6 +109,7 @@ def build_world(db: Session) -> World:
         "review": review.id,
         "probe": "0" * 32,
         "batch": batch.id,
+        "model": model.name,
     }
     db.commit()
     return world
@@ -188,6 +198,9 @@ MATRIX: list[Case] = [
         lambda: {"accept": False, "note": "核对"},
     ),
     Case("POST", "/api/v1/ops/probes", expect(403, admin=202), lambda: {}),
+    Case("GET", "/api/v1/models", expect(403, admin=200, office=200)),
+    Case("GET", "/api/v1/models/{model}", expect(403, admin=200, office=200)),
+    Case("POST", "/api/v1/models/{model}/promote", expect(403, admin=200)),
     Case("GET", "/api/v1/batches", expect(403, admin=200, operator=200)),
     Case("POST", "/api/v1/batches", expect(403, admin=201, operator=201), files=tax_grade_file),
     Case("GET", "/api/v1/batches/{batch}", expect(403, admin=200, operator=200)),

@@ -1,0 +1,139 @@
+"""The credit model: LightGBM with early stopping and monotone constraints, then calibration.
+
+Estimator shape: ``__init__`` stores parameters, ``fit`` validates and sets fitted attributes
+ending in ``_``. The booster is saved in LightGBM's own text format, never pickled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+
+from scoring.model.calibration import IsotonicCalibrator, fit_isotonic
+
+DEFAULT_PARAMS: dict[str, Any] = {
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_data_in_leaf": 50,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "verbose": -1,
+    "deterministic": True,
+    "force_row_wise": True,
+    "num_threads": 2,
+}
+
+
+class InvalidTrainingData(ValueError):
+    """The table cannot train a model: the message says why."""
+
+
+class CreditModel:
+    """Gradient-boosted trees for the default label, calibrated to a probability of default."""
+
+    def __init__(
+        self,
+        *,
+        params: Mapping[str, Any] | None = None,
+        monotone: Mapping[str, int] | None = None,
+        num_boost_round: int = 2000,
+        early_stopping_rounds: int = 100,
+        seed: int = 7,
+    ) -> None:
+        self.params = dict(params or {})
+        self.monotone = dict(monotone or {})
+        self.num_boost_round = num_boost_round
+        self.early_stopping_rounds = early_stopping_rounds
+        self.seed = seed
+
+    def fit(
+        self, X: pd.DataFrame, y: pd.Series, *, X_valid: pd.DataFrame, y_valid: pd.Series
+    ) -> CreditModel:
+        """Train on (X, y), stop early and calibrate on the later, held-out (X_valid, y_valid)."""
+        _check(X, y, "training")
+        _check(X_valid, y_valid, "validation")
+        self.feature_names_ = list(X.columns)
+        self.categories_ = {
+            name: list(X[name].cat.categories)
+            for name in X.columns
+            if isinstance(X[name].dtype, pd.CategoricalDtype)
+        }
+        params = {**DEFAULT_PARAMS, **self.params, "seed": self.seed}
+        params["monotone_constraints"] = [self.monotone.get(n, 0) for n in self.feature_names_]
+        train = lgb.Dataset(X, label=y.astype(int), free_raw_data=False)
+        valid = lgb.Dataset(self._aligned(X_valid), label=y_valid.astype(int), reference=train)
+        self.booster_ = lgb.train(
+            params,
+            train,
+            num_boost_round=self.num_boost_round,
+            valid_sets=[valid],
+            callbacks=[lgb.early_stopping(self.early_stopping_rounds, verbose=False)],
+        )
+        self.best_iteration_ = int(
+            self.booster_.best_iteration or self.booster_.current_iteration()
+        )
+        self.calibrator_ = fit_isotonic(self.raw_score(X_valid), y_valid.to_numpy(dtype=int))
+        return self
+
+    def _aligned(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Columns in training order and categories as in training, so codes mean the same."""
+        missing = [name for name in self.feature_names_ if name not in X.columns]
+        if missing:
+            raise InvalidTrainingData(f"missing feature column(s): {', '.join(missing)}")
+        X = X[self.feature_names_].copy()
+        for name, categories in self.categories_.items():
+            X[name] = pd.Categorical(X[name].astype(object), categories=categories)
+        return X
+
+    def raw_score(self, X: pd.DataFrame) -> np.ndarray:
+        """The booster's margin (log-odds before calibration)."""
+        return np.asarray(
+            self.booster_.predict(
+                self._aligned(X), num_iteration=self.best_iteration_, raw_score=True
+            )
+        )
+
+    def predict_pd(self, X: pd.DataFrame) -> np.ndarray:
+        """Calibrated probability of default for each row."""
+        return self.calibrator_(self.raw_score(X))
+
+    def contributions(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Each feature's contribution to the margin (LightGBM ``pred_contrib``), bias dropped."""
+        values = self.booster_.predict(
+            self._aligned(X), num_iteration=self.best_iteration_, pred_contrib=True
+        )
+        return pd.DataFrame(np.asarray(values)[:, :-1], columns=self.feature_names_, index=X.index)
+
+    def model_text(self) -> str:
+        """The booster in LightGBM's text format."""
+        return str(self.booster_.model_to_string(num_iteration=self.best_iteration_))
+
+    @classmethod
+    def from_artifacts(
+        cls, *, model_text: str, calibrator: IsotonicCalibrator, categories: dict[str, list[Any]]
+    ) -> CreditModel:
+        """A fitted model from its saved text and card, without training."""
+        model = cls()
+        model.booster_ = lgb.Booster(model_str=model_text)
+        model.feature_names_ = list(model.booster_.feature_name())
+        model.best_iteration_ = int(model.booster_.current_iteration())
+        model.calibrator_ = calibrator
+        model.categories_ = categories
+        return model
+
+
+def _check(X: pd.DataFrame, y: pd.Series, what: str) -> None:
+    if len(X) != len(y):
+        raise InvalidTrainingData(f"{what}: {len(X)} rows of features but {len(y)} labels")
+    values = set(pd.unique(y.dropna()))
+    if y.isna().any() or not values <= {0, 1}:
+        raise InvalidTrainingData(f"{what}: the label must be 0/1 without gaps")
+    if len(values) < 2:
+        raise InvalidTrainingData(f"{what}: the label has only one class; both are needed")

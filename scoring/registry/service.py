@@ -1,0 +1,125 @@
+"""The model registry: register versions, promote one champion (an audited act), load models."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit_service
+from app.audit.service import Actor
+from app.core.clock import utcnow
+from app.core.config import get_settings
+from scoring.model.estimator import CreditModel
+from scoring.registry import artifacts, card
+from scoring.registry.exceptions import ModelNotFound, NoChampion
+from scoring.registry.models import ModelVersion
+
+
+def models_dir() -> Path:
+    return get_settings().data_dir / "models"
+
+
+def register(
+    session: Session,
+    *,
+    model: CreditModel,
+    source: str,
+    training_window: dict[str, Any],
+    metrics: dict[str, Any],
+    data_sha256: str,
+    actor: Actor,
+    root: Path | None = None,
+) -> ModelVersion:
+    """Save the artifacts and list the version; it is not champion until promoted."""
+    count = session.exec(select(func.count()).select_from(ModelVersion)).one()
+    name = f"m{utcnow():%Y%m%d}-{count + 1:03d}"
+    directory = (root or models_dir()) / name
+    model_card = artifacts.card_for(
+        model,
+        name=name,
+        source=source,
+        training_window=training_window,
+        metrics=metrics,
+        data_sha256=data_sha256,
+    )
+    digest = artifacts.save(
+        directory, model=model, card=model_card, readable=card.render(name, model_card)
+    )
+    version = ModelVersion(
+        name=name,
+        source=source,
+        trained_by=actor.ref,
+        training_window=training_window,
+        features=list(model.feature_names_),
+        metrics=metrics,
+        artifact_path=str(directory),
+        artifact_sha256=digest,
+        data_sha256=data_sha256,
+    )
+    session.add(version)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action="model.register",
+        subject_type="model",
+        subject_id=name,
+        detail={"source": source, "sha256": digest},
+    )
+    return version
+
+
+def get(session: Session, *, name: str) -> ModelVersion:
+    version = session.exec(select(ModelVersion).where(ModelVersion.name == name)).first()
+    if version is None:
+        raise ModelNotFound(f"model {name} is not registered")
+    return version
+
+
+def list_all(session: Session) -> Sequence[ModelVersion]:
+    return session.exec(select(ModelVersion).order_by(col(ModelVersion.id).desc())).all()
+
+
+def champion(session: Session) -> ModelVersion:
+    version = session.exec(select(ModelVersion).where(col(ModelVersion.is_champion))).first()
+    if version is None:
+        raise NoChampion("no model has been promoted to champion yet")
+    return version
+
+
+def promote(session: Session, *, name: str, actor: Actor) -> ModelVersion:
+    """Make ``name`` the one champion; the previous champion steps down in the same transaction."""
+    version = get(session, name=name)
+    previous = session.exec(select(ModelVersion).where(col(ModelVersion.is_champion))).first()
+    if previous is not None and previous.id == version.id:
+        return version
+    session.execute(
+        update(ModelVersion).where(col(ModelVersion.is_champion)).values(is_champion=False)
+    )
+    session.flush()
+    version.is_champion = True
+    version.promoted_at = utcnow()
+    version.promoted_by = actor.ref
+    session.add(version)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action="model.promote",
+        subject_type="model",
+        subject_id=name,
+        detail={"previous": previous.name if previous else None},
+    )
+    return version
+
+
+def load(version: ModelVersion) -> tuple[CreditModel, dict[str, Any]]:
+    """The fitted model of a version, checked against its recorded hash."""
+    model, model_card = artifacts.load(Path(version.artifact_path))
+    if model_card["artifact_sha256"] != version.artifact_sha256:
+        raise ValueError(f"model {version.name}: files on disk differ from the registry")
+    return model, model_card
