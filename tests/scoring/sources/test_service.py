@@ -187,3 +187,30 @@ def test_monthly_rows_of_a_code_under_review_are_kept_and_counted(
     batch = ingest(db, store, write_csv(tmp_path / "tax_monthly.csv", rows)).batch
     assert (batch.rows_loaded, batch.rows_rejected, batch.rows_held_for_review) == (2, 0, 1)
     assert sorted(store.read("tax_monthly", [batch.id])["uscc"]) == sorted([CODE, FAILING_CODE])
+
+
+def test_sources_as_of_a_load_time(db: Session, store: SourceStore, tmp_path: Path) -> None:
+    from scoring.sources.snapshot import load_sources
+
+    event = VALID["public_credit_events"]
+    first = ingest(db, store, write_csv(tmp_path / "public_credit_events-1.csv", [event])).batch
+    ingest(db, store, write_csv(tmp_path / "tax_grade-1.csv", [VALID["tax_grade"]]))
+    repaired = {**event, "repaired": "true"}
+    ingest(db, store, write_csv(tmp_path / "public_credit_events-2.csv", [repaired]))
+    now = load_sources(db, store=store)
+    then = load_sources(db, store=store, loaded_by=first.loaded_at)
+    assert now["public_credit_events"]["repaired"].tolist() == [True]
+    assert then["public_credit_events"]["repaired"].tolist() == [False]
+    assert now["tax_grade"]["grade"].tolist() == ["B"] and then["tax_grade"].empty
+    assert "_row" not in now["tax_grade"].columns
+    assert set(now) == {
+        "registration",
+        "public_credit_events",
+        "utility_monthly",
+        "tax_monthly",
+        "tax_grade",
+        "social_security_monthly",
+        "housing_fund_monthly",
+        "intellectual_property",
+        "loan_outcomes",
+    }

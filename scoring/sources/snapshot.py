@@ -1,0 +1,54 @@
+"""Every source as the platform knew it at a load time: the input of the feature build."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from app.core.db import table_of
+from scoring.sources import repository
+from scoring.sources.contracts import CONTRACTS
+from scoring.sources.models import CreditEvent, SourceBatch
+from scoring.sources.store import BATCH_COLUMN, SourceStore
+from scoring.sources.validation import stored_key
+
+HIDDEN = ("_row", BATCH_COLUMN)
+
+
+def load_sources(
+    session: Session, *, store: SourceStore, loaded_by: datetime | None = None
+) -> dict[str, pd.DataFrame]:
+    """Per kind, the latest version of each record among the batches loaded by ``loaded_by``."""
+    sources = {}
+    for kind, contract in CONTRACTS.items():
+        if contract.storage == "events":
+            sources[kind] = _events(session, loaded_by=loaded_by)
+            continue
+        batches = repository.loaded_batch_ids(session, kind=kind, as_of=loaded_by)
+        current = store.current(kind, batches, stored_key(contract))
+        sources[kind] = current.drop(columns=[c for c in HIDDEN if c in current.columns])
+    return sources
+
+
+def _events(session: Session, *, loaded_by: datetime | None) -> pd.DataFrame:
+    """Event versions loaded by then and not superseded by a batch loaded by then."""
+    superseding = table_of(SourceBatch).alias("superseding")
+    query = select(CreditEvent).join(SourceBatch, col(CreditEvent.batch_id) == SourceBatch.id)
+    if loaded_by is None:
+        query = query.where(col(CreditEvent.superseded_by_batch_id).is_(None))
+    else:
+        query = (
+            query.where(col(SourceBatch.loaded_at) <= loaded_by)
+            .outerjoin(superseding, superseding.c.id == CreditEvent.superseded_by_batch_id)
+            .where((superseding.c.id.is_(None)) | (superseding.c.loaded_at > loaded_by))
+        )
+    rows = [row.model_dump() for row in session.exec(query)]
+    columns = [
+        c for c in CreditEvent.model_fields if c not in ("id", "batch_id", "superseded_by_batch_id")
+    ]
+    frame = pd.DataFrame(rows, columns=list(CreditEvent.model_fields))[columns]
+    for name in ("event_date", "publicity_start", "publicity_end"):
+        frame[name] = pd.to_datetime(frame[name])
+    return frame
