@@ -64,7 +64,7 @@ def _binary(values: pd.Series, name: str) -> pd.Series:
     mapped = pd.Series(np.nan, index=values.index)
     mapped[text.isin(TRUE_LABELS).fillna(False).to_numpy()] = 1
     mapped[text.isin(FALSE_LABELS).fillna(False).to_numpy()] = 0
-    mapped = mapped.fillna(numeric.where(numeric.isin([0, 1])))
+    mapped = mapped.fillna(numeric.where(numeric.isin([0, 1])).astype("float64"))
     unknown = text.notna() & mapped.isna()
     if unknown.any():
         examples = ", ".join(sorted(map(str, text[unknown].unique()[:5])))
