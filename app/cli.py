@@ -238,29 +238,45 @@ def model_evaluate(
 
 @model_cli.command("train")
 def model_train(
-    data: Annotated[Path, typer.Option(exists=True, help="a labelled table: CSV, Excel, Parquet")],
-    label: Annotated[str, typer.Option(help="the 0/1 default column")],
+    data: Annotated[
+        Path | None, typer.Option(exists=True, help="a labelled table; omit to use ingested data")
+    ] = None,
+    label: Annotated[str | None, typer.Option(help="the 0/1 default column of --data")] = None,
     id_column: Annotated[str | None, typer.Option("--id", help="an id column to leave out")] = None,
+    months: Annotated[int, typer.Option(help="as-of months of platform snapshots")] = 24,
 ) -> None:
-    """Train on a labelled table and register the model (not champion until promoted)."""
+    """Train and register a model (not champion until promoted): on a table, or the platform."""
     from scoring.model.estimator import InvalidTrainingData
     from scoring.model.table_training import train_file
+    from scoring.sources.store import SourceStore
+    from scoring.training.platform import train_platform_model
 
+    if data is not None and not label:
+        fail("--label names the 0/1 default column of --data")
     try:
         with session_scope() as session:
-            version = train_file(
-                session, path=data, label=label, id_column=id_column, actor=CLI_ACTOR
-            )
+            if data is not None and label:
+                version = train_file(
+                    session, path=data, label=label, id_column=id_column, actor=CLI_ACTOR
+                )
+            else:
+                version = train_platform_model(
+                    session,
+                    store=SourceStore(get_settings().data_dir),
+                    actor=CLI_ACTOR,
+                    months=months,
+                )
+            test = version.metrics["test"]
             typer.echo(
                 json.dumps(
                     {
                         "model": version.name,
                         "sha256": version.artifact_sha256,
-                        "metrics": version.metrics["test"],
+                        "metrics": {k: test[k] for k in ("auc", "ks", "brier", "n", "positives")},
                     }
                 )
             )
-    except InvalidTrainingData as error:
+    except (InvalidTrainingData, ValueError) as error:
         fail(str(error))
 
 

@@ -47,6 +47,16 @@ def test_db_upgrade_then_demo_json_then_idempotent(env: dict[str, str]) -> None:
     assert again["records_loaded"] == 0 and again["batches"] == 9
     skipped = xyd(env, "demo", "--if-empty")
     assert "nothing to do" in skipped.stderr
+    too_little = xyd(env, "model", "train", "--months", "40", check=False)
+    assert too_little.returncode == 1 and "only one class" in too_little.stderr
+
+
+def test_model_trained_on_the_ingested_demo_city(env: dict[str, str]) -> None:
+    xyd(env, "db", "upgrade")
+    xyd(env, "demo", "--enterprises", "1500")
+    trained = json.loads(xyd(env, "model", "train", "--months", "12").stdout)
+    assert trained["model"].startswith("m") and trained["metrics"]["n"] > 50
+    assert trained["metrics"]["auc"] > 0.6
 
 
 def test_lender_user_and_key_commands(env: dict[str, str]) -> None:

@@ -48,7 +48,7 @@ class SourceStore:
             return pd.DataFrame(columns=[*(columns or []), BATCH_COLUMN])
         wanted = None if columns is None else [*columns, BATCH_COLUMN]
         tables = [pq.read_table(path, columns=wanted) for path in paths]
-        return pa.concat_tables(tables, promote_options="default").to_pandas()
+        return pa.concat_tables(tables, promote_options="default").to_pandas(date_as_object=False)
 
     def current(
         self,

@@ -1,0 +1,85 @@
+"""The platform's model trained on the synthetic city, where the best achievable AUC is known."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlmodel import Session
+
+from app.audit.service import SystemActor
+from scoring.features import build_features
+from scoring.features.catalogue import MONOTONE
+from scoring.registry import service as registry_service
+from scoring.sources import service as source_service
+from scoring.sources.store import SourceStore
+from scoring.synthetic.city import CityParams, generate_city, oracle_auc
+from scoring.synthetic.registry import CitySpec
+from scoring.training.pipeline import snapshots, train
+from scoring.training.platform import labelled_months, lightgbm_constraints, train_platform_model
+from tests.scoring.features.conftest import load_city
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("city2500")
+    generate_city(
+        CitySpec(enterprises=2500, seed=21),
+        months=36,
+        out_dir=directory,
+        params=CityParams(error_rate=0),
+    )
+    return directory
+
+
+def test_out_of_time_model_approaches_the_oracle(city: Path) -> None:
+    sources = load_city(city)
+    months = labelled_months(sources["loan_outcomes"], count=18)
+    trained = train(
+        snapshots(sources, months=months, build=build_features),
+        monotone=lightgbm_constraints(MONOTONE),
+    )
+    test = trained.metrics["test"]
+    as_of = trained.split.test[0]
+    truth_month = (pd.Period(as_of, "M") - 1).strftime("%Y-%m")
+    oracle = oracle_auc(pd.read_parquet(city / "truth.parquet"), month=truth_month)
+    assert test["positives"] > 5 and test["auc"] > 0.85 * oracle
+    rates = test["default_rate_by_grade"]
+    overall = test["positives"] / test["n"]
+    assert rates["E"]["default_rate"] > 2 * overall  # the worst grade concentrates defaults
+    assert max(trained.split.train) < min(trained.split.valid) < min(trained.split.test)
+
+
+def test_the_constraint_signs_follow_the_catalogue() -> None:
+    assert lightgbm_constraints({"arrears": -1, "growth": 1, "size": 0}) == {
+        "arrears": 1,
+        "growth": -1,
+    }
+
+
+def test_labelled_months_end_twelve_months_before_the_last_report() -> None:
+    outcomes = pd.DataFrame({"report_month": pd.to_datetime(["2026-10-01"])})
+    assert labelled_months(outcomes, count=3) == [
+        date(2025, 9, 1),
+        date(2025, 10, 1),
+        date(2025, 11, 1),
+    ]
+    with pytest.raises(ValueError, match="no loan outcomes"):
+        labelled_months(outcomes.iloc[:0], count=3)
+
+
+def test_train_on_ingested_data_and_register(db: Session, city: Path, tmp_path: Path) -> None:
+    store = SourceStore(tmp_path)
+    actor = SystemActor("test")
+    for path in source_service.source_files(city):
+        if path.stem != "truth":
+            source_service.ingest_file(db, path=path, actor=actor, store=store)
+    version = train_platform_model(db, store=store, actor=actor, months=12)
+    assert version.source == "platform" and len(version.features) == len(MONOTONE)
+    assert version.metrics["test"]["auc"] > 0.7
+    model, card = registry_service.load(version)
+    assert card["monotone_constraints"] == lightgbm_constraints(MONOTONE)
+    assert card["training_window"]["test"] and np.isfinite(model.best_iteration_)
