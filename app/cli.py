@@ -15,6 +15,7 @@ from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.schemas import ApiKeyCreate, UserCreate
 from app.audit.service import SystemActor
+from app.core.clock import to_local, utcnow
 from app.core.config import InsecureSettingsError, get_settings
 from app.core.db import get_engine, session_scope
 from app.core.errors import DomainError
@@ -209,6 +210,43 @@ def synth(
             },
             ensure_ascii=False,
         )
+    )
+
+
+@cli.command()
+def score(
+    as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD; default: today")] = None,
+    partitions: Annotated[int, typer.Option(min=1, help="enterprise partitions")] = 4,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Score every enterprise with the champion model, partition by partition; PSI vs last run."""
+    from datetime import date
+
+    from scoring.scores import service as score_service
+    from scoring.sources.snapshot import load_sources
+    from scoring.sources.store import SourceStore
+
+    day = date.fromisoformat(as_of) if as_of else to_local(utcnow()).date()
+    try:
+        with session_scope() as session:
+            sources = load_sources(session, store=SourceStore(get_settings().data_dir))
+            run = score_service.run_batch(
+                session, as_of=day, sources=sources, actor=CLI_ACTOR, partitions=partitions
+            )
+            summary = {
+                "run": run.id,
+                "as_of": str(run.as_of),
+                "model": run.model_name,
+                "scored": run.enterprises,
+                "psi": run.psi,
+            }
+    except DomainError as error:
+        fail(str(error))
+    typer.echo(
+        json.dumps(summary)
+        if as_json
+        else f"run {summary['run']}: {summary['scored']} enterprises scored with "
+        f"{summary['model']} as of {summary['as_of']}; PSI {run.psi.get('points', '—')}"
     )
 
 

@@ -7,6 +7,7 @@ from app.enterprises.models import Enterprise, UsccReview
 from app.ops.models import ProbeAttempt, ProbeRun
 from lenders.institutions.models import Lender
 from scoring.registry.models import ModelVersion
+from scoring.scores.models import Score, ScoreRun
 from scoring.sources.models import CreditEvent, RejectedRow, SourceBatch
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "ProbeAttempt",
     "ProbeRun",
     "RejectedRow",
+    "Score",
+    "ScoreRun",
     "SourceBatch",
     "TaskReceipt",
     "UsccReview",

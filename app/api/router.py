@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import auth, batches, enterprises, lenders, models, users
+from app.api.routes import auth, batches, enterprises, lenders, models, scores, users
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, users, lenders, enterprises, batches, models):
+for module in (auth, users, lenders, enterprises, batches, models, scores):
     api_router.include_router(module.router)

@@ -26,7 +26,7 @@ AREAS = (
     "app.enterprises",
     "app.ops",
     "lenders.institutions",
-    "scoring",
+    "scoring.scores",
     "whitelist",
 )
 

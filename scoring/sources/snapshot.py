@@ -12,7 +12,7 @@ from scoring.sources import repository
 from scoring.sources.contracts import CONTRACTS
 from scoring.sources.models import CreditEvent, SourceBatch
 from scoring.sources.store import BATCH_COLUMN, SourceStore
-from scoring.sources.validation import stored_key
+from scoring.sources.validation import stored_columns, stored_key
 
 HIDDEN = ("_row", BATCH_COLUMN)
 
@@ -28,6 +28,9 @@ def load_sources(
             continue
         batches = repository.loaded_batch_ids(session, kind=kind, as_of=loaded_by)
         current = store.current(kind, batches, stored_key(contract))
+        if current.empty:  # nothing loaded yet: the source is missing, with its columns
+            sources[kind] = pd.DataFrame(columns=stored_columns(contract)[1:])
+            continue
         sources[kind] = current.drop(columns=[c for c in HIDDEN if c in current.columns])
     return sources
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from app.api.deps import SESSION_COOKIE
 from app.audit.service import SystemActor
 from app.enterprises import service as enterprise_service
 from scoring.registry.models import ModelVersion
+from scoring.scores.models import Score
 from scoring.sources.models import BatchStatus, SourceBatch
 from tests.factories import enterprise_data, make_api_key, make_enterprise, make_lender, make_user
 
@@ -98,7 +100,16 @@ def build_world(db: Session) -> World:
         artifact_sha256="0" * 64,
         data_sha256="0" * 64,
     )
-    db.add_all([batch, model])
+    score = Score(
+        uscc=firm_1.uscc,
+        as_of=date(2026, 11, 1),
+        model_name="m-test-001",
+        pd=0.02,
+        points=560,
+        grade="C",
+        reasons=[],
+    )
+    db.add_all([batch, model, score])
     db.flush()
     world.ids = {
         "bank_a": bank_a.id,
@@ -198,6 +209,15 @@ MATRIX: list[Case] = [
         lambda: {"accept": False, "note": "核对"},
     ),
     Case("POST", "/api/v1/ops/probes", expect(403, admin=202), lambda: {}),
+    Case(
+        "GET", "/api/v1/enterprises/{firm_1}/score", expect(403, firm_1=200, firm_2=404, **REGISTRY)
+    ),
+    Case(
+        "POST",
+        "/api/v1/enterprises/{firm_1}/rescore",
+        expect(403, firm_1=404, firm_2=404, admin=404, office=404, operator=404),
+    ),
+    Case("GET", "/api/v1/score-runs", expect(403, admin=200, office=200)),
     Case("GET", "/api/v1/models", expect(403, admin=200, office=200)),
     Case("GET", "/api/v1/models/{model}", expect(403, admin=200, office=200)),
     Case("POST", "/api/v1/models/{model}/promote", expect(403, admin=200)),

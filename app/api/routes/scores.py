@@ -1,0 +1,61 @@
+"""Scores: an enterprise's current score and reasons, online rescoring, and batch-run stability."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from fastapi import APIRouter
+
+from app.api.deps import CurrentEnterprise, OfficePrincipal, PageDep, SessionDep
+from app.api.problems import problem_schema
+from app.core.config import get_settings
+from scoring.model.scale import GRADE_NAMES
+from scoring.registry import service as registry_service
+from scoring.scores import service as score_service
+from scoring.scores.models import Score
+from scoring.scores.online import SourceCache
+from scoring.scores.schemas import ScorePublic, ScoreRunPublic, ScoreRunsPublic
+from scoring.sources.store import SourceStore
+
+router = APIRouter(tags=["scores"])
+
+
+@lru_cache
+def source_cache() -> SourceCache:
+    """One in-memory copy of the sources per process, refreshed when a batch loads."""
+    return SourceCache(SourceStore(get_settings().data_dir))
+
+
+def public(score: Score) -> ScorePublic:
+    return ScorePublic.model_validate(score).model_copy(
+        update={"grade_name": GRADE_NAMES.get(score.grade, "")}
+    )
+
+
+@router.get(
+    "/enterprises/{uscc}/score",
+    response_model=ScorePublic,
+    responses={404: problem_schema("enterprise_not_found", "not_found")},
+)
+def read_score(session: SessionDep, enterprise: CurrentEnterprise) -> ScorePublic:
+    """The latest score: PD, points, grade (优秀…差) and the reasons, in Chinese."""
+    return public(score_service.latest(session, uscc=enterprise.uscc))
+
+
+@router.post(
+    "/enterprises/{uscc}/rescore",
+    response_model=ScorePublic,
+    responses={404: problem_schema("enterprise_not_found", "no_champion_model")},
+)
+def rescore(session: SessionDep, enterprise: CurrentEnterprise) -> ScorePublic:
+    """Recompute one enterprise now from its stored data with the champion model."""
+    registry_service.champion(session)  # fail fast, before the sources are read
+    sources = source_cache().for_enterprise(session, uscc=enterprise.uscc)
+    return public(score_service.rescore(session, uscc=enterprise.uscc, sources=sources))
+
+
+@router.get("/score-runs", response_model=ScoreRunsPublic)
+def list_runs(session: SessionDep, _: OfficePrincipal, page: PageDep) -> ScoreRunsPublic:
+    """Batch runs with their population stability (PSI) against the previous run."""
+    rows, total = score_service.list_runs(session, offset=page.offset, limit=page.limit)
+    return ScoreRunsPublic(data=[ScoreRunPublic.model_validate(r) for r in rows], count=total)

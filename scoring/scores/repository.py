@@ -1,0 +1,66 @@
+"""Every query about scores and score runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, insert
+from sqlmodel import Session, col, select
+
+from app.core.db import table_of
+from scoring.scores.models import RunStatus, Score, ScoreRun
+
+CHUNK = 5000
+
+
+def add_scores(session: Session, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(table_of(Score)), rows[start : start + CHUNK])
+
+
+def previous_done(session: Session, *, before_id: int) -> ScoreRun | None:
+    return session.exec(
+        select(ScoreRun)
+        .where(ScoreRun.status == RunStatus.DONE, col(ScoreRun.id) < before_id)
+        .order_by(col(ScoreRun.id).desc())
+    ).first()
+
+
+def points_of(session: Session, *, run_id: int) -> pd.Series:
+    return pd.Series(
+        session.exec(select(Score.points).where(Score.run_id == run_id)).all(), dtype=float
+    )
+
+
+def count_for(session: Session, *, run_id: int) -> int:
+    return session.exec(select(func.count()).select_from(Score).where(Score.run_id == run_id)).one()
+
+
+def latest_for(session: Session, *, uscc: str) -> Score | None:
+    return session.exec(
+        select(Score)
+        .where(Score.uscc == uscc)
+        .order_by(col(Score.as_of).desc(), col(Score.scored_at).desc(), col(Score.id).desc())
+    ).first()
+
+
+def partitions_done(session: Session, *, run_id: int) -> int:
+    """Partitions of the run whose scores are committed (their task receipts)."""
+    from app.core.receipts import TaskReceipt
+
+    return session.exec(
+        select(func.count())
+        .select_from(TaskReceipt)
+        .where(
+            TaskReceipt.task == "scoring.score_partition",
+            col(TaskReceipt.key).startswith(f"{run_id}:"),
+        )
+    ).one()
+
+
+def runs(session: Session, *, offset: int, limit: int) -> tuple[list[ScoreRun], int]:
+    rows = session.exec(
+        select(ScoreRun).order_by(col(ScoreRun.id).desc()).offset(offset).limit(limit)
+    ).all()
+    return list(rows), session.exec(select(func.count()).select_from(ScoreRun)).one()
