@@ -51,9 +51,15 @@ def test_db_upgrade_then_demo_json_then_idempotent(env: dict[str, str]) -> None:
     assert too_little.returncode == 1 and "only one class" in too_little.stderr
 
 
-def test_model_trained_on_the_ingested_demo_city(env: dict[str, str]) -> None:
+def test_demo_trains_promotes_and_scores_the_city(env: dict[str, str]) -> None:
     xyd(env, "db", "upgrade")
-    xyd(env, "demo", "--enterprises", "1500")
+    summary = json.loads(xyd(env, "demo", "--enterprises", "1500", "--json").stdout)
+    assert summary["scored"] == summary["enterprises"] and summary["model"].startswith("m")
+    assert "scoring" not in summary
+    assert 0.5 < summary["model_auc"] <= 1 and 0.5 < summary["oracle_auc"] <= 1
+    assert set(summary["grade_default_rates"]) <= set("ABCDE")
+    again = json.loads(xyd(env, "demo", "--enterprises", "1500", "--json").stdout)
+    assert again["model"] == summary["model"] and again["scored"] == summary["scored"]
     trained = json.loads(xyd(env, "model", "train", "--months", "12").stdout)
     assert trained["model"].startswith("m") and trained["metrics"]["n"] > 50
     assert trained["metrics"]["auc"] > 0.6

@@ -18,6 +18,7 @@ from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.schemas import UserCreate
 from app.audit.service import SystemActor
+from app.demo import scoring_story
 from app.enterprises import repository as enterprise_repository
 from app.enterprises.models import Enterprise, EnterpriseStatus, ReviewStatus
 from app.enterprises.schemas import EnterpriseFilters
@@ -48,9 +49,12 @@ class DemoSummary:
     batches: int
     records_loaded: int
     rows_rejected: int
+    scoring: dict[str, Any]
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        summary = asdict(self)
+        scoring = summary.pop("scoring")
+        return {**summary, **scoring}
 
 
 def run(session: Session, *, spec: CitySpec, months: int, city_dir: Path) -> DemoSummary:
@@ -68,6 +72,7 @@ def run(session: Session, *, spec: CitySpec, months: int, city_dir: Path) -> Dem
     lender_ids = _ensure_lenders(session)
     accounts = _ensure_accounts(session, lender_ids=lender_ids, actor=actor)
     enterprises = enterprise_repository.count(session)
+    scored = scoring_story.run(session, city_dir=city_dir, as_of=spec.as_of, actor=actor)
     return DemoSummary(
         enterprises=enterprises,
         enterprises_added=enterprises - before,
@@ -77,6 +82,7 @@ def run(session: Session, *, spec: CitySpec, months: int, city_dir: Path) -> Dem
         batches=len(batches),
         records_loaded=sum(batch.rows_loaded for batch in fresh),
         rows_rejected=sum(batch.rows_rejected for batch in fresh),
+        scoring=scored,
     )
 
 
