@@ -36,3 +36,8 @@ def first_time(session: Session, *, task: str, key: str) -> bool:
     except IntegrityError:  # a concurrent run committed the same key first
         return False
     return True
+
+
+def done(session: Session, *, task: str, key: str) -> bool:
+    """Whether (task, key) has already been committed; a cheap check before costly work."""
+    return session.get(TaskReceipt, (task, key)) is not None

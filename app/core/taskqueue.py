@@ -34,6 +34,7 @@ celery_app = Celery("xyd")
 _PENDING_KEY = "xyd_pending_tasks"
 _inline_lock = threading.Lock()
 _inline_executor: ThreadPoolExecutor | None = None
+_inline_workers = 0
 _inline_futures: list[Future[Any]] = []
 _configured = False
 
@@ -109,9 +110,12 @@ def send_now(task_name: str, **kwargs: Any) -> None:
 
 
 def _executor() -> ThreadPoolExecutor:
-    global _inline_executor  # noqa: PLW0603 - one lazily made pool per process
-    if _inline_executor is None:
-        _inline_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="xyd-task")
+    global _inline_executor, _inline_workers  # noqa: PLW0603 - one lazily made pool per process
+    # SQLite takes one writer at a time: tasks on it run one after another.
+    workers = 1 if get_settings().database_url.startswith("sqlite") else 2
+    if _inline_executor is None or _inline_workers != workers:
+        _inline_executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="xyd-task")
+        _inline_workers = workers
     return _inline_executor
 
 

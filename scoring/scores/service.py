@@ -41,7 +41,8 @@ def score_partition(
 ) -> int:
     """Score one partition of the enterprises once; returns how many rows it wrote."""
     run = _run(session, run_id)
-    if not receipts.first_time(session, task=PARTITION_TASK, key=f"{run_id}:{index}"):
+    key = f"{run_id}:{index}"
+    if receipts.done(session, task=PARTITION_TASK, key=key):
         return 0
     usccs = sources["registration"]["uscc"].drop_duplicates().tolist()
     mine = [
@@ -50,10 +51,14 @@ def score_partition(
         if part == index
     ]
     if not mine:
+        receipts.first_time(session, task=PARTITION_TASK, key=key)
         return 0
     model, _card = registry_service.load(registry_service.get(session, name=run.model_name))
     features = build_features(sources, as_of=run.as_of, usccs=mine)
     scored = score_features(model, features)
+    # Claimed only now, with the writes, so the write lock is held for as short as possible.
+    if not receipts.first_time(session, task=PARTITION_TASK, key=key):
+        return 0
     repository.add_scores(session, _rows(scored, run=run))
     return len(scored)
 
