@@ -26,20 +26,22 @@ def top_reasons(
     """Per row, the ``k`` features that raise the risk most (positive margin), worded."""
     matrix = contributions.to_numpy(dtype=float)
     names = list(contributions.columns)
-    order = np.argsort(-matrix, axis=1, kind="stable")[:, :k]
+    cells = values[names].to_numpy(dtype=object)  # one conversion, then plain indexing
+    top = np.argsort(-matrix, axis=1, kind="stable")[:, :k]
     result = []
-    for row, picks in enumerate(order):
+    for row, picks in enumerate(top.tolist()):
         reasons = []
         for column in picks:
             contribution = matrix[row, column]
             if contribution <= 0:
                 break  # nothing left that raises the risk
-            value = values.iat[row, values.columns.get_loc(names[column])]
+            value = cells[row, column]
+            missing = value is None or (isinstance(value, float) and np.isnan(value))
             reasons.append(
                 {
                     "feature": names[column],
                     "contribution": round(float(contribution), 4),
-                    "value": None if pd.isna(value) else _plain_value(value),
+                    "value": None if missing else _plain_value(value),
                     "text": describe(names[column], value),
                 }
             )
