@@ -18,16 +18,21 @@ from scoring.training.platform import train_platform_model
 ACTOR = SystemActor("test")
 
 
-@pytest.fixture(scope="session")
-def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("city1500")
+def clean_city(factory: pytest.TempPathFactory, *, enterprises: int, seed: int) -> Path:
+    """A 36-month synthetic city without injected data errors, in a fresh directory."""
+    directory = factory.mktemp(f"city{enterprises}-{seed}")
     generate_city(
-        CitySpec(enterprises=1500, seed=33),
+        CitySpec(enterprises=enterprises, seed=seed),
         months=36,
         out_dir=directory,
         params=CityParams(error_rate=0),
     )
     return directory
+
+
+@pytest.fixture(scope="session")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return clean_city(tmp_path_factory, enterprises=1500, seed=33)
 
 
 @pytest.fixture

@@ -16,23 +16,16 @@ from scoring.features.catalogue import MONOTONE
 from scoring.registry import service as registry_service
 from scoring.sources import service as source_service
 from scoring.sources.store import SourceStore
-from scoring.synthetic.city import CityParams, generate_city, oracle_auc
-from scoring.synthetic.registry import CitySpec
+from scoring.synthetic.city import oracle_auc
 from scoring.training.pipeline import snapshots, train
 from scoring.training.platform import labelled_months, lightgbm_constraints, train_platform_model
 from tests.scoring.features.conftest import load_city
+from tests.scoring_fixtures import clean_city
 
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("city2500")
-    generate_city(
-        CitySpec(enterprises=2500, seed=21),
-        months=36,
-        out_dir=directory,
-        params=CityParams(error_rate=0),
-    )
-    return directory
+    return clean_city(tmp_path_factory, enterprises=2500, seed=21)
 
 
 def test_out_of_time_model_approaches_the_oracle(city: Path) -> None:

@@ -13,8 +13,7 @@ from app.enterprises import uscc
 from scoring.sources.contracts import CONTRACTS
 from scoring.sources.readers import read_text_table
 from scoring.sources.validation import Context, validate
-from scoring.synthetic.city import CityParams, generate_city
-from scoring.synthetic.registry import CitySpec
+from tests.scoring_fixtures import clean_city
 
 CONTEXT = Context(
     load_date=date(2026, 11, 23),
@@ -65,14 +64,7 @@ def load_city(directory: Path) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="session")
 def city_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("city400")
-    generate_city(
-        CitySpec(enterprises=400, seed=5),
-        months=36,
-        out_dir=directory,
-        params=CityParams(error_rate=0),
-    )
-    return directory
+    return clean_city(tmp_path_factory, enterprises=400, seed=5)
 
 
 @pytest.fixture(scope="session")
