@@ -17,7 +17,11 @@ from scoring.model.calibration import IsotonicCalibrator, fit_isotonic
 
 DEFAULT_PARAMS: dict[str, Any] = {
     "objective": "binary",
-    "learning_rate": 0.05,
+    # Fewer, shallower trees: TreeSHAP reasons cost trees × leaves × depth² per enterprise, and
+    # on the synthetic city lr 0.1 / depth 5 scored 2.3× faster than lr 0.05 / unbounded depth
+    # with the same out-of-time AUC (within noise).
+    "learning_rate": 0.1,
+    "max_depth": 5,
     "num_leaves": 15,
     "min_data_in_leaf": 50,
     "feature_fraction": 0.8,
