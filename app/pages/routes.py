@@ -22,6 +22,8 @@ from app.enterprises.divisions import district_name
 from app.enterprises.industry import SECTIONS
 from app.enterprises.schemas import EnterpriseFilters
 from app.pages import labels
+from scoring.model.scale import GRADE_NAMES
+from scoring.scores import repository as score_repository
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -128,4 +130,7 @@ def enterprise_detail(request: Request, session: SessionDep, viewer: Viewer, usc
         enterprise = enterprise_service.get(session, code=code)
     except DomainError as error:
         return error_page(request, viewer, error)
-    return render(request, "enterprise.html", viewer, e=enterprise)
+    score = score_repository.latest_for(session, uscc=enterprise.uscc)
+    return render(
+        request, "enterprise.html", viewer, e=enterprise, score=score, grade_names=GRADE_NAMES
+    )

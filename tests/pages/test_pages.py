@@ -49,3 +49,28 @@ def test_enterprise_sees_its_own_page_masked(client: TestClient, db: Session) ->
 def test_anonymous_is_sent_to_login(client: TestClient) -> None:
     response = client.get("/enterprises", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/login"
+
+
+def test_enterprise_page_shows_grade_and_reasons(client: TestClient, db: Session) -> None:
+    from datetime import date
+
+    from app.accounts import service as account_service
+    from scoring.scores.models import Score
+
+    enterprise = make_enterprise(db)
+    db.add(
+        Score(
+            uscc=enterprise.uscc,
+            as_of=date(2026, 11, 1),
+            model_name="m-1",
+            pd=0.0321,
+            points=598,
+            grade="C",
+            reasons=[{"text": "近12个月用电量同比下降 35%"}],
+        )
+    )
+    user = make_user(db, Role.ENTERPRISE, uscc=enterprise.uscc)
+    cookie = {"Cookie": f"{SESSION_COOKIE}={account_service.issue_token(user)}"}
+    page = client.get(f"/enterprises/{enterprise.uscc}", headers=cookie).text
+    assert "C（中等）" in page and "598 分" in page and "3.21%" in page
+    assert "近12个月用电量同比下降 35%" in page
