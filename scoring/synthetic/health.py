@@ -40,7 +40,7 @@ class HealthModel:
     alpha: float = -8.2
     beta: float = -2.3
     grid_size: int = 400
-    horizon: int = 12
+    horizon: int = 10  # onset months M+1..M+10 reach 90 days past due by M+12
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class Latent:
 
 @dataclass(frozen=True)
 class PdTable:
-    """1 - S_12 on the deviation grid, one row per mu level; ``delay`` skips the first month."""
+    """1 - S_horizon on the deviation grid, one row per mu level; ``delay`` skips month one."""
 
     grid: np.ndarray
     pd: np.ndarray
@@ -151,7 +151,7 @@ def simulate_latent(
 
 
 def hazard(model: HealthModel, health: np.ndarray) -> np.ndarray:
-    """Monthly default hazard of a borrower: sigmoid(alpha + beta h)."""
+    """Monthly hazard that a borrower falls 30 days past due: sigmoid(alpha + beta h)."""
     return 1.0 / (1.0 + np.exp(-(model.alpha + model.beta * health)))
 
 

@@ -1,10 +1,14 @@
 """Borrowing, default events, loan outcomes and the truth table of the synthetic city.
 
 A borrower holds an open loan from its first disbursement until it defaults or the window ends:
-loans are renewed at maturity (续贷), so the 12-month PD of the DP in ``health`` is the real
-probability for every borrower-month. The hazard starts two months after the first
-disbursement, so the 30 and 60 days-past-due months before a default always exist on the same
-loan; a loan that would mature in those months is extended (展期) instead.
+loans are renewed at maturity (续贷). The hazard draws the month a loan first falls 30 days past
+due; it is 60 the month after and reaches 90 (the default event) two months after. Nothing is
+observable about a delinquency before its first month, so the 12-month PD of a borrower that
+is not past due is the DP in ``health`` over the 10 months in which a delinquency can start and
+still reach 90 days within 12, and a borrower already 30 or 60 days past due defaults for sure.
+The hazard starts two months after the first disbursement, so the 30, 60 and 90 days-past-due
+months always exist on the same loan; a loan that would mature in those months is extended
+(展期) instead.
 """
 
 from __future__ import annotations
@@ -39,7 +43,8 @@ TERMS = np.array([6, 12, 24, 36])
 TERM_WEIGHTS = np.array([0.15, 0.45, 0.25, 0.15])
 LENDERS = ("huzhou-bank", "anji-rcb", "czbank-hz", "icbc-hz", "abc-hz")
 LENDER_WEIGHTS = np.array([0.3, 0.15, 0.2, 0.2, 0.15])
-PAST_DUE = {-2: 30, -1: 60, 0: 90, 1: 120, 2: 150, 3: 180}
+PAST_DUE = {-2: 30, -1: 60, 0: 90, 1: 120, 2: 150, 3: 180}  # by month relative to default
+ONSET_TO_DEFAULT = 2  # months from the first 30 days past due to 90 days past due
 LOAN_COLUMNS = (
     "loan_id",
     "uscc",
@@ -56,7 +61,10 @@ LOAN_COLUMNS = (
 
 @dataclass(frozen=True)
 class Credit:
-    """Per firm: first loan month and default month (NEVER if none), registry status."""
+    """Per firm: first loan month, default (90+ days past due) month or NEVER, registry status.
+
+    The delinquency behind a default starts ``ONSET_TO_DEFAULT`` months before it.
+    """
 
     start: np.ndarray
     default: np.ndarray
@@ -89,7 +97,8 @@ def draw_credit(
     start = low + np.floor(rng.random(n) * (months - low)).astype(np.int64)
     start = np.where(borrower, start, NEVER)
     at_risk = column >= np.maximum(start + 2, 0)[:, None]
-    default = _first_true(at_risk & (rng.random((n, months)) < hazard(model, latent.health)))
+    onset = _first_true(at_risk & (rng.random((n, months)) < hazard(model, latent.health)))
+    default = np.where(onset < NEVER, onset + ONSET_TO_DEFAULT, NEVER)
     collapse = (latent.health < EXIT_LEVEL) & (rng.random((n, months)) < EXIT_CHANCE)
     closed = _first_true(collapse & (column >= firms.first[:, None]) & ~borrower[:, None])
     revoked = np.where(default + 6 <= months - 1, default + 6, NEVER)  # 吊销 six months on
@@ -198,6 +207,8 @@ def truth_table(
         mu_index=latent.mu_index[firm],
         delay=month == start,
     )
+    past_due = (default - ONSET_TO_DEFAULT <= month) & (month < default)  # 30 or 60 days
+    pd_12m = np.where(past_due, 1.0, pd_12m)
     label = (default > month) & (default <= month + 12)
     return pa.table(
         {

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.model import metrics
-from scoring.model.estimator import CreditModel
+from scoring.model.estimator import CreditModel, InvalidTrainingData
 from scoring.model.scale import ScoreScale
 from scoring.training.labels import labels
 from scoring.training.split import TimeSplit, out_of_time
@@ -80,6 +80,12 @@ def train(
     train_set, valid_set, test_set = (
         data.months(m) for m in (split.train, split.valid, split.test)
     )
+    if test_set.y.nunique() < 2:
+        # A model whose out-of-time test holds no defaults cannot be judged: refuse to make it.
+        raise InvalidTrainingData(
+            f"test: the label has only one class in {', '.join(map(str, split.test))}; "
+            "train on more months or more loan outcomes"
+        )
     model = CreditModel(monotone=monotone, seed=seed).fit(
         train_set.X, train_set.y, X_valid=valid_set.X, y_valid=valid_set.y
     )

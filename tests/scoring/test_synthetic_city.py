@@ -191,6 +191,38 @@ def test_counted_defaults_are_loan_events(city: tuple[Path, CitySummary]) -> Non
     assert (truth.loc[truth["month"] >= truth["uscc"].map(first_default), "borrower"] == 0).all()
 
 
+def test_past_due_only_on_the_way_to_a_default(clean: tuple[Path, CitySummary]) -> None:
+    """30 days past due starts a delinquency that is 60 next month and 90 the month after."""
+    out_dir, summary = clean
+    loans = read(out_dir, "loan_outcomes")
+    month = pd.PeriodIndex(loans["report_month"], freq="M")
+    dpd = loans.set_index(["loan_id", month.astype(str)])["days_past_due"]
+    late = loans[loans["days_past_due"].isin(["30", "60"])]
+    assert len(late)
+    steps = 3 - late["days_past_due"].astype(int) // 30  # months until 90
+    then = (pd.PeriodIndex(late["report_month"], freq="M") + steps.to_numpy()).astype(str)
+    seen = then <= summary.months[-1]
+    assert seen.any()
+    follows = dpd.reindex(list(zip(late["loan_id"][seen], then[seen], strict=True)))
+    assert (follows == "90").all()
+    first = loans[loans["days_past_due"] != "0"].groupby("loan_id")["days_past_due"].first()
+    assert set(first) == {"30"}  # every delinquency starts at 30 days past due
+
+
+def test_pd_is_one_while_past_due(clean: tuple[Path, CitySummary]) -> None:
+    out_dir, _ = clean
+    loans = read(out_dir, "loan_outcomes")
+    late = loans[loans["days_past_due"].isin(["30", "60"])][["uscc", "report_month"]]
+    truth = pd.read_parquet(out_dir / "truth.parquet")
+    rows = truth.merge(late, left_on=["uscc", "month"], right_on=["uscc", "report_month"])
+    assert len(rows) and rows["borrower"].all()
+    assert (rows["pd_12m"] == 1.0).all()
+    others = truth[truth["borrower"]].merge(
+        late, how="left", left_on=["uscc", "month"], right_on=["uscc", "report_month"]
+    )
+    assert (others.loc[others["report_month"].isna(), "pd_12m"] < 1.0).all()
+
+
 def test_rank_auc_matches_pairs() -> None:
     rng = np.random.default_rng(1)
     scores = rng.integers(0, 5, 200).astype(float)

@@ -76,3 +76,18 @@ def test_train_on_ingested_data_and_register(db: Session, city: Path, tmp_path: 
     model, card = registry_service.load(version)
     assert card["monotone_constraints"] == lightgbm_constraints(MONOTONE)
     assert card["training_window"]["test"] and np.isfinite(model.best_iteration_)
+
+
+def test_a_test_snapshot_without_defaults_is_refused() -> None:
+    from scoring.model.estimator import InvalidTrainingData
+    from scoring.training.pipeline import Snapshots
+
+    months = [date(2025, m, 1) for m in range(1, 7)]
+    index = pd.MultiIndex.from_product(
+        [[f"U{i}" for i in range(40)], months], names=["uscc", "as_of"]
+    )
+    X = pd.DataFrame({"x": np.arange(len(index), dtype=float)}, index=index)
+    y = pd.Series((np.arange(len(index)) % 7 == 0).astype(int), index=index)
+    y[index.get_level_values("as_of") == months[-1]] = 0
+    with pytest.raises(InvalidTrainingData, match="only one class in 2025-06-01"):
+        train(Snapshots(X=X, y=y), monotone={})
