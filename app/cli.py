@@ -445,7 +445,10 @@ def demo(
         typer.echo(
             f"{summary.enterprises} enterprises ({summary.uscc_reviews} held for USCC review), "
             f"{summary.records_loaded:,} source records in {summary.batches} batches "
-            f"({summary.rows_rejected:,} rows rejected), {summary.lenders} lenders; "
+            f"({summary.rows_rejected:,} rows rejected), "
+            f"{summary.scoring.get('scored', 0)} scored by "
+            f"{summary.scoring.get('model', 'no model')}, "
+            f"{summary.lenders} lenders; "
             f"accounts {', '.join(summary.accounts)} with password {story.DEMO_PASSWORD}"
         )
 
