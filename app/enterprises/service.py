@@ -55,7 +55,8 @@ def register(
     if repository.get(session, checked.code) is not None:
         raise EnterpriseExists(f"enterprise {checked.code} is already registered")
     if checked.only_check_char_fails:
-        return Registration(review=_hold_for_review(session, data, checked, actor, source))
+        review, _created = hold_for_review(session, data=data, actor=actor, source=source)
+        return Registration(review=review)
     enterprise = _build(data, code=checked.code, check_passed=True)
     session.add(enterprise)
     session.flush()
@@ -96,12 +97,14 @@ def _describe_uscc_problem(checked: uscc.UsccCheck, problem: uscc.UsccProblem) -
     }[problem]
 
 
-def _hold_for_review(
-    session: Session, data: EnterpriseCreate, checked: uscc.UsccCheck, actor: Actor, source: str
-) -> UsccReview:
+def hold_for_review(
+    session: Session, *, data: EnterpriseCreate, actor: Actor, source: str
+) -> tuple[UsccReview, bool]:
+    """Put a record whose check character fails on the review list, once; True if new."""
+    checked = uscc.check(data.uscc)
     existing = repository.pending_review_for(session, checked.code)
     if existing is not None:
-        return existing
+        return existing, False
     payload = data.model_dump(mode="json")
     payload["legal_representative"] = mask_name(data.legal_representative)
     payload["legal_rep_digest"] = legal_rep_digest(data.legal_representative)
@@ -114,7 +117,7 @@ def _hold_for_review(
     )
     session.add(review)
     session.flush()
-    return review
+    return review, True
 
 
 def _build(data: EnterpriseCreate, *, code: str, check_passed: bool) -> Enterprise:

@@ -12,9 +12,11 @@ from sqlmodel import Session, col, select
 from app.audit.service import Actor
 from app.core.clock import utcnow
 from app.core.db import table_of
+from app.core.money import fen_to_yuan
 from app.enterprises import service as enterprise_service
-from app.enterprises import size_class, uscc
-from app.enterprises.models import Enterprise, ReviewStatus, UsccReview
+from app.enterprises import size_class
+from app.enterprises.models import Enterprise
+from app.enterprises.schemas import EnterpriseCreate
 from scoring.sources import repository
 from scoring.sources.contracts import Contract
 from scoring.sources.models import CreditEvent
@@ -120,39 +122,19 @@ def _enterprise_fields(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _hold(session: Session, record: dict[str, Any], *, actor: Actor, batch_id: int) -> int:
-    code = record["uscc"]
-    pending = session.exec(
-        select(UsccReview).where(UsccReview.uscc == code, UsccReview.status == ReviewStatus.PENDING)
-    ).first()
-    if pending is not None:
-        return 0
-    name = record.pop("legal_representative")
-    payload = {
-        key: (value.isoformat() if hasattr(value, "isoformat") else value)
-        for key, value in record.items()
-    }
-    payload["registered_capital_yuan"] = _yuan(payload.pop("registered_capital_fen"))
-    payload["annual_revenue_yuan"] = _yuan(payload.pop("annual_revenue_fen"))
-    payload["legal_representative"] = enterprise_service.mask_name(name)
-    payload["legal_rep_digest"] = enterprise_service.legal_rep_digest(name)
-    session.add(
-        UsccReview(
-            uscc=code,
-            expected_check_char=_expected(code),
-            source=f"batch:{batch_id}",
-            submitted_by=actor.ref,
-            payload=payload,
-        )
+    """Send a registration row to the registry's review list, as the registry API would."""
+    fields = {key: value for key, value in record.items() if not key.endswith("_fen")}
+    fields["registration_date"] = record["registration_date"].isoformat()
+    for name in ("registered_capital", "annual_revenue"):
+        fen = record[f"{name}_fen"]
+        fields[f"{name}_yuan"] = None if fen is None else str(fen_to_yuan(fen))
+    _review, created = enterprise_service.hold_for_review(
+        session,
+        data=EnterpriseCreate.model_validate(fields),
+        actor=actor,
+        source=f"batch:{batch_id}",
     )
-    return 1
-
-
-def _expected(code: str) -> str:
-    return uscc.check(code).expected_check_char or ""
-
-
-def _yuan(fen: int | None) -> str | None:
-    return None if fen is None else f"{fen // 100}.{fen % 100:02d}"
+    return int(created)
 
 
 def _records(frame: pd.DataFrame, *, date_columns: tuple[str, ...]) -> list[dict[str, Any]]:
