@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +120,14 @@ def promote(session: Session, *, name: str, actor: Actor) -> ModelVersion:
 
 def load(version: ModelVersion) -> tuple[CreditModel, dict[str, Any]]:
     """The fitted model of a version, checked against its recorded hash."""
-    model, model_card = artifacts.load(Path(version.artifact_path))
-    if model_card["artifact_sha256"] != version.artifact_sha256:
-        raise ValueError(f"model {version.name}: files on disk differ from the registry")
+    return _load(version.artifact_path, version.artifact_sha256, version.name)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, sha256: str, name: str) -> tuple[CreditModel, dict[str, Any]]:
+    # Versions are immutable and hash-checked, so parsing each once per process is safe; online
+    # rescoring and every scoring partition would otherwise re-read the model from disk.
+    model, model_card = artifacts.load(Path(path))
+    if model_card["artifact_sha256"] != sha256:
+        raise ValueError(f"model {name}: files on disk differ from the registry")
     return model, model_card
