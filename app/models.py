@@ -1,6 +1,7 @@
 """Every table of the platform, imported in one place for Alembic and the test suite."""
 
 from app.accounts.models import ApiKey, User
+from app.applications.models import ApplicationTransition, FinancingApplication
 from app.audit.models import AuditEvent
 from app.core.receipts import TaskReceipt
 from app.enterprises.models import Enterprise, UsccReview
@@ -12,9 +13,11 @@ from scoring.sources.models import CreditEvent, RejectedRow, SourceBatch
 
 __all__ = [
     "ApiKey",
+    "ApplicationTransition",
     "AuditEvent",
     "CreditEvent",
     "Enterprise",
+    "FinancingApplication",
     "Lender",
     "ModelVersion",
     "ProbeAttempt",
