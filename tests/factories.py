@@ -9,6 +9,9 @@ from sqlmodel import Session
 
 from app.accounts import service as account_service
 from app.accounts.models import ApiKey, Role, User
+from app.applications import service as application_service
+from app.applications.models import FinancingApplication
+from app.applications.schemas import ApplicationCreate
 from app.audit.service import SystemActor
 from app.core import security
 from app.enterprises import service as enterprise_service
@@ -58,6 +61,31 @@ def make_enterprise(session: Session, **overrides: Any) -> Enterprise:
     )
     assert outcome.enterprise is not None
     return outcome.enterprise
+
+
+def application_fields(**overrides: Any) -> dict[str, Any]:
+    """A financing need as an enterprise sends it, valid unless overridden."""
+    fields: dict[str, Any] = {
+        "amount_yuan": "500000.00",
+        "term_months": 12,
+        "purpose": "采购原材料，补充流动资金",
+        "product_type": "pure_credit",
+        "green": False,
+        "tech": True,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def make_application(
+    session: Session, enterprise: Enterprise, **overrides: Any
+) -> FinancingApplication:
+    return application_service.create(
+        session,
+        uscc=enterprise.uscc,
+        data=ApplicationCreate.model_validate(application_fields(**overrides)),
+        actor=SystemActor("test"),
+    )
 
 
 def make_lender(session: Session, code: str | None = None) -> Lender:

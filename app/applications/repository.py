@@ -1,0 +1,70 @@
+"""Every query about financing applications and their transitions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from app.applications.models import ApplicationStatus, ApplicationTransition, FinancingApplication
+
+
+def get(session: Session, application_id: int) -> FinancingApplication | None:
+    return session.get(FinancingApplication, application_id)
+
+
+def page(
+    session: Session,
+    *,
+    uscc: str | None,
+    status: ApplicationStatus | None,
+    offset: int,
+    limit: int,
+) -> tuple[Sequence[FinancingApplication], int]:
+    """Applications, newest first, of one enterprise when ``uscc`` is given."""
+    conditions = []
+    if uscc is not None:
+        conditions.append(col(FinancingApplication.uscc) == uscc)
+    if status is not None:
+        conditions.append(col(FinancingApplication.status) == status)
+    rows = session.exec(
+        select(FinancingApplication)
+        .where(*conditions)
+        .order_by(col(FinancingApplication.id).desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    total = session.exec(
+        select(func.count()).select_from(FinancingApplication).where(*conditions)
+    ).one()
+    return rows, total
+
+
+def move_if(
+    session: Session,
+    *,
+    application_id: int,
+    current: ApplicationStatus,
+    to: ApplicationStatus,
+    at: datetime,
+) -> bool:
+    """Set the status to ``to`` only if it is still ``current``; False when someone moved first."""
+    result = session.exec(
+        update(FinancingApplication)
+        .where(col(FinancingApplication.id) == application_id)
+        .where(col(FinancingApplication.status) == current)
+        .values(status=to, updated_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def transitions(session: Session, application_id: int) -> Sequence[ApplicationTransition]:
+    """The application's history, oldest first."""
+    return session.exec(
+        select(ApplicationTransition)
+        .where(ApplicationTransition.application_id == application_id)
+        .order_by(col(ApplicationTransition.id))
+    ).all()
