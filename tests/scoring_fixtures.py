@@ -42,6 +42,6 @@ def platform(db: Session, city: Path, tmp_path: Path) -> SourceStore:
     for path in source_service.source_files(city):
         if path.stem != "truth":
             source_service.ingest_file(db, path=path, actor=ACTOR, store=store)
-    version = train_platform_model(db, store=store, actor=ACTOR, months=12)
+    version = train_platform_model(db, store=store, actor=ACTOR, months=16)
     registry_service.promote(db, name=version.name, actor=ACTOR)
     return store

@@ -60,7 +60,7 @@ def test_demo_trains_promotes_and_scores_the_city(env: dict[str, str]) -> None:
     assert set(summary["grade_default_rates"]) <= set("ABCDE")
     again = json.loads(xyd(env, "demo", "--enterprises", "1500", "--json").stdout)
     assert again["model"] == summary["model"] and again["scored"] == summary["scored"]
-    trained = json.loads(xyd(env, "model", "train", "--months", "12").stdout)
+    trained = json.loads(xyd(env, "model", "train", "--months", "16").stdout)
     assert trained["model"].startswith("m") and trained["metrics"]["n"] > 50
     assert trained["metrics"]["auc"] > 0.6
 

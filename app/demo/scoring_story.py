@@ -22,7 +22,7 @@ from scoring.sources.store import SourceStore
 from scoring.synthetic.truth import oracle_auc
 from scoring.training.platform import train_platform_model
 
-TRAINING_MONTHS = 18
+TRAINING_MONTHS = 24
 
 
 def run(session: Session, *, city_dir: Path, as_of: date, actor: SystemActor) -> dict[str, Any]:

@@ -13,14 +13,14 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
-from scoring.model.calibration import IsotonicCalibrator, fit_isotonic
+from scoring.model.calibration import Calibrator, fit_logistic
 
 DEFAULT_PARAMS: dict[str, Any] = {
     "objective": "binary",
-    # Fewer, shallower trees: TreeSHAP reasons cost trees × leaves × depth² per enterprise, and
-    # on the synthetic city lr 0.1 / depth 5 scored 2.3× faster than lr 0.05 / unbounded depth
-    # with the same out-of-time AUC (within noise).
-    "learning_rate": 0.1,
+    # Shallow trees: TreeSHAP reasons cost trees × leaves × depth² per enterprise. Validated on
+    # enterprises the trees never saw, early stopping keeps ~100 trees at this rate; lr 0.02 and
+    # 0.01 (240 and 480 trees) gave the same out-of-time AUC on the 115,000-firm city.
+    "learning_rate": 0.05,
     "max_depth": 5,
     "num_leaves": 15,
     "min_data_in_leaf": 50,
@@ -83,7 +83,9 @@ class CreditModel:
         self.best_iteration_ = int(
             self.booster_.best_iteration or self.booster_.current_iteration()
         )
-        self.calibrator_ = fit_isotonic(self.raw_score(X_valid), y_valid.to_numpy(dtype=int))
+        self.calibrator_: Calibrator = fit_logistic(
+            self.raw_score(X_valid), y_valid.to_numpy(dtype=int)
+        )
         return self
 
     def _aligned(self, X: pd.DataFrame) -> pd.DataFrame:
@@ -121,7 +123,7 @@ class CreditModel:
 
     @classmethod
     def from_artifacts(
-        cls, *, model_text: str, calibrator: IsotonicCalibrator, categories: dict[str, list[Any]]
+        cls, *, model_text: str, calibrator: Calibrator, categories: dict[str, list[Any]]
     ) -> CreditModel:
         """A fitted model from its saved text and card, without training."""
         model = cls()

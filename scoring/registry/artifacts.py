@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from scoring.model.calibration import IsotonicCalibrator
+from scoring.model import calibration
 from scoring.model.estimator import CreditModel
 
 MODEL_FILE, CARD_FILE, READABLE_FILE = "model.txt", "card.json", "card.md"
@@ -56,7 +56,7 @@ def load(directory: Path) -> tuple[CreditModel, dict[str, Any]]:
         raise ValueError(f"{directory / MODEL_FILE} does not match the hash on its card")
     model = CreditModel.from_artifacts(
         model_text=text,
-        calibrator=IsotonicCalibrator.from_json(card["calibration"]),
+        calibrator=calibration.from_json(card["calibration"]),
         categories=card.get("categories", {}),
     )
     model.monotone = dict(card.get("monotone_constraints", {}))

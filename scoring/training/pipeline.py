@@ -18,7 +18,7 @@ from scoring.model import metrics
 from scoring.model.estimator import CreditModel, InvalidTrainingData
 from scoring.model.scale import ScoreScale
 from scoring.training.labels import labels
-from scoring.training.split import TimeSplit, out_of_time
+from scoring.training.split import TimeSplit, held_out, out_of_time
 
 BuildFeatures = Callable[..., pd.DataFrame]
 
@@ -31,7 +31,9 @@ class Snapshots:
     y: pd.Series
 
     def months(self, chosen: Sequence[date]) -> Snapshots:
-        mask = self.X.index.get_level_values("as_of").isin(list(chosen))
+        return self.where(self.X.index.get_level_values("as_of").isin(list(chosen)))
+
+    def where(self, mask: np.ndarray) -> Snapshots:
         return Snapshots(X=self.X[mask], y=self.y[mask])
 
 
@@ -74,12 +76,12 @@ def train(
     seed: int = 7,
     scale: ScoreScale | None = None,
 ) -> TrainedModel:
-    """Fit on the earliest months, stop early and calibrate on the next, measure on the last."""
+    """Fit on months whose outcomes the test month knew, validate on held-out enterprises."""
     months = sorted(set(data.X.index.get_level_values("as_of")))
-    split = out_of_time(months, valid=min(3, max(1, len(months) // 4)), test=1)
-    train_set, valid_set, test_set = (
-        data.months(m) for m in (split.train, split.valid, split.test)
-    )
+    split = out_of_time(months)
+    earlier, test_set = data.months(split.train), data.months(split.test)
+    holdout = held_out(earlier.X.index.get_level_values("uscc"))
+    train_set, valid_set = earlier.where(~holdout), earlier.where(holdout)
     if test_set.y.nunique() < 2:
         # A model whose out-of-time test holds no defaults cannot be judged: refuse to make it.
         raise InvalidTrainingData(

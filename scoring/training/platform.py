@@ -20,6 +20,8 @@ from scoring.sources.store import SourceStore
 from scoring.training.labels import HORIZON_MONTHS
 from scoring.training.pipeline import snapshots, train
 
+DEFAULT_MONTHS = 24  # a 36-month history has 24 as-of months with a fully reported outcome
+
 
 def lightgbm_constraints(directions: Mapping[str, int]) -> dict[str, int]:
     """The catalogue says +1 when more is safer; the model predicts default, so the sign flips."""
@@ -36,7 +38,12 @@ def labelled_months(outcomes: pd.DataFrame, *, count: int) -> list[date]:
 
 
 def train_platform_model(
-    session: Session, *, store: SourceStore, actor: Actor, months: int = 24, seed: int = 7
+    session: Session,
+    *,
+    store: SourceStore,
+    actor: Actor,
+    months: int = DEFAULT_MONTHS,
+    seed: int = 7,
 ) -> ModelVersion:
     """Snapshots over ``months`` as-of months, out-of-time split, calibrated, registered."""
     sources = load_sources(session, store=store)
@@ -48,7 +55,7 @@ def train_platform_model(
     )
     window = {
         "train": [str(m) for m in trained.split.train],
-        "valid": [str(m) for m in trained.split.valid],
+        "valid": trained.split.holdout,
         "test": [str(m) for m in trained.split.test],
     }
     return registry_service.register(

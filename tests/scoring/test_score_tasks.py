@@ -50,7 +50,7 @@ def test_partitions_fan_out_and_the_last_closes_the_run(own_database: Path, city
             if path.stem != "truth":
                 source_service.ingest_file(session, path=path, actor=ACTOR, store=store)
     with session_scope() as session:
-        version = train_platform_model(session, store=store, actor=ACTOR, months=12)
+        version = train_platform_model(session, store=store, actor=ACTOR, months=16)
         registry_service.promote(session, name=version.name, actor=ACTOR)
     send_now("scoring.batch_score", as_of="2026-11-01", partitions=3)
     drain()

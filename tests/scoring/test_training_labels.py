@@ -2,6 +2,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from scoring.training.labels import labels
 from scoring.training.split import out_of_time
@@ -42,13 +43,13 @@ def test_no_label_when_the_window_is_not_fully_reported() -> None:
     assert labels(book(), as_of=date(2025, 6, 1)).empty
 
 
-def test_out_of_time_split_keeps_order() -> None:
-    months = [date(2024, m, 1) for m in range(1, 9)]
-    split = out_of_time(months, valid=2, test=1)
-    assert split.train == tuple(months[:5]) and split.valid == tuple(months[5:7])
-    assert split.test == (months[7],)
-    with pytest.raises(ValueError, match="at least"):
-        out_of_time(months[:3])
+def test_out_of_time_split_trains_only_on_outcomes_known_by_the_test_month() -> None:
+    months = [date(2024, 1, 1) + relativedelta(months=k) for k in range(18)]
+    split = out_of_time(months)
+    assert split.test == (date(2025, 6, 1),)
+    assert split.train == tuple(months[:6]) and max(split.train) == date(2024, 6, 1)
+    with pytest.raises(ValueError, match="at least 16 months"):
+        out_of_time(months[:14])
 
 
 def test_labels_match_the_synthetic_citys_truth(tmp_path) -> None:  # type: ignore[no-untyped-def]

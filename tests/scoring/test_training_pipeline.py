@@ -19,6 +19,7 @@ from scoring.sources.store import SourceStore
 from scoring.synthetic.city import oracle_auc
 from scoring.training.pipeline import snapshots, train
 from scoring.training.platform import labelled_months, lightgbm_constraints, train_platform_model
+from scoring.training.split import held_out, out_of_time
 from tests.scoring.features.conftest import load_city
 from tests.scoring_fixtures import clean_city
 
@@ -30,7 +31,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_out_of_time_model_approaches_the_oracle(city: Path) -> None:
     sources = load_city(city)
-    months = labelled_months(sources["loan_outcomes"], count=18)
+    months = labelled_months(sources["loan_outcomes"], count=24)
     trained = train(
         snapshots(sources, months=months, build=build_features),
         monotone=lightgbm_constraints(MONOTONE),
@@ -39,11 +40,25 @@ def test_out_of_time_model_approaches_the_oracle(city: Path) -> None:
     as_of = trained.split.test[0]
     truth_month = (pd.Period(as_of, "M") - 1).strftime("%Y-%m")
     oracle = oracle_auc(pd.read_parquet(city / "truth.parquet"), month=truth_month)
-    assert test["positives"] > 5 and test["auc"] > 0.85 * oracle
+    # 2,500 firms leave ~25 test defaults; the 0.95 goal is measured at city scale by bench/
+    assert test["positives"] > 5 and test["auc"] > 0.8 * oracle
     rates = test["default_rate_by_grade"]
     overall = test["positives"] / test["n"]
     assert rates["E"]["default_rate"] > 2 * overall  # the worst grade concentrates defaults
-    assert max(trained.split.train) < min(trained.split.valid) < min(trained.split.test)
+    gap = pd.Period(trained.split.test[0], "M") - pd.Period(max(trained.split.train), "M")
+    assert gap.n >= 12  # every training outcome was known on the test month
+
+
+def test_validation_enterprises_are_never_trained_on(city: Path) -> None:
+    sources = load_city(city)
+    months = labelled_months(sources["loan_outcomes"], count=16)
+    data = snapshots(sources, months=months, build=build_features)
+    earlier = data.months(out_of_time(sorted(set(data.X.index.get_level_values("as_of")))).train)
+    holdout = held_out(earlier.X.index.get_level_values("uscc"))
+    trained_on = set(earlier.X.index.get_level_values("uscc")[~holdout])
+    validated_on = set(earlier.X.index.get_level_values("uscc")[holdout])
+    assert trained_on and validated_on and not trained_on & validated_on
+    assert 0.25 < len(validated_on) / (len(trained_on) + len(validated_on)) < 0.42
 
 
 def test_the_constraint_signs_follow_the_catalogue() -> None:
@@ -70,7 +85,7 @@ def test_train_on_ingested_data_and_register(db: Session, city: Path, tmp_path: 
     for path in source_service.source_files(city):
         if path.stem != "truth":
             source_service.ingest_file(db, path=path, actor=actor, store=store)
-    version = train_platform_model(db, store=store, actor=actor, months=12)
+    version = train_platform_model(db, store=store, actor=actor, months=16)
     assert version.source == "platform" and len(version.features) == len(MONOTONE)
     assert version.metrics["test"]["auc"] > 0.7
     model, card = registry_service.load(version)
@@ -82,7 +97,7 @@ def test_a_test_snapshot_without_defaults_is_refused() -> None:
     from scoring.model.estimator import InvalidTrainingData
     from scoring.training.pipeline import Snapshots
 
-    months = [date(2025, m, 1) for m in range(1, 7)]
+    months = [date(2024, m, 1) for m in range(1, 13)] + [date(2025, m, 1) for m in range(1, 7)]
     index = pd.MultiIndex.from_product(
         [[f"U{i}" for i in range(40)], months], names=["uscc", "as_of"]
     )
