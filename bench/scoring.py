@@ -15,7 +15,6 @@ import argparse
 import itertools
 import resource
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -25,55 +24,29 @@ from pathlib import Path
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import numpy as np
-import pandas as pd
 
 from scoring.features import build_features
 from scoring.features.catalogue import MONOTONE
 from scoring.scores.scorer import score_features
-from scoring.sources.contracts import CONTRACTS
-from scoring.sources.readers import read_text_table
-from scoring.sources.validation import Context, validate
-from scoring.synthetic.city import CityParams, generate_city, oracle_auc
-from scoring.synthetic.registry import CitySpec
+from scoring.synthetic.demo import demo_city, oracle_auc_as_of
 from scoring.training.pipeline import snapshots, train
 from scoring.training.platform import labelled_months, lightgbm_constraints
-
-CONTEXT = Context(
-    load_date=date(2026, 11, 23),
-    districts=frozenset({"330502", "330503", "330521", "330522", "330523"}),
-)
 
 
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def city(enterprises: int, seed: int) -> tuple[Path, dict[str, pd.DataFrame]]:
-    directory = Path(tempfile.mkdtemp(prefix="xyd-bench-scoring-"))
-    generate_city(
-        CitySpec(enterprises=enterprises, seed=seed),
-        months=36,
-        out_dir=directory,
-        params=CityParams(error_rate=0),
-    )
-    sources = {}
-    for kind, contract in CONTRACTS.items():
-        frame, _ = read_text_table(directory / f"{kind}.csv")
-        sources[kind] = validate(frame, contract, CONTEXT).rows
-    return directory, sources
-
-
 def quality(enterprises: int, seed: int, months: int) -> None:
-    directory, sources = city(enterprises, seed)
-    chosen = labelled_months(sources["loan_outcomes"], count=months)
+    city = demo_city(enterprises=enterprises, seed=seed)
+    chosen = labelled_months(city.sources["loan_outcomes"], count=months)
     started = time.perf_counter()
     trained = train(
-        snapshots(sources, months=chosen, build=build_features),
+        snapshots(city.sources, months=chosen, build=build_features),
         monotone=lightgbm_constraints(MONOTONE),
     )
     test = trained.metrics["test"]
-    month = (pd.Period(trained.split.test[0], "M") - 1).strftime("%Y-%m")
-    oracle = oracle_auc(pd.read_parquet(directory / "truth.parquet"), month=month)
+    oracle = oracle_auc_as_of(city.truth, as_of=trained.split.test[0])
     rates = {
         g: round(c["default_rate"], 4) for g, c in sorted(test["default_rate_by_grade"].items())
     }
@@ -95,7 +68,7 @@ def quality(enterprises: int, seed: int, months: int) -> None:
 
 
 def speed(enterprises: int, seed: int, model) -> None:  # type: ignore[no-untyped-def]
-    _directory, sources = city(enterprises, seed)
+    sources = demo_city(enterprises=enterprises, seed=seed).sources
     as_of = date(2026, 11, 1)
     started = time.perf_counter()
     features = build_features(sources, as_of=as_of)
