@@ -2,8 +2,17 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import auth, batches, enterprises, lenders, models, scores, users
+from app.api.routes import (
+    applications,
+    auth,
+    batches,
+    enterprises,
+    lenders,
+    models,
+    scores,
+    users,
+)
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, users, lenders, enterprises, batches, models, scores):
+for module in (auth, users, lenders, enterprises, batches, models, scores, applications):
     api_router.include_router(module.router)

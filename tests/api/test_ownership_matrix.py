@@ -26,7 +26,15 @@ from app.enterprises import service as enterprise_service
 from scoring.registry.models import ModelVersion
 from scoring.scores.models import Score
 from scoring.sources.models import BatchStatus, SourceBatch
-from tests.factories import enterprise_data, make_api_key, make_enterprise, make_lender, make_user
+from tests.factories import (
+    application_fields,
+    enterprise_data,
+    make_api_key,
+    make_application,
+    make_enterprise,
+    make_lender,
+    make_user,
+)
 
 CALLERS = (
     "anonymous",
@@ -111,6 +119,7 @@ def build_world(db: Session) -> World:
     )
     db.add_all([batch, model, score])
     db.flush()
+    application = make_application(db, firm_1)
     world.ids = {
         "bank_a": bank_a.id,
         "bank_b": bank_b.id,
@@ -121,6 +130,7 @@ def build_world(db: Session) -> World:
         "probe": "0" * 32,
         "batch": batch.id,
         "model": model.name,
+        "application": application.id,
     }
     db.commit()
     return world
@@ -226,6 +236,19 @@ MATRIX: list[Case] = [
     Case("GET", "/api/v1/batches/{batch}", expect(403, admin=200, operator=200)),
     Case("GET", "/api/v1/batches/{batch}/rejected", expect(403, admin=200, operator=200)),
     Case("GET", "/api/v1/ops/probes/{probe}", expect(403, admin=200)),
+    Case("POST", "/api/v1/applications", expect(403, firm_1=201, firm_2=201), application_fields),
+    Case("GET", "/api/v1/applications", expect(403, admin=200, office=200, firm_1=200, firm_2=200)),
+    Case(
+        "GET",
+        "/api/v1/applications/{application}",
+        expect(403, admin=200, office=200, firm_1=200, firm_2=404),
+    ),
+    Case(
+        "POST",
+        "/api/v1/applications/{application}/withdraw",
+        expect(403, firm_1=200, firm_2=404),
+        lambda: {"reason": "不再需要"},
+    ),
     Case(
         "GET",
         "/enterprises/{firm_1}",
