@@ -1,14 +1,23 @@
-"""Sources in memory, indexed by enterprise, so that one enterprise is rescored quickly."""
+"""Sources in memory, indexed by enterprise, so that one enterprise is rescored quickly.
+
+Features of one enterprise built on its own cost tens of milliseconds of pandas overhead; built
+for every enterprise at once they cost ~15 µs each (1.6 s for 115,000). So the cache keeps the
+features of every enterprise as of a day, computed in one vectorised pass from the same stored
+sources, and rebuilds them when a batch loads or the day changes. An enterprise the pass did
+not cover (registered since, without source rows) is built on its own.
+"""
 
 from __future__ import annotations
 
 import threading
+from datetime import date
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from scoring.features import build_features
 from scoring.sources.models import BatchStatus, SourceBatch
 from scoring.sources.snapshot import load_sources
 from scoring.sources.store import SourceStore
@@ -23,15 +32,33 @@ class SourceCache:
         self._version: tuple[int, int] | None = None
         self._frames: dict[str, pd.DataFrame] = {}
         self._codes: dict[str, np.ndarray] = {}
+        self._features: pd.DataFrame | None = None
+        self._features_as_of: date | None = None
 
     def for_enterprise(self, session: Session, *, uscc: str) -> dict[str, pd.DataFrame]:
         """Each source's rows for one enterprise (empty frames where it has none)."""
         with self._lock:
-            version = self._current_version(session)
-            if version != self._version:
-                self._reload(session)
-                self._version = version
+            self._refresh(session)
             return {kind: self._slice(kind, uscc) for kind in self._frames}
+
+    def features_for(self, session: Session, *, uscc: str, as_of: date) -> pd.DataFrame:
+        """One enterprise's features as of ``as_of`` (one row, index uscc), from stored data."""
+        with self._lock:
+            self._refresh(session)
+            if self._features is None or self._features_as_of != as_of:
+                self._features = build_features(self._frames, as_of=as_of)
+                self._features_as_of = as_of
+            if uscc in self._features.index:
+                return self._features.loc[[uscc]]
+            own = {kind: self._slice(kind, uscc) for kind in self._frames}
+        return build_features(own, as_of=as_of, usccs=[uscc])
+
+    def _refresh(self, session: Session) -> None:
+        version = self._current_version(session)
+        if version != self._version:
+            self._reload(session)
+            self._version = version
+            self._features, self._features_as_of = None, None
 
     def _current_version(self, session: Session) -> tuple[int, int]:
         newest, count = session.exec(

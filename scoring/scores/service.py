@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -133,13 +133,17 @@ def run_batch(
 
 
 def rescore(
-    session: Session, *, uscc: str, sources: Mapping[str, pd.DataFrame], as_of: date | None = None
+    session: Session,
+    *,
+    uscc: str,
+    features: Callable[[date], pd.DataFrame],
+    as_of: date | None = None,
 ) -> Score:
-    """Recompute one enterprise now from its stored data with the champion model."""
+    """Recompute one enterprise now with the champion model; ``features(day)`` gives its row."""
     champion = registry_service.champion(session)
     model, _ = registry_service.load(champion)
     day = as_of or to_local(utcnow()).date()
-    scored = score_features(model, build_features(sources, as_of=day, usccs=[uscc]))
+    scored = score_features(model, features(day))
     row = scored.iloc[0]
     score = Score(
         uscc=uscc,

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
+from scoring.features import build_features
 from scoring.registry import service as registry_service
 from scoring.scores import service as score_service
 from scoring.scores.models import RunStatus, Score
@@ -72,7 +73,15 @@ def test_online_rescore_matches_the_batch_and_uses_only_that_enterprise(
         assert set(own["tax_monthly"]["uscc"]) <= {score.uscc}
         expected = sources["tax_monthly"][sources["tax_monthly"]["uscc"] == score.uscc]
         assert len(own["tax_monthly"]) == len(expected)
-        online = score_service.rescore(db, uscc=score.uscc, sources=own, as_of=AS_OF)
+        alone = build_features(own, as_of=AS_OF, usccs=[score.uscc])
+        cached = cache.features_for(db, uscc=score.uscc, as_of=AS_OF)
+        pd.testing.assert_frame_equal(cached, alone, check_dtype=False, check_categorical=False)
+        online = score_service.rescore(
+            db,
+            uscc=score.uscc,
+            features=lambda day, code=score.uscc: cache.features_for(db, uscc=code, as_of=day),
+            as_of=AS_OF,
+        )
         assert online.run_id is None and online.grade == score.grade
         assert online.pd == pytest.approx(score.pd) and online.points == score.points
     assert score_service.latest(db, uscc=batch[0].uscc).run_id is None  # the newest is online
@@ -88,3 +97,20 @@ def test_the_cache_reloads_after_a_new_batch(
     pd.DataFrame([{"uscc": code, "year": "2005", "grade": "A"}]).to_csv(extra, index=False)
     source_service.ingest_file(db, path=extra, actor=ACTOR, store=platform)
     assert len(cache.for_enterprise(db, uscc=code)["tax_grade"]) == before + 1
+
+
+def test_cached_features_follow_new_batches_and_enterprises_outside_the_pass(
+    db: Session, platform: SourceStore, tmp_path: Path
+) -> None:
+    cache = SourceCache(platform)
+    code = load_sources(db, store=platform)["registration"]["uscc"].iloc[0]
+    grade_before = cache.features_for(db, uscc=code, as_of=AS_OF)
+    extra = tmp_path / "tax_grade-late.csv"
+    year = AS_OF.year - 1
+    pd.DataFrame([{"uscc": code, "year": str(year), "grade": "D"}]).to_csv(extra, index=False)
+    source_service.ingest_file(db, path=extra, actor=ACTOR, store=platform)
+    after = cache.features_for(db, uscc=code, as_of=AS_OF)
+    assert not after.equals(grade_before)  # rebuilt from the new batch
+    stranger = "91330502MA0000000X"
+    alone = cache.features_for(db, uscc=stranger, as_of=AS_OF)
+    assert list(alone.index) == [stranger] and list(alone.columns) == list(after.columns)

@@ -50,8 +50,14 @@ def read_score(session: SessionDep, enterprise: CurrentEnterprise) -> ScorePubli
 def rescore(session: SessionDep, enterprise: CurrentEnterprise) -> ScorePublic:
     """Recompute one enterprise now from its stored data with the champion model."""
     registry_service.champion(session)  # fail fast, before the sources are read
-    sources = source_cache().for_enterprise(session, uscc=enterprise.uscc)
-    return public(score_service.rescore(session, uscc=enterprise.uscc, sources=sources))
+    cache = source_cache()
+    return public(
+        score_service.rescore(
+            session,
+            uscc=enterprise.uscc,
+            features=lambda day: cache.features_for(session, uscc=enterprise.uscc, as_of=day),
+        )
+    )
 
 
 @router.get("/score-runs", response_model=ScoreRunsPublic)
