@@ -3,6 +3,7 @@
 from app.accounts.models import ApiKey, User
 from app.applications.models import ApplicationTransition, FinancingApplication
 from app.audit.models import AuditEvent
+from app.consent.models import Authorization
 from app.core.receipts import TaskReceipt
 from app.enterprises.models import Enterprise, UsccReview
 from app.ops.models import ProbeAttempt, ProbeRun
@@ -15,6 +16,7 @@ __all__ = [
     "ApiKey",
     "ApplicationTransition",
     "AuditEvent",
+    "Authorization",
     "CreditEvent",
     "Enterprise",
     "FinancingApplication",

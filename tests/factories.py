@@ -13,6 +13,9 @@ from app.applications import service as application_service
 from app.applications.models import FinancingApplication
 from app.applications.schemas import ApplicationCreate
 from app.audit.service import SystemActor
+from app.consent import service as consent_service
+from app.consent.models import Authorization
+from app.consent.schemas import AuthorizationCreate
 from app.core import security
 from app.enterprises import service as enterprise_service
 from app.enterprises import uscc
@@ -128,3 +131,15 @@ def make_api_key(session: Session, lender: Lender) -> tuple[ApiKey, str]:
 def bearer(user: User) -> dict[str, str]:
     """Headers that authenticate as ``user``."""
     return {"Authorization": f"Bearer {account_service.issue_token(user)}"}
+
+
+def make_authorization(
+    session: Session,
+    uscc: str,
+    *,
+    scope: str = "named_banks",
+    lender_codes: list[str] | None = None,
+) -> Authorization:
+    """An active one-year authorization granted by the enterprise."""
+    data = AuthorizationCreate.model_validate({"scope": scope, "lender_codes": lender_codes or []})
+    return consent_service.grant(session, uscc=uscc, data=data, actor=SystemActor("test"))

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.principal import Principal
+from app.consent import service as consent_service
 from app.core.db import new_session
 from app.core.errors import NotAuthenticated, PermissionDenied
 from app.enterprises import service as enterprise_service
@@ -123,6 +124,51 @@ def get_visible_enterprise(
 
 
 CurrentEnterprise = Annotated[Enterprise, Depends(get_visible_enterprise)]
+
+
+def get_own_enterprise(
+    session: SessionDep, principal: CurrentPrincipal, uscc: Annotated[str, Path()]
+) -> Enterprise:
+    """The caller's own enterprise: only its bound users act for it (grant, revoke)."""
+    code = uscc.strip().upper()
+    if principal.role is not Role.ENTERPRISE:
+        raise PermissionDenied("only the enterprise itself may do this")
+    if not principal.is_enterprise(code):
+        raise EnterpriseNotFound(f"enterprise {code} is not in the registry")
+    return enterprise_service.get(session, code=code)
+
+
+OwnEnterprise = Annotated[Enterprise, Depends(get_own_enterprise)]
+
+
+DATA_READERS = frozenset(
+    {Role.OFFICE, Role.ADMIN, Role.DATA_OPERATOR, Role.LENDER_USER, Role.LENDER_CLIENT}
+)
+
+
+def enterprise_data(
+    what: str, *, readers: frozenset[Role] = DATA_READERS
+) -> Callable[..., Enterprise]:
+    """Load an enterprise whose ``what`` the caller reads: consent-checked and audited (§9).
+
+    The enterprise reads its own; another enterprise gets 404; other roles must be among
+    ``readers``; a bank needs an authorization covering it (403 ``consent_required``
+    otherwise); every read by someone other than the enterprise is written down.
+    """
+
+    def load(
+        session: SessionDep, principal: CurrentPrincipal, uscc: Annotated[str, Path()]
+    ) -> Enterprise:
+        code = uscc.strip().upper()
+        if principal.role is Role.ENTERPRISE and not principal.is_enterprise(code):
+            raise EnterpriseNotFound(f"enterprise {code} is not in the registry")
+        if principal.role is not Role.ENTERPRISE and principal.role not in readers:
+            raise PermissionDenied(f"this role may not read an enterprise's {what}")
+        enterprise = enterprise_service.get(session, code=code)
+        consent_service.authorize_read(session, uscc=code, reader=principal, what=what)
+        return enterprise
+
+    return load
 
 
 class Page:

@@ -6,6 +6,7 @@ from app.api.routes import (
     applications,
     auth,
     batches,
+    consent,
     enterprises,
     lenders,
     models,
@@ -14,5 +15,5 @@ from app.api.routes import (
 )
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, users, lenders, enterprises, batches, models, scores, applications):
+for module in (auth, users, lenders, enterprises, batches, models, scores, applications, consent):
     api_router.include_router(module.router)

@@ -13,6 +13,7 @@ from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.principal import Principal
 from app.api.deps import SESSION_COOKIE, PageDep, SessionDep
+from app.consent import service as consent_service
 from app.core.clock import to_local
 from app.core.config import get_settings
 from app.core.errors import DomainError, NotFound, PermissionDenied
@@ -128,6 +129,7 @@ def enterprise_detail(request: Request, session: SessionDep, viewer: Viewer, usc
         return error_page(request, viewer, NotFound("没有找到该企业"))
     try:
         enterprise = enterprise_service.get(session, code=code)
+        consent_service.authorize_read(session, uscc=code, reader=viewer, what="profile")
     except DomainError as error:
         return error_page(request, viewer, error)
     score = score_repository.latest_for(session, uscc=enterprise.uscc)

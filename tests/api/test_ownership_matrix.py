@@ -31,6 +31,7 @@ from tests.factories import (
     enterprise_data,
     make_api_key,
     make_application,
+    make_authorization,
     make_enterprise,
     make_lender,
     make_user,
@@ -120,6 +121,8 @@ def build_world(db: Session) -> World:
     db.add_all([batch, model, score])
     db.flush()
     application = make_application(db, firm_1)
+    # firm 1 shares its data with bank A (named), not with bank B
+    authorization = make_authorization(db, firm_1.uscc, lender_codes=[bank_a.code])
     world.ids = {
         "bank_a": bank_a.id,
         "bank_b": bank_b.id,
@@ -131,6 +134,7 @@ def build_world(db: Session) -> World:
         "batch": batch.id,
         "model": model.name,
         "application": application.id,
+        "authorization": authorization.id,
     }
     db.commit()
     return world
@@ -180,6 +184,9 @@ LENDER_VIEW = dict(
 )
 KEY_ADMIN = dict(admin=200, bank_a_user=200, bank_b_user=404)
 REGISTRY = dict(admin=200, office=200, operator=200)
+# firm 1's data: itself, registry staff, and bank A under firm 1's authorization
+FIRM_1_DATA = dict(firm_1=200, firm_2=404, bank_a_user=200, bank_a_key=200, **REGISTRY)
+OWN = dict(firm_1=200, firm_2=404)
 
 MATRIX: list[Case] = [
     Case("GET", "/api/v1/users", expect(403, admin=200)),
@@ -209,7 +216,7 @@ MATRIX: list[Case] = [
         expect(403, admin=201, office=201, operator=201),
         new_enterprise,
     ),
-    Case("GET", "/api/v1/enterprises/{firm_1}", expect(403, firm_1=200, firm_2=404, **REGISTRY)),
+    Case("GET", "/api/v1/enterprises/{firm_1}", expect(403, **FIRM_1_DATA)),
     Case("GET", "/api/v1/uscc-reviews", expect(403, admin=200, operator=200)),
     Case("GET", "/api/v1/uscc-reviews/{review}", expect(403, admin=200, operator=200)),
     Case(
@@ -219,8 +226,26 @@ MATRIX: list[Case] = [
         lambda: {"accept": False, "note": "核对"},
     ),
     Case("POST", "/api/v1/ops/probes", expect(403, admin=202), lambda: {}),
+    Case("GET", "/api/v1/enterprises/{firm_1}/score", expect(403, **FIRM_1_DATA)),
     Case(
-        "GET", "/api/v1/enterprises/{firm_1}/score", expect(403, firm_1=200, firm_2=404, **REGISTRY)
+        "POST",
+        "/api/v1/enterprises/{firm_1}/authorizations",
+        expect(403, firm_1=201, firm_2=404),
+        lambda: {"scope": "assessment"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/enterprises/{firm_1}/authorizations",
+        expect(403, admin=200, office=200, **OWN),
+    ),
+    Case(
+        "POST",
+        "/api/v1/enterprises/{firm_1}/authorizations/{authorization}/revoke",
+        expect(403, **OWN),
+        lambda: {"reason": "不再共享"},
+    ),
+    Case(
+        "GET", "/api/v1/enterprises/{firm_1}/data-access", expect(403, admin=200, office=200, **OWN)
     ),
     Case(
         "POST",

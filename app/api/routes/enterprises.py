@@ -7,17 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from app.api.deps import (
-    CurrentEnterprise,
     CurrentPrincipal,
     DataOperatorPrincipal,
     PageDep,
     RegistryReader,
     SessionDep,
+    enterprise_data,
 )
 from app.api.problems import problem_schema
 from app.core.errors import NotFound
 from app.enterprises import service as enterprise_service
-from app.enterprises.models import ReviewStatus
+from app.enterprises.models import Enterprise, ReviewStatus
 from app.enterprises.schemas import (
     EnterpriseCreate,
     EnterpriseFilters,
@@ -78,10 +78,15 @@ def my_enterprise(session: SessionDep, principal: CurrentPrincipal) -> Enterpris
 @router.get(
     "/enterprises/{uscc}",
     response_model=EnterprisePublic,
-    responses={404: problem_schema("enterprise_not_found"), 403: problem_schema("forbidden")},
+    responses={
+        404: problem_schema("enterprise_not_found"),
+        403: problem_schema("forbidden", "consent_required"),
+    },
 )
-def read_enterprise(enterprise: CurrentEnterprise) -> EnterprisePublic:
-    """One enterprise: registry staff, or the enterprise itself."""
+def read_enterprise(
+    enterprise: Annotated[Enterprise, Depends(enterprise_data("profile"))],
+) -> EnterprisePublic:
+    """One enterprise: itself, staff, or a bank it has authorized (each read is audited)."""
     return EnterprisePublic.model_validate(enterprise)
 
 

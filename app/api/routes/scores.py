@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from app.api.deps import CurrentEnterprise, OfficePrincipal, PageDep, SessionDep
+from app.api.deps import (
+    CurrentEnterprise,
+    CurrentPrincipal,
+    OfficePrincipal,
+    PageDep,
+    SessionDep,
+    enterprise_data,
+)
 from app.api.problems import problem_schema
+from app.consent import service as consent_service
 from app.core.config import get_settings
+from app.enterprises.models import Enterprise
 from scoring.model.scale import GRADE_NAMES
 from scoring.registry import service as registry_service
 from scoring.scores import service as score_service
@@ -35,9 +45,14 @@ def public(score: Score) -> ScorePublic:
 @router.get(
     "/enterprises/{uscc}/score",
     response_model=ScorePublic,
-    responses={404: problem_schema("enterprise_not_found", "not_found")},
+    responses={
+        404: problem_schema("enterprise_not_found", "not_found"),
+        403: problem_schema("forbidden", "consent_required"),
+    },
 )
-def read_score(session: SessionDep, enterprise: CurrentEnterprise) -> ScorePublic:
+def read_score(
+    session: SessionDep, enterprise: Annotated[Enterprise, Depends(enterprise_data("score"))]
+) -> ScorePublic:
     """The latest score: PD, points, grade (优秀…差) and the reasons, in Chinese."""
     return public(score_service.latest(session, uscc=enterprise.uscc))
 
@@ -47,8 +62,11 @@ def read_score(session: SessionDep, enterprise: CurrentEnterprise) -> ScorePubli
     response_model=ScorePublic,
     responses={404: problem_schema("enterprise_not_found", "no_champion_model")},
 )
-def rescore(session: SessionDep, enterprise: CurrentEnterprise) -> ScorePublic:
+def rescore(
+    session: SessionDep, principal: CurrentPrincipal, enterprise: CurrentEnterprise
+) -> ScorePublic:
     """Recompute one enterprise now from its stored data with the champion model."""
+    consent_service.authorize_read(session, uscc=enterprise.uscc, reader=principal, what="score")
     registry_service.champion(session)  # fail fast, before the sources are read
     cache = source_cache()
     return public(
