@@ -42,6 +42,8 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 BRAND = "恒兴隆盛丰达鑫源泰华安康宏远金瑞祥通福德顺新富嘉和润天翔"
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
+OLDEST = date(1950, 1, 1)  # the earliest registration date the synthetic city gives a firm
+
 
 @dataclass(frozen=True)
 class CitySpec:
@@ -120,7 +122,9 @@ def registration_records(spec: CitySpec) -> list[dict[str, Any]]:
         capital_yuan = (
             0 if entity_type == "individual_business" else int(rng.lognormvariate(13.5, 1.2))
         )
-        age_days = int(rng.expovariate(1 / 2200)) + 30
+        # The tail is capped so that no firm predates the registry (1949-10-01): at 湖州 scale
+        # a few would, and the contract rightly rejects them.
+        age_days = min(int(rng.expovariate(1 / 2200)) + 30, (spec.as_of - OLDEST).days)
         records.append(
             {
                 "uscc": code,

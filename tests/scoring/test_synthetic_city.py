@@ -322,3 +322,11 @@ def test_status_follows_the_health_path(clean: tuple[Path, CitySummary]) -> None
     assert (last.loc[deregistered, "health"] < -2.6).all()
     active = last.index[last.index.map(status) == "active"]
     assert (last.loc[active, "month"] == summary.months[-1]).all()
+
+
+def test_no_firm_predates_the_registry_even_at_city_scale() -> None:
+    from scoring.synthetic.registry import registration_records
+
+    # seed 20261124 drew two firms older than 1949 before the tail was capped
+    records = registration_records(CitySpec(enterprises=115_000, seed=20261124))
+    assert min(r["registration_date"] for r in records) >= "1949-10-01"
