@@ -7,10 +7,17 @@ from app.consent.models import Authorization
 from app.core.receipts import TaskReceipt
 from app.enterprises.models import Enterprise, UsccReview
 from app.ops.models import ProbeAttempt, ProbeRun
+from app.outbox.models import OutboxEvent
 from lenders.institutions.models import Lender
 from scoring.registry.models import ModelVersion
 from scoring.scores.models import Score, ScoreRun
 from scoring.sources.models import CreditEvent, RejectedRow, SourceBatch
+from whitelist.models import (
+    WhitelistChange,
+    WhitelistMember,
+    WhitelistPolicy,
+    WhitelistVersion,
+)
 
 __all__ = [
     "ApiKey",
@@ -22,6 +29,7 @@ __all__ = [
     "FinancingApplication",
     "Lender",
     "ModelVersion",
+    "OutboxEvent",
     "ProbeAttempt",
     "ProbeRun",
     "RejectedRow",
@@ -31,4 +39,8 @@ __all__ = [
     "TaskReceipt",
     "UsccReview",
     "User",
+    "WhitelistChange",
+    "WhitelistMember",
+    "WhitelistPolicy",
+    "WhitelistVersion",
 ]

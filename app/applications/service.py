@@ -25,6 +25,8 @@ from app.enterprises import service as enterprise_service
 from app.enterprises.models import EnterpriseStatus
 from lenders.institutions import service as lender_service
 from lenders.institutions.exceptions import LenderNotFound
+from whitelist import exits as whitelist_exits
+from whitelist.models import Trigger
 
 SUBJECT = "application"
 
@@ -116,4 +118,6 @@ def withdraw(
         subject_id=application.id or 0,
         detail={"uscc": application.uscc, "reason": reason},
     )
+    # Without another live need, the enterprise leaves the whitelist now (SPEC §5).
+    whitelist_exits.reassess(session, [application.uscc], trigger=Trigger.WITHDRAWAL)
     return application

@@ -32,6 +32,8 @@ from app.consent.schemas import AuthorizationCreate
 from app.core.clock import SHANGHAI, to_local, utcnow
 from app.core.errors import PermissionDenied
 from lenders.institutions import repository as lender_repository
+from whitelist import exits as whitelist_exits
+from whitelist.models import Trigger
 
 DEFAULT_VALIDITY_DAYS = 365
 MAX_VALIDITY_DAYS = 3 * 365  # a grant is renewed, not given for ever
@@ -142,6 +144,8 @@ def revoke(
         subject_id=uscc,
         detail={"authorization_id": row.id, "reason": reason},
     )
+    # Without another grant in force, the enterprise leaves the whitelist now (SPEC §5, §9).
+    whitelist_exits.reassess(session, [uscc], trigger=Trigger.CONSENT)
     return row
 
 

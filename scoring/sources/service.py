@@ -29,6 +29,8 @@ from scoring.sources.exceptions import BatchNotFound, FileRefused
 from scoring.sources.models import BatchStatus, RejectedRow, SourceBatch
 from scoring.sources.store import SourceStore
 from scoring.sources.validation import Context, validate
+from whitelist import exits as whitelist_exits
+from whitelist.models import DISQUALIFYING_LISTS, Trigger
 
 log = logging.getLogger(__name__)
 Report = Callable[[str], None]
@@ -175,11 +177,20 @@ def _store(
         # History of registration records is kept in Parquet too; the registry holds the present.
         # Codes held for review are not history yet: the review decides whether they exist.
         store.write(contract.kind, batch_id, rows[~held.to_numpy()])
-        return loaders.to_registry(session, rows=rows, held=held, actor=actor, batch_id=batch_id)
+        registered = loaders.to_registry(
+            session, rows=rows, held=held, actor=actor, batch_id=batch_id
+        )
+        # A firm deregistered or revoked by this batch leaves the whitelist now (SPEC §5).
+        closed = rows.loc[rows["status"] != "active", "uscc"]
+        whitelist_exits.reassess(session, closed.tolist(), trigger=Trigger.REGISTRY)
+        return registered
     # Rows of codes awaiting review are kept; they count once the registry accepts the code.
     waiting = int(held.sum())
     if contract.storage == "events":
         loaded = loaders.to_events(session, batch_id=batch_id, rows=rows)
+        # A firm newly on a disqualifying list leaves the whitelist now (SPEC §5).
+        listed = rows.loc[rows["kind"].isin(DISQUALIFYING_LISTS), "uscc"]
+        whitelist_exits.reassess(session, listed.tolist(), trigger=Trigger.CREDIT_EVENT)
     else:
         loaded = loaders.to_parquet(
             session, store=store, contract=contract, batch_id=batch_id, rows=rows

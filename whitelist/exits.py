@@ -1,0 +1,61 @@
+"""Exits at once: a disqualifying event between refreshes removes the enterprise right away.
+
+Called in the transaction that records the event — an ingested public-credit or registry
+record, a consent revocation, a withdrawn application — so the exit exists exactly when the
+event does, with its reasons, and the banks holding the enterprise's lead are told through
+the outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session
+
+from app.core.clock import to_local, utcnow
+from whitelist import facts, members, policy, rules
+from whitelist.models import Trigger
+from whitelist.refresh import latest
+
+
+def reassess(
+    session: Session,
+    usccs: Sequence[str],
+    *,
+    trigger: Trigger,
+    now: datetime | None = None,
+) -> dict[str, list[str]]:
+    """Members among ``usccs`` that no longer qualify leave now; returns their reasons."""
+    on_list = sorted(members.current(session, list(dict.fromkeys(usccs))))
+    if not on_list:
+        return {}
+    version = latest(session)
+    if version is None:  # members exist only through a version; nothing to judge against
+        return {}
+    moment = now or utcnow()
+    today = to_local(moment).date()
+    rules_now = policy.current(session)
+    judged = rules.judge(
+        facts.gather(
+            session,
+            model_name=version.model_name,
+            lists=rules_now.disqualifying_lists,
+            today=today,
+            now=moment,
+            usccs=on_list,
+        ),
+        policy=rules_now,
+        today=today,
+        now=moment,
+    )
+    exits = {
+        uscc: (judged[uscc] if uscc in judged.index else ["deregistered"])
+        for uscc in on_list
+        if uscc not in judged.index or judged[uscc]
+    }
+    if exits:
+        members.record(
+            session, joins=[], exits=exits, trigger=trigger, at=moment, version_number=None
+        )
+    return exits

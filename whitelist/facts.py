@@ -1,0 +1,138 @@
+"""What the whitelist rules judge, for every enterprise (or a few), read in a handful of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import and_, case, func
+from sqlmodel import Session, col, select
+
+from app.applications.models import ApplicationStatus, FinancingApplication
+from app.consent.models import Authorization
+from app.enterprises.models import Enterprise
+from scoring.scores.models import Score
+from scoring.sources.models import CreditEvent
+
+# An application still states a need unless the enterprise withdrew it or it ended.
+ENDED_DEMAND = (
+    ApplicationStatus.WITHDRAWN,
+    ApplicationStatus.EXPIRED,
+    ApplicationStatus.REJECTED,
+    ApplicationStatus.DISBURSED,
+)
+COLUMNS = (
+    "status",
+    "registration_date",
+    "grade",
+    "listings",
+    "last_demand_at",
+    "last_application_at",
+    "last_application_status",
+    "consent_active",
+    "consent_ever",
+)
+
+
+def gather(
+    session: Session,
+    *,
+    model_name: str,
+    lists: Sequence[str],
+    today: date,
+    now: datetime,
+    usccs: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per enterprise (index uscc) with the facts the rules need."""
+
+    def only(column: Any) -> list[Any]:
+        return [column.in_(list(usccs))] if usccs is not None else []
+
+    registry = pd.DataFrame(
+        session.exec(
+            select(
+                col(Enterprise.uscc), col(Enterprise.status), col(Enterprise.registration_date)
+            ).where(*only(col(Enterprise.uscc)))
+        ).all(),
+        columns=["uscc", "status", "registration_date"],
+    ).set_index("uscc")
+    frame = registry.assign(status=registry["status"].map(str))
+
+    latest = (
+        select(func.max(Score.id))
+        .where(Score.model_name == model_name, *only(col(Score.uscc)))
+        .group_by(col(Score.uscc))
+    )
+    grades = session.exec(
+        select(Score.uscc, Score.grade).where(col(Score.id).in_(latest.scalar_subquery()))
+    ).all()
+    frame["grade"] = pd.Series(dict(grades), dtype=object).reindex(frame.index)
+
+    listed = session.exec(
+        select(CreditEvent.uscc, CreditEvent.kind).where(
+            col(CreditEvent.kind).in_(list(lists)),
+            col(CreditEvent.superseded_by_batch_id).is_(None),
+            col(CreditEvent.removed).is_not(True),
+            col(CreditEvent.repaired).is_not(True),
+            func.coalesce(CreditEvent.publicity_start, CreditEvent.event_date) <= today,
+            func.coalesce(CreditEvent.publicity_end, date.max) >= today,
+            *only(col(CreditEvent.uscc)),
+        )
+    ).all()
+    listings: dict[str, set[str]] = {}
+    for uscc, kind in listed:
+        listings.setdefault(uscc, set()).add(kind)
+    frame["listings"] = [sorted(listings.get(u, ())) for u in frame.index]
+
+    demand = session.exec(
+        select(FinancingApplication.uscc, func.max(FinancingApplication.created_at))
+        .where(col(FinancingApplication.status).not_in(list(ENDED_DEMAND)))
+        .where(*only(col(FinancingApplication.uscc)))
+        .group_by(col(FinancingApplication.uscc))
+    ).all()
+    frame["last_demand_at"] = pd.Series(dict(demand), dtype=object).reindex(frame.index)
+    newest = (
+        select(func.max(FinancingApplication.id))
+        .where(*only(col(FinancingApplication.uscc)))
+        .group_by(col(FinancingApplication.uscc))
+    )
+    last = session.exec(
+        select(
+            FinancingApplication.uscc,
+            FinancingApplication.created_at,
+            FinancingApplication.status,
+        ).where(col(FinancingApplication.id).in_(newest.scalar_subquery()))
+    ).all()
+    frame["last_application_at"] = pd.Series({u: at for u, at, _ in last}, dtype=object).reindex(
+        frame.index
+    )
+    frame["last_application_status"] = pd.Series(
+        {u: str(s) for u, _, s in last}, dtype=object
+    ).reindex(frame.index)
+
+    consents = session.exec(
+        select(
+            Authorization.uscc,
+            # 1 when a grant is in force now, else 0: the max over the enterprise's grants
+            func.max(
+                case(
+                    (
+                        and_(
+                            col(Authorization.revoked_at).is_(None),
+                            col(Authorization.expires_at) > now,
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ),
+        )
+        .where(*only(col(Authorization.uscc)))
+        .group_by(col(Authorization.uscc))
+    ).all()
+    active = dict(consents)
+    frame["consent_active"] = [bool(active.get(u, 0)) for u in frame.index]
+    frame["consent_ever"] = [u in active for u in frame.index]
+    return frame[list(COLUMNS)]

@@ -1,0 +1,128 @@
+"""Reading the whitelist: versions, their changes, and why an enterprise is or is not on it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.core.clock import to_local, utcnow
+from scoring.registry import service as registry_service
+from scoring.registry.exceptions import NoChampion
+from whitelist import facts, policy, rules
+from whitelist.exceptions import WhitelistVersionNotFound
+from whitelist.models import WhitelistChange, WhitelistMember, WhitelistVersion
+from whitelist.refresh import latest
+
+
+def versions(
+    session: Session, *, offset: int = 0, limit: int = 50
+) -> tuple[Sequence[WhitelistVersion], int]:
+    rows = session.exec(
+        select(WhitelistVersion)
+        .order_by(col(WhitelistVersion.number).desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    total = session.exec(select(func.count()).select_from(WhitelistVersion)).one()
+    return rows, total
+
+
+def version(session: Session, *, number: int) -> WhitelistVersion:
+    row = session.get(WhitelistVersion, number)
+    if row is None:
+        raise WhitelistVersionNotFound(f"whitelist version {number} does not exist")
+    return row
+
+
+def changes(
+    session: Session, *, number: int, kind: str | None = None, offset: int = 0, limit: int = 100
+) -> tuple[Sequence[WhitelistChange], int]:
+    """The joins and exits a version made (its diff against the list before it)."""
+    version(session, number=number)
+    where = [WhitelistChange.version_number == number]
+    if kind is not None:
+        where.append(WhitelistChange.kind == kind)
+    rows = session.exec(
+        select(WhitelistChange)
+        .where(*where)
+        .order_by(col(WhitelistChange.id))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    total = session.exec(select(func.count()).select_from(WhitelistChange).where(*where)).one()
+    return rows, total
+
+
+def members_of(session: Session, *, number: int) -> list[str]:
+    """Who was on the list as version ``number`` left it: its changes and all before, replayed."""
+    row = version(session, number=number)
+    replay = session.exec(
+        select(WhitelistChange.uscc, WhitelistChange.kind)
+        .where(col(WhitelistChange.id) <= row.through_change_id)
+        .order_by(col(WhitelistChange.id))
+    ).all()
+    on: set[str] = set()
+    for uscc, kind in replay:
+        if kind == "join":
+            on.add(uscc)
+        else:
+            on.discard(uscc)
+    return sorted(on)
+
+
+def explain(session: Session, *, uscc: str, now: datetime | None = None) -> dict[str, Any]:
+    """Whether the enterprise is on the whitelist and, rule by rule, pass or fail and why."""
+    moment = now or utcnow()
+    today = to_local(moment).date()
+    rules_now = policy.current(session)
+    newest = latest(session)
+    try:
+        model_name = registry_service.champion(session).name
+    except NoChampion:
+        model_name = newest.model_name if newest else ""
+    gathered = facts.gather(
+        session,
+        model_name=model_name,
+        lists=rules_now.disqualifying_lists,
+        today=today,
+        now=moment,
+        usccs=[uscc],
+    )
+    outcomes = rules.explain(
+        next(gathered.itertuples(index=False)), policy=rules_now, today=today, now=moment
+    )
+    member = session.get(WhitelistMember, uscc)
+    last_exit = session.exec(
+        select(WhitelistChange)
+        .where(WhitelistChange.uscc == uscc, WhitelistChange.kind == "exit")
+        .order_by(col(WhitelistChange.id).desc())
+    ).first()
+    return {
+        "uscc": uscc,
+        "on_whitelist": member is not None,
+        "since_version": member.since_version if member else None,
+        "whitelist_version": newest.number if newest else None,
+        "policy_version": rules_now.version,
+        "model": model_name or None,
+        "qualifies_now": all(o.ok for o in outcomes),
+        "rules": [
+            {
+                "rule": o.rule,
+                "passed": o.ok,
+                "reason": None if o.ok else o.code,
+                "value": o.value,
+                "requirement": o.requirement,
+                "text": o.text,
+            }
+            for o in outcomes
+        ],
+        "last_exit": (
+            {"at": last_exit.at, "reasons": last_exit.reasons, "trigger": last_exit.trigger}
+            if last_exit and member is None
+            else None
+        ),
+    }
