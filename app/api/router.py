@@ -12,8 +12,20 @@ from app.api.routes import (
     models,
     scores,
     users,
+    whitelist,
 )
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, users, lenders, enterprises, batches, models, scores, applications, consent):
+for module in (
+    auth,
+    users,
+    lenders,
+    enterprises,
+    batches,
+    models,
+    scores,
+    applications,
+    consent,
+    whitelist,
+):
     api_router.include_router(module.router)

@@ -135,6 +135,7 @@ def build_world(db: Session) -> World:
         "model": model.name,
         "application": application.id,
         "authorization": authorization.id,
+        "version": 1,  # no whitelist version exists in this world
     }
     db.commit()
     return world
@@ -247,6 +248,22 @@ MATRIX: list[Case] = [
     Case(
         "GET", "/api/v1/enterprises/{firm_1}/data-access", expect(403, admin=200, office=200, **OWN)
     ),
+    Case(
+        "GET", "/api/v1/enterprises/{firm_1}/whitelist", expect(403, admin=200, office=200, **OWN)
+    ),
+    Case("GET", "/api/v1/whitelist/policy", expect(403, admin=200, office=200)),
+    Case("GET", "/api/v1/whitelist/policies", expect(403, admin=200, office=200)),
+    Case(
+        "POST",
+        "/api/v1/whitelist/policies",
+        expect(403, admin=201, office=201),
+        lambda: {"demand_window_days": 60},
+    ),
+    # no champion in this world: the refresh is allowed but has nothing to judge with
+    Case("POST", "/api/v1/whitelist/refresh", expect(403, admin=404, office=404)),
+    Case("GET", "/api/v1/whitelist/versions", expect(403, admin=200, office=200)),
+    Case("GET", "/api/v1/whitelist/versions/{version}", expect(403, admin=404, office=404)),
+    Case("GET", "/api/v1/whitelist/versions/{version}/changes", expect(403, admin=404, office=404)),
     Case(
         "POST",
         "/api/v1/enterprises/{firm_1}/rescore",
