@@ -126,3 +126,27 @@ def test_an_ingested_listing_exits_the_member_in_the_batch_transaction(
     assert members.current(db) == {penalised.uscc, bystander.uscc}
     change = exit_of(db, listed.uscc)
     assert change.reasons == ["dishonest_debtor"] and change.trigger == "credit_event"
+
+
+def test_an_ingested_deregistration_exits_the_member(
+    db: Session, qualified: Make, tmp_path: Path
+) -> None:
+    from tests.scoring.sources.rows import VALID
+
+    firm = qualified()
+    refresh(db, actor=ACTOR)
+    row = {
+        **VALID["registration"],
+        "uscc": firm.uscc,
+        "status": "deregistered",
+        "registration_date": firm.registration_date.isoformat(),
+    }
+    path = tmp_path / "registration.csv"
+    pd.DataFrame([row]).to_csv(path, index=False)
+    result = source_service.ingest_file(
+        db, path=path, actor=ACTOR, store=SourceStore(tmp_path / "store")
+    )
+    assert result.batch.rows_loaded == 1, result.batch
+    assert firm.uscc not in members.current(db)
+    change = exit_of(db, firm.uscc)
+    assert change.reasons == ["deregistered"] and change.trigger == "registry"
