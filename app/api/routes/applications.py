@@ -23,6 +23,7 @@ from app.applications.schemas import (
     TransitionPublic,
     WithdrawRequest,
 )
+from app.consent import service as consent_service
 from app.core.errors import PermissionDenied
 
 router = APIRouter(tags=["applications"])
@@ -51,8 +52,12 @@ def _load(session: Session, principal: Principal, application_id: int) -> Financ
 def get_visible_application(
     session: SessionDep, principal: ApplicationReader, application_id: Annotated[int, Path()]
 ) -> FinancingApplication:
-    """An application the caller may read: office and admin all, an enterprise its own."""
-    return _load(session, principal, application_id)
+    """An application the caller may read: office and admin all (audited), an enterprise its own."""
+    application = _load(session, principal, application_id)
+    consent_service.authorize_read(
+        session, uscc=application.uscc, reader=principal, what="application"
+    )
+    return application
 
 
 def get_own_application(
