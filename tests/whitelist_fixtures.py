@@ -59,12 +59,14 @@ def qualified(db: Session, champion: ModelVersion) -> Callable[..., Enterprise]:
         age_days: int = 800,
         applies: bool = True,
         consents: bool = True,
+        scored: bool = True,
         **fields: Any,
     ) -> Enterprise:
         firm = make_enterprise(
             db, registration_date=utcnow().date() - timedelta(days=age_days), **fields
         )
-        score(db, firm.uscc, grade)
+        if scored:
+            score(db, firm.uscc, grade)
         if applies:
             make_application(db, firm)
         if consents:

@@ -53,6 +53,7 @@ NOT_JOINING = [
     ({"age_days": 100}, ["too_young"]),
     ({"applies": False}, ["no_demand"]),
     ({"consents": False}, ["no_consent"]),
+    ({"scored": False}, ["not_scored"]),
     ({"grade": "D", "consents": False}, ["grade", "no_consent"]),
 ]
 
@@ -63,9 +64,10 @@ def test_an_enterprise_failing_a_rule_does_not_join(
 ) -> None:
     from whitelist import facts, rules
 
+    bystander = qualified()  # the champion has scored someone, so the refresh can run
     firm = qualified(**kwargs)
     refresh(db, actor=ACTOR)
-    assert firm.uscc not in members.current(db)
+    assert members.current(db) == {bystander.uscc}
     rules_now = policy_service.current(db)
     gathered = facts.gather(
         db,
