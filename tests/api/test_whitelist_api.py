@@ -105,3 +105,19 @@ def test_refresh_without_scores_from_the_champion_is_a_clear_conflict(
     db.commit()
     response = client.post("/api/v1/whitelist/refresh", headers=office)
     assert response.status_code == 409 and response.json()["code"] == "champion_not_scored"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/whitelist/versions/0",
+        "/api/v1/whitelist/versions/x",
+        "/api/v1/whitelist/versions/1/changes?kind=maybe",
+        "/api/v1/whitelist/versions?limit=0",
+    ],
+)
+def test_bad_whitelist_queries_are_422(client: TestClient, db: Session, url: str) -> None:
+    office = bearer(make_user(db, Role.OFFICE))
+    db.commit()
+    response = client.get(url, headers=office)
+    assert response.status_code == 422 and response.json()["code"] == "validation_error"
