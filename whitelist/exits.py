@@ -13,8 +13,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from app.core.clock import to_local, utcnow
-from whitelist import facts, members, policy, rules
+from app.core.clock import utcnow
+from whitelist import facts, members, policy
 from whitelist.models import Trigger
 from whitelist.refresh import latest
 
@@ -34,20 +34,12 @@ def reassess(
     if version is None:  # members exist only through a version; nothing to judge against
         return {}
     moment = now or utcnow()
-    today = to_local(moment).date()
-    rules_now = policy.current(session)
-    judged = rules.judge(
-        facts.gather(
-            session,
-            model_name=version.model_name,
-            lists=rules_now.disqualifying_lists,
-            today=today,
-            now=moment,
-            usccs=on_list,
-        ),
-        policy=rules_now,
-        today=today,
+    judged = facts.judged(
+        session,
+        model_name=version.model_name,
+        policy=policy.current(session),
         now=moment,
+        usccs=on_list,
     )
     exits = {
         uscc: (judged[uscc] if uscc in judged.index else ["deregistered"])

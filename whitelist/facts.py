@@ -12,9 +12,12 @@ from sqlmodel import Session, col, select
 
 from app.applications.models import ApplicationStatus, FinancingApplication
 from app.consent.models import Authorization
+from app.core.clock import to_local
 from app.enterprises.models import Enterprise
 from scoring.scores.models import Score
 from scoring.sources.models import CreditEvent
+from whitelist import rules
+from whitelist.models import WhitelistPolicy
 
 # An application still states a need unless the enterprise withdrew it or it ended.
 ENDED_DEMAND = (
@@ -136,3 +139,24 @@ def gather(
     frame["consent_active"] = [bool(active.get(u, 0)) for u in frame.index]
     frame["consent_ever"] = [u in active for u in frame.index]
     return frame[list(COLUMNS)]
+
+
+def judged(
+    session: Session,
+    *,
+    model_name: str,
+    policy: WhitelistPolicy,
+    now: datetime,
+    usccs: Sequence[str] | None = None,
+) -> pd.Series:
+    """Each enterprise's failing reason codes now (empty list: it qualifies)."""
+    today = to_local(now).date()
+    gathered = gather(
+        session,
+        model_name=model_name,
+        lists=policy.disqualifying_lists,
+        today=today,
+        now=now,
+        usccs=usccs,
+    )
+    return rules.judge(gathered, policy=policy, today=today, now=now)

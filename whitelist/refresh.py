@@ -10,10 +10,10 @@ from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.service import Actor
-from app.core.clock import to_local, utcnow
+from app.core.clock import utcnow
 from scoring.registry import service as registry_service
 from scoring.scores.models import Score
-from whitelist import facts, members, policy, rules
+from whitelist import facts, members, policy
 from whitelist.exceptions import ChampionNotScored
 from whitelist.models import Trigger, WhitelistChange, WhitelistVersion
 
@@ -32,7 +32,6 @@ def latest(session: Session) -> WhitelistVersion | None:
 def refresh(session: Session, *, actor: Actor, now: datetime | None = None) -> Refreshed:
     """Judge everyone under the current policy and champion; a version only if anything moved."""
     moment = now or utcnow()
-    today = to_local(moment).date()
     rules_now = policy.current(session)
     champion = registry_service.champion(session)
     scored = session.exec(
@@ -42,18 +41,7 @@ def refresh(session: Session, *, actor: Actor, now: datetime | None = None) -> R
         raise ChampionNotScored(
             f"champion {champion.name} has not scored any enterprise yet; run `xyd score` first"
         )
-    judged = rules.judge(
-        facts.gather(
-            session,
-            model_name=champion.name,
-            lists=rules_now.disqualifying_lists,
-            today=today,
-            now=moment,
-        ),
-        policy=rules_now,
-        today=today,
-        now=moment,
-    )
+    judged = facts.judged(session, model_name=champion.name, policy=rules_now, now=moment)
     qualified = set(judged.index[judged.map(len) == 0])
     on_list = members.current(session)
     joins = sorted(qualified - on_list)

@@ -53,10 +53,18 @@ def record(
 
 
 def for_subject(
-    session: Session, *, subject_type: str, subject_id: str, offset: int = 0, limit: int = 100
+    session: Session,
+    *,
+    subject_type: str,
+    subject_id: str,
+    action: str | None = None,
+    offset: int = 0,
+    limit: int = 100,
 ) -> tuple[Sequence[AuditEvent], int]:
-    """Events about one object, newest first."""
-    where = (AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
+    """Events about one object (of one kind of ``action`` if given), newest first."""
+    where = [AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id]
+    if action is not None:
+        where.append(AuditEvent.action == action)
     rows = session.exec(
         select(AuditEvent)
         .where(*where)

@@ -277,17 +277,11 @@ def reads_of(
     session: Session, *, uscc: str, offset: int = 0, limit: int = 100
 ) -> tuple[Sequence[AuditEvent], int]:
     """Who read the enterprise's data, newest first."""
-    where = (
-        AuditEvent.subject_type == "enterprise",
-        AuditEvent.subject_id == uscc,
-        AuditEvent.action == READ_ACTION,
+    return audit.for_subject(
+        session,
+        subject_type="enterprise",
+        subject_id=uscc,
+        action=READ_ACTION,
+        offset=offset,
+        limit=limit,
     )
-    rows = session.exec(
-        select(AuditEvent)
-        .where(*where)
-        .order_by(col(AuditEvent.id).desc())
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    total = session.exec(select(func.count()).select_from(AuditEvent).where(*where)).one()
-    return rows, total
