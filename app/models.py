@@ -9,6 +9,7 @@ from app.enterprises.models import Enterprise, UsccReview
 from app.ops.models import ProbeAttempt, ProbeRun
 from app.outbox.models import OutboxEvent
 from lenders.institutions.models import Lender
+from lenders.products.models import LoanProduct
 from scoring.registry.models import ModelVersion
 from scoring.scores.models import Score, ScoreRun
 from scoring.sources.models import CreditEvent, RejectedRow, SourceBatch
@@ -28,6 +29,7 @@ __all__ = [
     "Enterprise",
     "FinancingApplication",
     "Lender",
+    "LoanProduct",
     "ModelVersion",
     "OutboxEvent",
     "ProbeAttempt",

@@ -1,0 +1,1 @@
+"""Loan products (金融产品): what a lender offers and to whom."""
