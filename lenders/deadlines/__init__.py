@@ -1,0 +1,1 @@
+"""Deadlines in working days: Chinese public holidays and adjusted working days (调休)."""
