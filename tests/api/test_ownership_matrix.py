@@ -264,6 +264,7 @@ MATRIX: list[Case] = [
     Case("GET", "/api/v1/whitelist/versions", expect(403, admin=200, office=200)),
     Case("GET", "/api/v1/whitelist/versions/{version}", expect(403, admin=404, office=404)),
     Case("GET", "/api/v1/whitelist/versions/{version}/changes", expect(403, admin=404, office=404)),
+    Case("GET", "/api/v1/whitelist/versions/{version}/export", expect(403, admin=404, office=404)),
     Case(
         "POST",
         "/api/v1/enterprises/{firm_1}/rescore",

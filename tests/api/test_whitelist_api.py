@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -121,3 +123,25 @@ def test_bad_whitelist_queries_are_422(client: TestClient, db: Session, url: str
     db.commit()
     response = client.get(url, headers=office)
     assert response.status_code == 422 and response.json()["code"] == "validation_error"
+
+
+def test_the_office_exports_a_version_to_excel(
+    client: TestClient, db: Session, qualified: Make
+) -> None:
+    joining, kept_out = qualified(), qualified(grade="C")
+    office = bearer(make_user(db, Role.OFFICE))
+    db.commit()
+    client.post("/api/v1/whitelist/refresh", headers=office)
+    response = client.get("/api/v1/whitelist/versions/1/export", headers=office)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response.headers["content-disposition"] == 'attachment; filename="whitelist-v1.xlsx"'
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    members = list(book["白名单"].iter_rows(values_only=True))
+    assert members[0][:2] == ("统一社会信用代码", "企业名称")
+    assert [row[0] for row in members[1:]] == [joining.uscc]
+    assert kept_out.uscc not in {row[0] for row in book["变动"].iter_rows(values_only=True)}
+    missing = client.get("/api/v1/whitelist/versions/9/export", headers=office)
+    assert missing.status_code == 404 and missing.json()["code"] == "whitelist_version_not_found"

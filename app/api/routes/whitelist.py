@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
 
 from app.accounts.models import Role
 from app.api.deps import OfficePrincipal, PageDep, SessionDep, enterprise_data
 from app.api.problems import problem_schema
 from app.enterprises.models import Enterprise
+from whitelist import export as export_service
 from whitelist import policy as policy_service
 from whitelist import service as whitelist_service
 from whitelist.policy import PolicyChange
@@ -103,6 +105,24 @@ def version_changes(
         session, number=number, kind=kind, offset=page.offset, limit=page.limit
     )
     return ChangesPublic(data=[ChangePublic.model_validate(r) for r in rows], count=total)
+
+
+@router.get(
+    "/whitelist/versions/{number}/export",
+    response_class=Response,
+    responses={
+        200: {"content": {export_service.MEDIA_TYPE: {}}, "description": "the .xlsx workbook"},
+        404: problem_schema("whitelist_version_not_found"),
+    },
+)
+def export_version(session: SessionDep, principal: OfficePrincipal, number: Number) -> Response:
+    """The version as Excel: a row per member (白名单) and its joins and exits (变动). Audited."""
+    workbook = export_service.export(session, number=number, actor=principal)
+    return Response(
+        workbook.content,
+        media_type=export_service.MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{workbook.filename}"'},
+    )
 
 
 @router.get("/enterprises/{uscc}/whitelist", response_model=StandingPublic)
