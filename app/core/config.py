@@ -6,7 +6,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev-secret-change-me"})
@@ -43,6 +43,17 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     # The districts (6-digit division codes) of the city this platform serves; 湖州市 by default.
     city_districts: str = "330502,330503,330521,330522,330523"
+    # When beat refreshes the whitelist (SPEC §5): a cron expression in the platform's time zone,
+    # "minute hour day-of-month month day-of-week"; empty turns the scheduled refresh off.
+    whitelist_refresh_cron: str = "0 6 * * *"
+
+    @field_validator("whitelist_refresh_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if value:
+            cron_fields(value)  # a bad expression stops the process at start, not at 06:00
+        return value
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:
@@ -71,6 +82,27 @@ class Settings(BaseSettings):
                 f"XYD_SECRET_KEY is a placeholder or shorter than 32 characters; "
                 f"set a real secret before running with XYD_ENV={self.env.value}"
             )
+
+
+CRON_FIELDS = ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
+
+
+def cron_fields(expression: str) -> dict[str, str]:
+    """The five fields of a cron expression by Celery's names; ValueError when it is not one."""
+    from celery.schedules import crontab
+
+    parts = expression.split()
+    if len(parts) != len(CRON_FIELDS):
+        raise ValueError(
+            f"{expression!r} is not a cron expression: give five fields, "
+            "minute hour day-of-month month day-of-week, e.g. '0 6 * * *'"
+        )
+    fields = dict(zip(CRON_FIELDS, parts, strict=True))
+    try:
+        crontab(**fields)
+    except ValueError as error:
+        raise ValueError(f"{expression!r} is not a cron expression: {error}") from error
+    return fields
 
 
 @lru_cache

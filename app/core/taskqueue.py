@@ -12,10 +12,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from celery import Celery
+from celery.schedules import crontab
 from sqlalchemy import event
 from sqlmodel import Session
 
-from app.core.config import get_settings
+from app.core.config import Settings, cron_fields, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +63,22 @@ def configure_celery() -> Celery:
         worker_hijack_root_logger=False,
         timezone="Asia/Shanghai",
         enable_utc=True,
-        beat_schedule={},
+        beat_schedule=beat_schedule(settings),
     )
     celery_app.autodiscover_tasks(list(AREAS), related_name="tasks", force=True)
     _configured = True
     return celery_app
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    """What ``xyd beat`` sends and when, in the platform's time zone (Asia/Shanghai)."""
+    schedule: dict[str, dict[str, Any]] = {}
+    if settings.whitelist_refresh_cron:
+        schedule["whitelist-refresh"] = {
+            "task": "whitelist.refresh",
+            "schedule": crontab(**cron_fields(settings.whitelist_refresh_cron)),
+        }
+    return schedule
 
 
 def enqueue_after_commit(session: Session, task_name: str, **kwargs: Any) -> None:
