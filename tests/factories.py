@@ -22,6 +22,9 @@ from app.enterprises import uscc
 from app.enterprises.models import Enterprise
 from app.enterprises.schemas import EnterpriseCreate
 from lenders.institutions.models import Lender
+from lenders.products import service as product_service
+from lenders.products.models import LoanProduct
+from lenders.products.schemas import ProductCreate
 
 PASSWORD = "correct-horse-battery"
 # Hashing once keeps tests fast; every user made here shares this password.
@@ -97,6 +100,34 @@ def make_lender(session: Session, code: str | None = None) -> Lender:
     session.add(lender)
     session.flush()
     return lender
+
+
+def product_fields(**overrides: Any) -> dict[str, Any]:
+    """A loan product as a lender sends it, open to every firm unless overridden."""
+    fields: dict[str, Any] = {
+        "product_type": "pure_credit",
+        "name": "小微信用贷",
+        "description": "纯信用，随借随还",
+        "min_amount_yuan": "100000.00",
+        "max_amount_yuan": "3000000.00",
+        "min_term_months": 6,
+        "max_term_months": 36,
+        "min_rate_bp": 350,
+        "max_rate_bp": 600,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def make_product(session: Session, lender: Lender, **overrides: Any) -> LoanProduct:
+    assert lender.id is not None
+    product, _lender = product_service.create(
+        session,
+        lender_id=lender.id,
+        data=ProductCreate.model_validate(product_fields(**overrides)),
+        actor=SystemActor("test"),
+    )
+    return product
 
 
 def make_user(session: Session, role: Role, **fields: Any) -> User:

@@ -10,6 +10,7 @@ from app.api.routes import (
     enterprises,
     lenders,
     models,
+    products,
     scores,
     users,
     whitelist,
@@ -27,5 +28,6 @@ for module in (
     applications,
     consent,
     whitelist,
+    products,
 ):
     api_router.include_router(module.router)

@@ -23,6 +23,7 @@ from app.accounts.models import Role, User
 from app.api.deps import SESSION_COOKIE
 from app.audit.service import SystemActor
 from app.enterprises import service as enterprise_service
+from lenders.products import service as product_service
 from scoring.registry.models import ModelVersion
 from scoring.scores.models import Score
 from scoring.sources.models import BatchStatus, SourceBatch
@@ -34,7 +35,9 @@ from tests.factories import (
     make_authorization,
     make_enterprise,
     make_lender,
+    make_product,
     make_user,
+    product_fields,
 )
 
 CALLERS = (
@@ -123,6 +126,9 @@ def build_world(db: Session) -> World:
     application = make_application(db, firm_1)
     # firm 1 shares its data with bank A (named), not with bank B
     authorization = make_authorization(db, firm_1.uscc, lender_codes=[bank_a.code])
+    product = make_product(db, bank_a)
+    retired_product = make_product(db, bank_a)
+    product_service.retire(db, product=retired_product, actor=SystemActor("test"), reason=None)
     world.ids = {
         "bank_a": bank_a.id,
         "bank_b": bank_b.id,
@@ -136,6 +142,8 @@ def build_world(db: Session) -> World:
         "application": application.id,
         "authorization": authorization.id,
         "version": 1,  # no whitelist version exists in this world
+        "product": product.id,
+        "retired_product": retired_product.id,
     }
     db.commit()
     return world
@@ -188,6 +196,9 @@ REGISTRY = dict(admin=200, office=200, operator=200)
 # firm 1's data: itself, registry staff, and bank A under firm 1's authorization
 FIRM_1_DATA = dict(firm_1=200, firm_2=404, bank_a_user=200, bank_a_key=200, **REGISTRY)
 OWN = dict(firm_1=200, firm_2=404)
+# bank A's product: its people and systems manage it; bank B is told it does not exist
+BANK_A_PRODUCT = dict(bank_a_user=200, bank_a_key=200, bank_b_user=404, bank_b_key=404)
+ANY_BANK = dict(bank_a_user=201, bank_a_key=201, bank_b_user=201, bank_b_key=201)
 
 MATRIX: list[Case] = [
     Case("GET", "/api/v1/users", expect(403, admin=200)),
@@ -291,6 +302,33 @@ MATRIX: list[Case] = [
         "/api/v1/applications/{application}/withdraw",
         expect(403, firm_1=200, firm_2=404),
         lambda: {"reason": "不再需要"},
+    ),
+    Case("POST", "/api/v1/lender/products", expect(403, **ANY_BANK), product_fields),
+    Case(
+        "GET",
+        "/api/v1/lender/products",
+        expect(403, admin=200, **dict.fromkeys(ANY_BANK, 200)),
+    ),
+    Case("GET", "/api/v1/lender/products/{product}", expect(403, admin=200, **BANK_A_PRODUCT)),
+    Case(
+        "PATCH",
+        "/api/v1/lender/products/{product}",
+        expect(403, **BANK_A_PRODUCT),
+        lambda: {"description": "新的介绍"},
+    ),
+    Case(
+        "POST",
+        "/api/v1/lender/products/{product}/retire",
+        expect(403, **BANK_A_PRODUCT),
+        lambda: {"reason": "下架"},
+    ),
+    # the product supermarket is open to everyone; a retired product only to its bank and staff
+    Case("GET", "/api/v1/products", expect(200, anonymous=200)),
+    Case("GET", "/api/v1/products/{product}", expect(200, anonymous=200)),
+    Case(
+        "GET",
+        "/api/v1/products/{retired_product}",
+        expect(404, anonymous=404, admin=200, office=200, bank_a_user=200, bank_a_key=200),
     ),
     Case(
         "GET",
