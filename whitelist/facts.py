@@ -53,27 +53,31 @@ def gather(
     def only(column: Any) -> list[Any]:
         return [column.in_(list(usccs))] if usccs is not None else []
 
-    registry = pd.DataFrame(
-        session.exec(
-            select(
-                col(Enterprise.uscc), col(Enterprise.status), col(Enterprise.registration_date)
-            ).where(*only(col(Enterprise.uscc)))
-        ).all(),
-        columns=["uscc", "status", "registration_date"],
-    ).set_index("uscc")
-    frame = registry.assign(status=registry["status"].map(str))
+    def rows(query: Any) -> list[tuple[Any, ...]]:
+        # Plain tuples: pandas probing SQLAlchemy rows costs a second at city scale.
+        return [tuple(row) for row in session.exec(query).all()]
 
+    registry = rows(
+        select(
+            col(Enterprise.uscc), col(Enterprise.status), col(Enterprise.registration_date)
+        ).where(*only(col(Enterprise.uscc)))
+    )
+    frame = pd.DataFrame(registry, columns=["uscc", "status", "registration_date"])
+    frame = frame.set_index("uscc").assign(status=lambda f: f["status"].map(str))
+    codes = frame.index.tolist()
+
+    # Joined to the aggregate, not `id IN (…)`: PostgreSQL plans a hash join instead of a
+    # primary-key lookup per enterprise.
     latest = (
-        select(func.max(Score.id))
+        select(func.max(Score.id).label("id"))
         .where(Score.model_name == model_name, *only(col(Score.uscc)))
         .group_by(col(Score.uscc))
+        .subquery()
     )
-    grades = session.exec(
-        select(Score.uscc, Score.grade).where(col(Score.id).in_(latest.scalar_subquery()))
-    ).all()
-    frame["grade"] = pd.Series(dict(grades), dtype=object).reindex(frame.index)
+    grades = rows(select(Score.uscc, Score.grade).join(latest, col(Score.id) == latest.c.id))
+    frame["grade"] = _column(grades, codes)
 
-    listed = session.exec(
+    listed = rows(
         select(CreditEvent.uscc, CreditEvent.kind).where(
             col(CreditEvent.kind).in_(list(lists)),
             col(CreditEvent.superseded_by_batch_id).is_(None),
@@ -83,39 +87,36 @@ def gather(
             func.coalesce(CreditEvent.publicity_end, date.max) >= today,
             *only(col(CreditEvent.uscc)),
         )
-    ).all()
+    )
     listings: dict[str, set[str]] = {}
     for uscc, kind in listed:
         listings.setdefault(uscc, set()).add(kind)
-    frame["listings"] = [sorted(listings.get(u, ())) for u in frame.index]
+    frame["listings"] = [sorted(listings.get(u, ())) for u in codes]
 
-    demand = session.exec(
+    demand = rows(
         select(FinancingApplication.uscc, func.max(FinancingApplication.created_at))
         .where(col(FinancingApplication.status).not_in(list(ENDED_DEMAND)))
         .where(*only(col(FinancingApplication.uscc)))
         .group_by(col(FinancingApplication.uscc))
-    ).all()
-    frame["last_demand_at"] = pd.Series(dict(demand), dtype=object).reindex(frame.index)
+    )
+    frame["last_demand_at"] = _column(demand, codes)
     newest = (
-        select(func.max(FinancingApplication.id))
+        select(func.max(FinancingApplication.id).label("id"))
         .where(*only(col(FinancingApplication.uscc)))
         .group_by(col(FinancingApplication.uscc))
+        .subquery()
     )
-    last = session.exec(
+    last = rows(
         select(
             FinancingApplication.uscc,
             FinancingApplication.created_at,
             FinancingApplication.status,
-        ).where(col(FinancingApplication.id).in_(newest.scalar_subquery()))
-    ).all()
-    frame["last_application_at"] = pd.Series({u: at for u, at, _ in last}, dtype=object).reindex(
-        frame.index
+        ).join(newest, col(FinancingApplication.id) == newest.c.id)
     )
-    frame["last_application_status"] = pd.Series(
-        {u: str(s) for u, _, s in last}, dtype=object
-    ).reindex(frame.index)
+    frame["last_application_at"] = _column([(u, at) for u, at, _ in last], codes)
+    frame["last_application_status"] = _column([(u, str(s)) for u, _, s in last], codes)
 
-    consents = session.exec(
+    consents = rows(
         select(
             Authorization.uscc,
             # 1 when a grant is in force now, else 0: the max over the enterprise's grants
@@ -134,11 +135,17 @@ def gather(
         )
         .where(*only(col(Authorization.uscc)))
         .group_by(col(Authorization.uscc))
-    ).all()
+    )
     active = dict(consents)
-    frame["consent_active"] = [bool(active.get(u, 0)) for u in frame.index]
-    frame["consent_ever"] = [u in active for u in frame.index]
+    frame["consent_active"] = [bool(active.get(u, 0)) for u in codes]
+    frame["consent_ever"] = [u in active for u in codes]
     return frame[list(COLUMNS)]
+
+
+def _column(pairs: list[tuple[Any, ...]], codes: list[str]) -> list[Any]:
+    """Values by USCC in the order of ``codes``, None where an enterprise has none."""
+    values = dict(pairs)
+    return [values.get(code) for code in codes]
 
 
 def judged(

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
 from app.core.db import UTCDateTime
+from lenders.institutions import models as _lenders  # noqa: F401 - the table lender_code refers to
 
 
 class OutboxEvent(SQLModel, table=True):
