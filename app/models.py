@@ -4,6 +4,7 @@ from app.accounts.models import ApiKey, User
 from app.applications.models import ApplicationTransition, FinancingApplication
 from app.audit.models import AuditEvent
 from app.consent.models import Authorization
+from app.core.idempotency import IdempotencyKey
 from app.core.receipts import TaskReceipt
 from app.enterprises.models import Enterprise, UsccReview
 from app.ops.models import ProbeAttempt, ProbeRun
@@ -28,6 +29,7 @@ __all__ = [
     "CreditEvent",
     "Enterprise",
     "FinancingApplication",
+    "IdempotencyKey",
     "Lender",
     "LoanProduct",
     "ModelVersion",

@@ -1,0 +1,128 @@
+"""Idempotency keys: a client's retry of a state-changing call returns the first answer, once.
+
+A call that carries an ``Idempotency-Key`` claims (scope, key) in its own transaction before
+its effect, and the answer is written to the same row before commit. So a call that fails
+leaves no row and may be retried; a call that committed is replayed, never repeated; and of
+two concurrent calls with one key the unique constraint lets exactly one through. Only
+successful answers are kept: a refused call changed nothing, so its retry runs again. Rows
+older than ``KEY_LIFETIME`` no longer count and are replaced on next use (a sweep can come).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, Session, SQLModel, select
+
+from app.core.clock import utcnow
+from app.core.db import UTCDateTime
+from app.core.errors import Conflict, InvalidInput
+
+KEY_LIFETIME = timedelta(hours=24)
+KEY_MAX_LENGTH = 255
+KEY_PATTERN = r"^[\x20-\x7e]{1,255}$"  # printable ASCII, as in the IETF draft's examples
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """One state-changing call made under a client's key, and the answer it got."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("scope", "key", name="uq_idempotency_keys_scope_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=100)  # whose key: "lender:7", or a principal ref
+    key: str = Field(max_length=KEY_MAX_LENGTH)
+    route: str = Field(max_length=300)  # method and concrete path: "PATCH /api/v1/…/7"
+    request_hash: str = Field(max_length=64)  # SHA-256 of the raw body, hex
+    response_status: int | None = None  # None until the call's answer is written
+    response_body: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class IdempotencyKeyReused(InvalidInput):
+    code = "idempotency_key_reused"
+    title = "Idempotency key reused"
+
+
+class IdempotencyKeyInProgress(Conflict):
+    code = "idempotency_key_in_progress"
+    title = "Idempotency key in progress"
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The stored answer of the call that first used a key."""
+
+    status: int
+    body: Any
+
+
+def body_hash(body: bytes) -> str:
+    """The fingerprint a retry must match: SHA-256 of the raw request body."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def claim(
+    session: Session, *, scope: str, key: str, route: str, request_hash: str
+) -> IdempotencyKey | Replay:
+    """Claim (scope, key) for this call, or return the first call's answer to replay.
+
+    Raises IdempotencyKeyReused when the key was used for another route or body, and
+    IdempotencyKeyInProgress when another call holds it without an answer yet.
+    """
+    existing = _find(session, scope=scope, key=key)
+    if existing is not None and existing.created_at <= utcnow() - KEY_LIFETIME:
+        session.delete(existing)  # expired: the key is free again
+        session.flush()
+        existing = None
+    if existing is None:
+        record = IdempotencyKey(scope=scope, key=key, route=route, request_hash=request_hash)
+        try:
+            # PostgreSQL makes this insert wait for a concurrent holder of the key, so the
+            # loser sees the winner's committed answer below instead of repeating the effect.
+            with session.begin_nested():
+                session.add(record)
+        except IntegrityError:
+            existing = _find(session, scope=scope, key=key)
+            if existing is None:  # the holder rolled back after all; the client may retry
+                raise IdempotencyKeyInProgress(_in_progress(key)) from None
+        else:
+            return record
+    return _replay(existing, key=key, route=route, request_hash=request_hash)
+
+
+def complete(session: Session, record: IdempotencyKey, *, status: int, body: Any) -> None:
+    """Write the call's answer onto its claimed key, in the call's own transaction."""
+    record.response_status = status
+    record.response_body = body
+    session.add(record)
+    session.flush()
+
+
+def _find(session: Session, *, scope: str, key: str) -> IdempotencyKey | None:
+    statement = select(IdempotencyKey).where(
+        IdempotencyKey.scope == scope, IdempotencyKey.key == key
+    )
+    return session.exec(statement.execution_options(populate_existing=True)).first()
+
+
+def _replay(record: IdempotencyKey, *, key: str, route: str, request_hash: str) -> Replay:
+    if record.route != route or record.request_hash != request_hash:
+        raise IdempotencyKeyReused(
+            f"Idempotency-Key {key!r} was used for another request; use a new key for this one",
+            first_route=record.route,
+        )
+    if record.response_status is None:
+        raise IdempotencyKeyInProgress(_in_progress(key))
+    return Replay(status=record.response_status, body=record.response_body)
+
+
+def _in_progress(key: str) -> str:
+    return f"a request with Idempotency-Key {key!r} is still being processed; retry shortly"
