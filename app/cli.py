@@ -231,6 +231,8 @@ def demo(
             f"({summary.rows_rejected:,} rows rejected), "
             f"{summary.scoring.get('scored', 0)} scored by "
             f"{summary.scoring.get('model', 'no model')}, "
+            f"{summary.whitelist['applications']} applications, "
+            f"{summary.whitelist['whitelist_size']} on the whitelist, "
             f"{summary.lenders} lenders; "
             f"accounts {', '.join(summary.accounts)} with password {story.DEMO_PASSWORD}"
         )

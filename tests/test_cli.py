@@ -58,8 +58,16 @@ def test_demo_trains_promotes_and_scores_the_city(env: dict[str, str]) -> None:
     assert "scoring" not in summary
     assert 0.5 < summary["model_auc"] <= 1 and 0.5 < summary["oracle_auc"] <= 1
     assert set(summary["grade_default_rates"]) <= set("ABCDE")
+    # the whitelist chapter: the best-graded ~5 % and the demo firms apply and consent, the
+    # list is refreshed, then one member withdraws its need and one revokes its consent
+    assert summary["scored"] * 0.03 < summary["applications"] <= summary["scored"] * 0.05 + 3
+    assert 0 < summary["whitelist_size"] < summary["applications"]
+    assert summary["whitelist_version"] == 1
+    assert summary["whitelist_exits"] == {"consent_revoked": 1, "demand_withdrawn": 1}
     again = json.loads(xyd(env, "demo", "--enterprises", "1500", "--json").stdout)
     assert again["model"] == summary["model"] and again["scored"] == summary["scored"]
+    for key in ("applications", "whitelist_version", "whitelist_size", "whitelist_exits"):
+        assert again[key] == summary[key], key  # nothing applies, joins or leaves twice
     trained = json.loads(xyd(env, "model", "train", "--months", "16").stdout)
     assert trained["model"].startswith("m") and trained["metrics"]["n"] > 50
     assert trained["metrics"]["auc"] > 0.6

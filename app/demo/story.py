@@ -18,7 +18,7 @@ from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.schemas import UserCreate
 from app.audit.service import SystemActor
-from app.demo import scoring_story
+from app.demo import scoring_story, whitelist_story
 from app.enterprises import repository as enterprise_repository
 from app.enterprises.models import Enterprise, EnterpriseStatus, ReviewStatus
 from app.enterprises.schemas import EnterpriseFilters
@@ -50,11 +50,12 @@ class DemoSummary:
     records_loaded: int
     rows_rejected: int
     scoring: dict[str, Any]
+    whitelist: dict[str, Any]
 
     def as_json(self) -> dict[str, Any]:
         summary = asdict(self)
-        scoring = summary.pop("scoring")
-        return {**summary, **scoring}
+        chapters = summary.pop("scoring") | summary.pop("whitelist")
+        return {**summary, **chapters}
 
 
 def run(session: Session, *, spec: CitySpec, months: int, city_dir: Path) -> DemoSummary:
@@ -73,6 +74,12 @@ def run(session: Session, *, spec: CitySpec, months: int, city_dir: Path) -> Dem
     accounts = _ensure_accounts(session, lender_ids=lender_ids, actor=actor)
     enterprises = enterprise_repository.count(session)
     scored = scoring_story.run(session, city_dir=city_dir, as_of=spec.as_of, actor=actor)
+    listed = whitelist_story.run(
+        session,
+        lender_codes=[code for code, _name in DEMO_LENDERS],
+        own_usccs=[enterprise.uscc for enterprise in _first_active_enterprises(session)],
+        actor=actor,
+    )
     return DemoSummary(
         enterprises=enterprises,
         enterprises_added=enterprises - before,
@@ -83,6 +90,7 @@ def run(session: Session, *, spec: CitySpec, months: int, city_dir: Path) -> Dem
         records_loaded=sum(batch.rows_loaded for batch in fresh),
         rows_rejected=sum(batch.rows_rejected for batch in fresh),
         scoring=scored,
+        whitelist=listed,
     )
 
 
