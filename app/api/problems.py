@@ -12,10 +12,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import DomainError
+from app.core.idempotency import AlreadyAnswered
 from app.core.logging import request_id_var
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 def problem(
@@ -53,6 +55,12 @@ def install(app: FastAPI) -> None:
             request=request,
             **error.extra,
         )
+
+    @app.exception_handler(AlreadyAnswered)
+    async def _replay(request: Request, answer: AlreadyAnswered) -> JSONResponse:
+        # Not a problem: a retry under an Idempotency-Key gets the first answer, unchanged.
+        headers = {REPLAYED_HEADER: "true"}
+        return JSONResponse(answer.body, status_code=answer.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -11,7 +11,6 @@ older than ``KEY_LIFETIME`` no longer count and are replaced on next use (a swee
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -56,12 +55,13 @@ class IdempotencyKeyInProgress(Conflict):
     title = "Idempotency key in progress"
 
 
-@dataclass(frozen=True)
-class Replay:
-    """The stored answer of the call that first used a key."""
+class AlreadyAnswered(Exception):  # not an error: the first call's answer, sent again
+    """The key's first call committed; its stored answer is to be sent again, unchanged."""
 
-    status: int
-    body: Any
+    def __init__(self, *, status: int, body: Any) -> None:
+        super().__init__(f"replay of a {status} answer")
+        self.status = status
+        self.body = body
 
 
 def body_hash(body: bytes) -> str:
@@ -71,11 +71,12 @@ def body_hash(body: bytes) -> str:
 
 def claim(
     session: Session, *, scope: str, key: str, route: str, request_hash: str
-) -> IdempotencyKey | Replay:
-    """Claim (scope, key) for this call, or return the first call's answer to replay.
+) -> IdempotencyKey:
+    """Claim (scope, key) for this call, whose answer ``complete`` then writes on it.
 
-    Raises IdempotencyKeyReused when the key was used for another route or body, and
-    IdempotencyKeyInProgress when another call holds it without an answer yet.
+    Raises AlreadyAnswered with the first call's answer when that call committed,
+    IdempotencyKeyReused when the key was used for another route or body, and
+    IdempotencyKeyInProgress when another call holds the key without an answer.
     """
     existing = _find(session, scope=scope, key=key)
     if existing is not None and existing.created_at <= utcnow() - KEY_LIFETIME:
@@ -91,11 +92,11 @@ def claim(
                 session.add(record)
         except IntegrityError:
             existing = _find(session, scope=scope, key=key)
-            if existing is None:  # the holder rolled back after all; the client may retry
+            if existing is None:  # gone again (replaced after expiry): let the client retry
                 raise IdempotencyKeyInProgress(_in_progress(key)) from None
         else:
             return record
-    return _replay(existing, key=key, route=route, request_hash=request_hash)
+    raise _replay(existing, key=key, route=route, request_hash=request_hash)
 
 
 def complete(session: Session, record: IdempotencyKey, *, status: int, body: Any) -> None:
@@ -113,7 +114,7 @@ def _find(session: Session, *, scope: str, key: str) -> IdempotencyKey | None:
     return session.exec(statement.execution_options(populate_existing=True)).first()
 
 
-def _replay(record: IdempotencyKey, *, key: str, route: str, request_hash: str) -> Replay:
+def _replay(record: IdempotencyKey, *, key: str, route: str, request_hash: str) -> AlreadyAnswered:
     if record.route != route or record.request_hash != request_hash:
         raise IdempotencyKeyReused(
             f"Idempotency-Key {key!r} was used for another request; use a new key for this one",
@@ -121,7 +122,7 @@ def _replay(record: IdempotencyKey, *, key: str, route: str, request_hash: str) 
         )
     if record.response_status is None:
         raise IdempotencyKeyInProgress(_in_progress(key))
-    return Replay(status=record.response_status, body=record.response_body)
+    return AlreadyAnswered(status=record.response_status, body=record.response_body)
 
 
 def _in_progress(key: str) -> str:

@@ -17,6 +17,7 @@ from app.api.deps import (
     oauth2_scheme,
     require_roles,
 )
+from app.api.idempotency import Idempotent
 from app.api.problems import problem_schema
 from app.core.errors import PermissionDenied
 from lenders.institutions.models import Lender
@@ -47,10 +48,16 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: problem_schema("product_not_found"),
     403: problem_schema("forbidden"),
 }
+# Every change takes an Idempotency-Key (app.api.idempotency), whose refusals are listed too.
+CREATE_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    403: problem_schema("forbidden"),
+    409: problem_schema("idempotency_key_in_progress"),
+    422: problem_schema("validation_error", "invalid_range", "idempotency_key_reused"),
+}
 CHANGE_PROBLEMS: dict[int | str, dict[str, Any]] = {
     **NOT_FOUND,
-    409: problem_schema("product_retired"),
-    422: problem_schema("validation_error", "invalid_range"),
+    409: problem_schema("product_retired", "idempotency_key_in_progress"),
+    422: problem_schema("validation_error", "invalid_range", "idempotency_key_reused"),
 }
 
 
@@ -123,17 +130,16 @@ BrowsableProduct = Annotated[tuple[LoanProduct, Lender], Depends(get_browsable_p
     "/lender/products",
     response_model=ProductPublic,
     status_code=201,
-    responses={
-        403: problem_schema("forbidden"),
-        422: problem_schema("validation_error", "invalid_range"),
-    },
+    responses=CREATE_PROBLEMS,
 )
-def create_product(session: SessionDep, principal: Publisher, data: ProductCreate) -> ProductPublic:
+def create_product(
+    session: SessionDep, principal: Publisher, data: ProductCreate, call: Idempotent
+) -> ProductPublic:
     """Publish a loan product for the caller's lender; it is on offer at once."""
     product, lender = product_service.create(
         session, lender_id=_lender_of(principal), data=data, actor=principal
     )
-    return ProductPublic.of(product, lender)
+    return call.answer(ProductPublic.of(product, lender), status=201)
 
 
 @router.get("/lender/products", response_model=ProductsPublic)
@@ -161,12 +167,16 @@ def read_own_product(row: ManagedProduct) -> ProductPublic:
     "/lender/products/{product_id}", response_model=ProductPublic, responses=CHANGE_PROBLEMS
 )
 def update_product(
-    session: SessionDep, principal: Publisher, row: OwnProduct, data: ProductUpdate
+    session: SessionDep,
+    principal: Publisher,
+    row: OwnProduct,
+    data: ProductUpdate,
+    call: Idempotent,
 ) -> ProductPublic:
     """Change an active product; fields left out keep their values (audited)."""
     product, lender = row
     product_service.update(session, product=product, data=data, actor=principal)
-    return ProductPublic.of(product, lender)
+    return call.answer(ProductPublic.of(product, lender))
 
 
 @router.post(
@@ -178,13 +188,14 @@ def retire_product(
     session: SessionDep,
     principal: Publisher,
     row: OwnProduct,
+    call: Idempotent,
     data: Annotated[RetireRequest | None, Body()] = None,
 ) -> ProductPublic:
     """Take a product off offer for good (下架); it is kept, never deleted (audited)."""
     product, lender = row
     reason = data.reason if data is not None else None
     product_service.retire(session, product=product, actor=principal, reason=reason)
-    return ProductPublic.of(product, lender)
+    return call.answer(ProductPublic.of(product, lender))
 
 
 @router.get("/products", response_model=ProductsPublic)
