@@ -31,12 +31,13 @@ def score_features(
 ) -> pd.DataFrame:
     """One row per enterprise (index uscc): pd, points, grade and the top reasons."""
     scale = scale or ScoreScale()
-    pd_ = model.predict_pd(features)
+    matrix = model.matrix(features)
+    pd_ = model.predict_pd(matrix)
     result = pd.DataFrame(
         {"pd": pd_, "points": scale.points(pd_), "grade": scale.grades(pd_)}, index=features.index
     )
     if with_reasons:
-        contributions = model.contributions(features)
+        contributions = model.contributions(features, matrix=matrix)
         aligned = features[model.feature_names_]
         result["reasons"] = top_reasons(contributions, aligned, k=REASONS, describe=wording)
     else:

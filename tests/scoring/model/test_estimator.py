@@ -64,6 +64,25 @@ def test_contributions_add_up_to_the_raw_score() -> None:
     assert np.allclose(contributions.sum(axis=1) + bias, model.raw_score(Xv[:50]))
 
 
+def test_our_matrix_predicts_exactly_what_lightgbms_own_pandas_conversion_does() -> None:
+    model = fit()
+    _, _, Xv, _ = split()
+    frame = Xv[:200].copy()
+    frame.loc[frame.index[:5], "arrears"] = np.nan
+    # categories as plain text, an unseen one, and a missing one, as online rows arrive
+    frame["sector"] = frame["sector"].astype(object)
+    frame.loc[frame.index[5], "sector"] = "从未见过的行业"
+    frame.loc[frame.index[6], "sector"] = None
+    through_pandas = model.booster_.predict(
+        model._aligned(frame), num_iteration=model.best_iteration_, raw_score=True
+    )
+    assert np.array_equal(model.raw_score(frame), through_pandas)
+    contributions = model.booster_.predict(
+        model._aligned(frame), num_iteration=model.best_iteration_, pred_contrib=True
+    )[:, :-1]
+    assert np.array_equal(model.contributions(frame).to_numpy(), contributions)
+
+
 @pytest.mark.parametrize(
     ("labels", "message"),
     [([0, 1, 2] * 10, "0/1"), ([0] * 30, "one class"), ([0, 1, None] * 10, "0/1")],
