@@ -110,12 +110,13 @@ class CreditModel:
         missing = [name for name in self.feature_names_ if name not in X.columns]
         if missing:
             raise InvalidTrainingData(f"missing feature column(s): {', '.join(missing)}")
-        out = np.empty((len(X), len(self.feature_names_)), dtype=np.float64)
+        # Column-major, so each feature is one contiguous copy; LightGBM reads it as it is.
+        out = np.empty((len(X), len(self.feature_names_)), dtype=np.float64, order="F")
         for j, name in enumerate(self.feature_names_):
             column = X[name]
             categories = self.categories_.get(name)
             if categories is None:
-                out[:, j] = pd.to_numeric(column).to_numpy(dtype=np.float64, na_value=np.nan)
+                out[:, j] = column.to_numpy(dtype=np.float64, na_value=np.nan)
                 continue
             if isinstance(column.dtype, pd.CategoricalDtype) and list(
                 column.cat.categories

@@ -29,7 +29,7 @@ def score_features(
     scale: ScoreScale | None = None,
     with_reasons: bool = True,
 ) -> pd.DataFrame:
-    """One row per enterprise (index uscc): pd, points, grade and the top reasons."""
+    """One row per enterprise (index uscc): pd, points, grade and (unless told not to) reasons."""
     scale = scale or ScoreScale()
     matrix = model.matrix(features)
     pd_ = model.predict_pd(matrix)
@@ -40,8 +40,6 @@ def score_features(
         contributions = model.contributions(features, matrix=matrix)
         aligned = features[model.feature_names_]
         result["reasons"] = top_reasons(contributions, aligned, k=REASONS, describe=wording)
-    else:
-        result["reasons"] = [[] for _ in range(len(result))]
     return result
 
 
