@@ -54,8 +54,9 @@ def gather(
         return [column.in_(list(usccs))] if usccs is not None else []
 
     def rows(query: Any) -> list[tuple[Any, ...]]:
-        # Plain tuples: pandas probing SQLAlchemy rows costs a second at city scale.
-        return [tuple(row) for row in session.exec(query).all()]
+        # Core rows as plain tuples: ORM result processing and pandas probing SQLAlchemy rows
+        # cost seconds at city scale.
+        return [tuple(row) for row in session.connection().execute(query).all()]
 
     registry = rows(
         select(
