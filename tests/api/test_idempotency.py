@@ -27,7 +27,7 @@ from lenders.institutions.models import Lender
 from lenders.products import service as product_service
 from lenders.products.models import LoanProduct
 from tests.api.test_products_api import LENDER_URL, bank_with_staff, counts
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, database_url
 from tests.factories import bearer, make_lender, make_product, make_user, product_fields
 
 
@@ -188,10 +188,13 @@ def test_a_malformed_key_is_refused(client: TestClient, db: Session, key: str | 
 
 
 @pytest.fixture
-def race_engine(engine: Engine) -> Iterator[Engine]:
-    """A schema of its own on PostgreSQL: the race commits, and audit events cannot be deleted."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("the concurrent-retry race is run on PostgreSQL, where calls run in parallel")
+def race_engine() -> Iterator[Engine]:
+    """A schema of its own on PostgreSQL: the race commits, and audit events cannot be deleted.
+
+    PostgreSQL only (SQLite serialises writers, so there is no race to lose); like every
+    PostgreSQL test it fails in CI when the server is down.
+    """
+    engine = make_engine(database_url("postgresql"))
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS idempotency_race CASCADE"))
         connection.execute(text("CREATE SCHEMA idempotency_race"))
@@ -201,6 +204,7 @@ def race_engine(engine: Engine) -> Iterator[Engine]:
     race.dispose()
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA idempotency_race CASCADE"))
+    engine.dispose()
 
 
 def test_two_concurrent_calls_with_one_key_make_one_product(
