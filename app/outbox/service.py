@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.outbox.models import OutboxEvent
 
@@ -21,10 +21,3 @@ def publish(
     session.add_all(events)
     session.flush()
     return events
-
-
-def pending(session: Session, *, lender_code: str | None = None) -> Sequence[OutboxEvent]:
-    query = select(OutboxEvent).where(col(OutboxEvent.delivered_at).is_(None))
-    if lender_code is not None:
-        query = query.where(OutboxEvent.lender_code == lender_code)
-    return session.exec(query.order_by(col(OutboxEvent.id))).all()
