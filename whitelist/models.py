@@ -77,6 +77,7 @@ class Trigger(StrEnum):
     REGISTRY = "registry"
     CONSENT = "consent"
     WITHDRAWAL = "withdrawal"
+    EXPIRY = "expiry"  # the application sweep ended a stale need
 
 
 class WhitelistChange(SQLModel, table=True):

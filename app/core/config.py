@@ -46,8 +46,11 @@ class Settings(BaseSettings):
     # When beat refreshes the whitelist (SPEC §5): a cron expression in the platform's time zone,
     # "minute hour day-of-month month day-of-week"; empty turns the scheduled refresh off.
     whitelist_refresh_cron: str = "0 6 * * *"
+    # When beat expires applications older than the demand window; before the refresh, so the
+    # refresh sees the needs that ended. Empty turns the sweep off.
+    application_expiry_cron: str = "30 5 * * *"
 
-    @field_validator("whitelist_refresh_cron")
+    @field_validator("whitelist_refresh_cron", "application_expiry_cron")
     @classmethod
     def _cron(cls, value: str) -> str:
         value = " ".join(value.split())

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 # The areas of the platform; each area's ``tasks`` module, where it has one, is discovered.
 AREAS = (
     "app.accounts",
+    "app.applications",
     "app.audit",
     "app.enterprises",
     "app.ops",
@@ -77,6 +78,11 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         schedule["whitelist-refresh"] = {
             "task": "whitelist.refresh",
             "schedule": crontab(**cron_fields(settings.whitelist_refresh_cron)),
+        }
+    if settings.application_expiry_cron:
+        schedule["applications-expire"] = {
+            "task": "applications.expire",
+            "schedule": crontab(**cron_fields(settings.application_expiry_cron)),
         }
     return schedule
 
