@@ -10,6 +10,8 @@ from app.enterprises.models import Enterprise, UsccReview
 from app.ops.models import ProbeAttempt, ProbeRun
 from app.outbox.models import OutboxEvent
 from lenders.institutions.models import Lender
+from lenders.leads.models import Lead, LeadDeadline, LeadTransition
+from lenders.matching.models import Match
 from lenders.products.models import LoanProduct
 from scoring.registry.models import ModelVersion
 from scoring.scores.models import Score, ScoreRun
@@ -30,8 +32,12 @@ __all__ = [
     "Enterprise",
     "FinancingApplication",
     "IdempotencyKey",
+    "Lead",
+    "LeadDeadline",
+    "LeadTransition",
     "Lender",
     "LoanProduct",
+    "Match",
     "ModelVersion",
     "OutboxEvent",
     "ProbeAttempt",

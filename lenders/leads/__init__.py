@@ -1,0 +1,1 @@
+"""Leads (推荐): an application offered to one bank's product, answered within deadlines."""
