@@ -13,6 +13,8 @@ from app.applications.models import FinancingApplication
 from app.applications.state import TERMINAL
 from app.core.db import table_of
 from app.outbox import service as outbox
+from lenders.leads import state as lead_state
+from lenders.leads.models import Lead
 from whitelist.models import ChangeKind, Trigger, WhitelistChange, WhitelistMember
 
 CHUNK = 5000
@@ -20,20 +22,24 @@ EXIT_TOPIC = "whitelist.exited"
 
 
 def lead_holders(session: Session, usccs: Sequence[str]) -> dict[str, set[str]]:
-    """The banks that hold each enterprise's lead: for now, the bank its open application chose.
-
-    The leads area (lenders) widens this to every bank a lead went to.
-    """
+    """The banks that hold each enterprise's lead: a lead still open or disbursed, or the bank
+    an open application chose."""
     holders: dict[str, set[str]] = {}
     for start in range(0, len(usccs), CHUNK):
-        rows = session.exec(
+        chunk = list(usccs[start : start + CHUNK])
+        chosen = session.exec(
             select(FinancingApplication.uscc, FinancingApplication.lender_code).where(
-                col(FinancingApplication.uscc).in_(list(usccs[start : start + CHUNK])),
+                col(FinancingApplication.uscc).in_(chunk),
                 col(FinancingApplication.lender_code).is_not(None),
                 col(FinancingApplication.status).not_in(list(TERMINAL)),
             )
         ).all()
-        for uscc, code in rows:
+        leads = session.exec(
+            select(Lead.uscc, Lead.lender_code).where(
+                col(Lead.uscc).in_(chunk), col(Lead.status).in_(list(lead_state.HELD))
+            )
+        ).all()
+        for uscc, code in [*chosen, *leads]:
             if code:
                 holders.setdefault(uscc, set()).add(code)
     return holders

@@ -20,6 +20,7 @@ from app.applications.models import ApplicationStatus, FinancingApplication
 from app.audit import service as audit_service
 from app.audit.service import Actor
 from app.core.clock import utcnow
+from lenders.leads import withdrawal as lead_withdrawal
 from whitelist import exits as whitelist_exits
 from whitelist import policy
 from whitelist.models import Trigger
@@ -70,6 +71,9 @@ def expire_stale(session: Session, *, actor: Actor, now: datetime | None = None)
             except ApplicationChanged:
                 swept.skipped.append(application.id)
                 continue
+            lead_withdrawal.withdraw_open(
+                session, application_id=application.id, actor=actor, reason=reason, now=moment
+            )
             swept.expired.append(application.id)
             ended.append(application.uscc)
         # Without another live need the enterprise leaves the whitelist now, as on withdrawal.

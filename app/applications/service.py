@@ -25,6 +25,7 @@ from app.enterprises import service as enterprise_service
 from app.enterprises.models import EnterpriseStatus
 from lenders.institutions import service as lender_service
 from lenders.institutions.exceptions import LenderNotFound
+from lenders.leads import withdrawal as lead_withdrawal
 from whitelist import exits as whitelist_exits
 from whitelist.models import Trigger
 
@@ -117,6 +118,10 @@ def withdraw(
         subject_type=SUBJECT,
         subject_id=application.id or 0,
         detail={"uscc": application.uscc, "reason": reason},
+    )
+    assert application.id is not None
+    lead_withdrawal.withdraw_open(
+        session, application_id=application.id, actor=actor, reason="the enterprise withdrew"
     )
     # Without another live need, the enterprise leaves the whitelist now (SPEC §5).
     whitelist_exits.reassess(session, [application.uscc], trigger=Trigger.WITHDRAWAL)

@@ -32,6 +32,9 @@ from app.consent.schemas import AuthorizationCreate
 from app.core.clock import SHANGHAI, to_local, utcnow
 from app.core.errors import PermissionDenied
 from lenders.institutions import repository as lender_repository
+from lenders.leads.models import Lead
+from lenders.leads.state import HELD
+from lenders.matching.models import Match
 from whitelist import exits as whitelist_exits
 from whitelist.models import Trigger
 
@@ -48,20 +51,21 @@ ENDED = TERMINAL - {ApplicationStatus.DISBURSED}
 
 
 def is_matched(session: Session, *, uscc: str, lender_code: str) -> bool:
-    """Whether the bank is matched with the enterprise: an open application of it chose them.
-
-    Leads (the lenders area) will widen this to every bank holding the enterprise's lead.
-    """
-    found = session.exec(
-        select(FinancingApplication.id)
-        .where(
-            FinancingApplication.uscc == uscc,
-            FinancingApplication.lender_code == lender_code,
-            col(FinancingApplication.status).not_in(list(ENDED)),
-        )
-        .limit(1)
-    ).first()
-    return found is not None
+    """Whether the bank is matched with the enterprise: an open application of it chose the
+    bank, or matching found one of the bank's products for it, or the bank holds its lead."""
+    open_applications = select(FinancingApplication.id).where(
+        FinancingApplication.uscc == uscc, col(FinancingApplication.status).not_in(list(ENDED))
+    )
+    chosen = open_applications.where(FinancingApplication.lender_code == lender_code)
+    matched = select(Match.id).where(
+        col(Match.application_id).in_(open_applications), Match.lender_code == lender_code
+    )
+    holding = select(Lead.id).where(
+        Lead.uscc == uscc, Lead.lender_code == lender_code, col(Lead.status).in_(list(HELD))
+    )
+    return any(
+        session.exec(query.limit(1)).first() is not None for query in (chosen, matched, holding)
+    )
 
 
 def grant(session: Session, *, uscc: str, data: AuthorizationCreate, actor: Actor) -> Authorization:

@@ -49,8 +49,15 @@ class Settings(BaseSettings):
     # When beat expires applications older than the demand window; before the refresh, so the
     # refresh sees the needs that ended. Empty turns the sweep off.
     application_expiry_cron: str = "30 5 * * *"
+    # Leads (SPEC §6): to how many banks an application is offered at once (1: one at a time),
+    # and the working days a bank has to accept or decline, then to decide after accepting.
+    lead_fanout: int = Field(default=1, ge=1, le=10)
+    lead_respond_working_days: int = Field(default=3, ge=1, le=30)
+    lead_decide_working_days: int = Field(default=10, ge=1, le=60)
+    # When beat routes newly whitelisted applications to banks and sweeps lead deadlines.
+    lead_cron: str = "*/5 * * * *"
 
-    @field_validator("whitelist_refresh_cron", "application_expiry_cron")
+    @field_validator("whitelist_refresh_cron", "application_expiry_cron", "lead_cron")
     @classmethod
     def _cron(cls, value: str) -> str:
         value = " ".join(value.split())

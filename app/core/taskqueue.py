@@ -28,6 +28,7 @@ AREAS = (
     "app.enterprises",
     "app.ops",
     "lenders.institutions",
+    "lenders.leads",
     "scoring.scores",
     "whitelist",
 )
@@ -79,6 +80,12 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "task": "whitelist.refresh",
             "schedule": crontab(**cron_fields(settings.whitelist_refresh_cron)),
         }
+    if settings.lead_cron:
+        for name, task in (
+            ("leads-route", "leads.route"),
+            ("leads-sweep", "leads.sweep_deadlines"),
+        ):
+            schedule[name] = {"task": task, "schedule": crontab(**cron_fields(settings.lead_cron))}
     if settings.application_expiry_cron:
         schedule["applications-expire"] = {
             "task": "applications.expire",

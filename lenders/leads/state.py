@@ -3,7 +3,8 @@
 ``offered → accepted | declined | expired``, ``accepted → approved | rejected``,
 ``approved → disbursed``; an open lead (offered, accepted, approved) is ``withdrawn`` when the
 need ends (the enterprise withdraws, the application expires, the enterprise leaves the
-whitelist). Each lead's moves keep its application's in step (``app.applications.state``):
+whitelist). Every move, the offer included, is written to the outbox for the lead's bank in
+the same transaction. Each lead's moves keep its application's in step (``app.applications.state``):
 the callers in ``lenders.leads.service`` move both in one transaction.
 """
 
@@ -16,10 +17,12 @@ from sqlmodel import Session, col
 
 from app.audit.service import Actor
 from app.core.clock import utcnow
+from app.outbox import service as outbox
 from lenders.leads.exceptions import IllegalLeadTransition, LeadChanged
 from lenders.leads.models import Lead, LeadStatus, LeadTransition
 
 L = LeadStatus
+CREATED_TOPIC = "lead.created"  # the offer, carrying the lead's payload; each move is lead.<status>
 
 TRANSITIONS: dict[LeadStatus, frozenset[LeadStatus]] = {
     L.OFFERED: frozenset({L.ACCEPTED, L.DECLINED, L.EXPIRED, L.WITHDRAWN}),
@@ -41,10 +44,13 @@ def can_move(current: LeadStatus, to: LeadStatus) -> bool:
 
 
 def offer(session: Session, *, lead: Lead, actor: Actor) -> LeadTransition:
-    """Store a new lead as offered and record its first move (from none)."""
+    """Store a new lead as offered, send it to its bank, and record its first move (from none)."""
     lead.status = L.OFFERED
     session.add(lead)
     session.flush()
+    outbox.publish(
+        session, topic=CREATED_TOPIC, lender_codes=[lead.lender_code], payload=lead.payload
+    )
     return _record(
         session, lead=lead, from_status=None, actor=actor, reason=None, at=lead.offered_at
     )
@@ -79,6 +85,20 @@ def transition(
         session.refresh(lead)
         raise LeadChanged(f"lead {lead.id} changed meanwhile; it is now {lead.status.value}")
     session.refresh(lead)
+    outbox.publish(
+        session,
+        topic=f"lead.{to.value}",
+        lender_codes=[lead.lender_code],
+        payload={
+            "lead_id": lead.id,
+            "application_id": lead.application_id,
+            "uscc": lead.uscc,
+            "status": to.value,
+            "previous_status": current.value,
+            "reason": reason,
+            "at": moment.isoformat(),
+        },
+    )
     return _record(session, lead=lead, from_status=current, actor=actor, reason=reason, at=moment)
 
 

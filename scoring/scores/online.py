@@ -11,16 +11,30 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from app.core.config import get_settings
 from scoring.features import build_features
+from scoring.sources.contracts import CONTRACTS, Type
 from scoring.sources.models import BatchStatus, SourceBatch
 from scoring.sources.snapshot import load_sources
 from scoring.sources.store import SourceStore
+
+# The date column that says how recent a source's record is; the registry and the banks' own
+# loan outcomes are not data a bank is told the currency of.
+DATED = (Type.DATE, Type.MONTH, Type.YEAR)
+CURRENCY_COLUMNS = {
+    kind: next(column.name for column in contract.columns if column.type in DATED)
+    for kind, contract in CONTRACTS.items()
+    if kind not in ("registration", "loan_outcomes")
+    and any(column.type in DATED for column in contract.columns)
+}
 
 
 class SourceCache:
@@ -53,6 +67,19 @@ class SourceCache:
             own = {kind: self._slice(kind, uscc) for kind in self._frames}
         return build_features(own, as_of=as_of, usccs=[uscc])
 
+    def current_to(self, session: Session, *, uscc: str) -> dict[str, str | None]:
+        """Per source, the newest date (or month, or year) of the enterprise's records in it."""
+        with self._lock:
+            self._refresh(session)
+            newest: dict[str, str | None] = {}
+            for kind, column in CURRENCY_COLUMNS.items():
+                rows = self._slice(kind, uscc) if kind in self._frames else None
+                if rows is None or rows.empty or column not in rows.columns:
+                    newest[kind] = None
+                    continue
+                newest[kind] = _iso(rows[column].max())
+            return newest
+
     def _refresh(self, session: Session) -> None:
         version = self._current_version(session)
         if version != self._version:
@@ -80,3 +107,19 @@ class SourceCache:
         start = int(np.searchsorted(codes, uscc, side="left"))
         stop = int(np.searchsorted(codes, uscc, side="right"))
         return self._frames[kind].iloc[start:stop]
+
+
+def _iso(value: Any) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+@lru_cache
+def shared_cache() -> SourceCache:
+    """One in-memory copy of the sources per process, refreshed when a batch loads."""
+    return SourceCache(SourceStore(get_settings().data_dir))

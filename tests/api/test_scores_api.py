@@ -20,7 +20,7 @@ def test_enterprise_reads_its_score_and_rescores(
     platform: SourceStore,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(score_routes, "source_cache", lambda: SourceCache(platform))
+    monkeypatch.setattr(score_routes, "shared_cache", lambda: SourceCache(platform))
     sources = load_sources(db, store=platform)
     run = score_service.run_batch(
         db, as_of=date(2026, 11, 1), sources=sources, actor=ACTOR, partitions=1

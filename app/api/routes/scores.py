@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -17,23 +16,15 @@ from app.api.deps import (
 )
 from app.api.problems import problem_schema
 from app.consent import service as consent_service
-from app.core.config import get_settings
 from app.enterprises.models import Enterprise
 from scoring.model.scale import GRADE_NAMES
 from scoring.registry import service as registry_service
 from scoring.scores import service as score_service
 from scoring.scores.models import Score
-from scoring.scores.online import SourceCache
+from scoring.scores.online import shared_cache
 from scoring.scores.schemas import ScorePublic, ScoreRunPublic, ScoreRunsPublic
-from scoring.sources.store import SourceStore
 
 router = APIRouter(tags=["scores"])
-
-
-@lru_cache
-def source_cache() -> SourceCache:
-    """One in-memory copy of the sources per process, refreshed when a batch loads."""
-    return SourceCache(SourceStore(get_settings().data_dir))
 
 
 def public(score: Score) -> ScorePublic:
@@ -68,7 +59,7 @@ def rescore(
     """Recompute one enterprise now from its stored data with the champion model."""
     consent_service.authorize_read(session, uscc=enterprise.uscc, reader=principal, what="score")
     registry_service.champion(session)  # fail fast, before the sources are read
-    cache = source_cache()
+    cache = shared_cache()
     return public(
         score_service.rescore(
             session,

@@ -1,0 +1,71 @@
+"""Deadlines in working days: started with a lead's offer and acceptance, ended met or missed.
+
+Each deadline is a row (``lead_deadlines``) from start to outcome, so the monitoring league
+table can count answers in time and breaches per bank without replaying the leads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from lenders.deadlines.calendar import add_working_days
+from lenders.leads.models import DeadlineKind, DeadlineOutcome, Lead, LeadDeadline
+
+
+def start(
+    session: Session, *, lead: Lead, kind: DeadlineKind, at: datetime, working_days: int
+) -> LeadDeadline:
+    assert lead.id is not None
+    deadline = LeadDeadline(
+        lead_id=lead.id,
+        lender_code=lead.lender_code,
+        kind=kind,
+        working_days=working_days,
+        started_at=at,
+        due_at=add_working_days(at, working_days),
+    )
+    session.add(deadline)
+    session.flush()
+    return deadline
+
+
+def end(
+    session: Session, *, lead: Lead, kind: DeadlineKind, at: datetime, cancelled: bool = False
+) -> LeadDeadline | None:
+    """Close the lead's open deadline of ``kind``: met when in time, missed when late."""
+    deadline = session.exec(
+        select(LeadDeadline).where(
+            LeadDeadline.lead_id == lead.id,
+            LeadDeadline.kind == kind,
+            LeadDeadline.outcome == DeadlineOutcome.OPEN,
+        )
+    ).first()
+    if deadline is None:
+        return None
+    if cancelled:
+        deadline.outcome = DeadlineOutcome.CANCELLED
+    else:
+        deadline.outcome = DeadlineOutcome.MET if at <= deadline.due_at else DeadlineOutcome.MISSED
+    deadline.ended_at = at
+    session.add(deadline)
+    session.flush()
+    return deadline
+
+
+def overdue(session: Session, *, now: datetime, limit: int = 500) -> Sequence[LeadDeadline]:
+    """Open deadlines already past, oldest first."""
+    return session.exec(
+        select(LeadDeadline)
+        .where(LeadDeadline.outcome == DeadlineOutcome.OPEN, col(LeadDeadline.due_at) < now)
+        .order_by(col(LeadDeadline.due_at), col(LeadDeadline.id))
+        .limit(limit)
+    ).all()
+
+
+def of_lead(session: Session, lead_id: int) -> Sequence[LeadDeadline]:
+    return session.exec(
+        select(LeadDeadline).where(LeadDeadline.lead_id == lead_id).order_by(col(LeadDeadline.id))
+    ).all()
