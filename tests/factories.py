@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -10,18 +11,24 @@ from sqlmodel import Session
 from app.accounts import service as account_service
 from app.accounts.models import ApiKey, Role, User
 from app.applications import service as application_service
-from app.applications.models import FinancingApplication
+from app.applications import state as application_state
+from app.applications.models import ApplicationStatus, FinancingApplication
 from app.applications.schemas import ApplicationCreate
 from app.audit.service import SystemActor
 from app.consent import service as consent_service
 from app.consent.models import Authorization
 from app.consent.schemas import AuthorizationCreate
 from app.core import security
+from app.core.clock import utcnow
 from app.enterprises import service as enterprise_service
 from app.enterprises import uscc
 from app.enterprises.models import Enterprise
 from app.enterprises.schemas import EnterpriseCreate
 from lenders.institutions.models import Lender
+from lenders.leads import answers as lead_answers
+from lenders.leads import state as lead_state
+from lenders.leads.models import Lead
+from lenders.matching.models import Match
 from lenders.products import service as product_service
 from lenders.products.models import LoanProduct
 from lenders.products.schemas import ProductCreate
@@ -174,3 +181,44 @@ def make_authorization(
     """An active one-year authorization granted by the enterprise."""
     data = AuthorizationCreate.model_validate({"scope": scope, "lender_codes": lender_codes or []})
     return consent_service.grant(session, uscc=uscc, data=data, actor=SystemActor("test"))
+
+
+def make_lead(
+    session: Session,
+    application: FinancingApplication,
+    product: LoanProduct,
+    lender: Lender,
+    *,
+    accept: bool = False,
+) -> Lead:
+    """A lead offered to ``lender`` (accepted if asked), its application moved in step.
+
+    Built directly, without matching or the whitelist, for tests about what a lead allows.
+    """
+    actor = SystemActor("test")
+    for to in (ApplicationStatus.MATCHED, ApplicationStatus.RECOMMENDED):
+        application_state.transition(session, application=application, to=to, actor=actor)
+    match = Match(
+        application_id=application.id or 0,
+        product_id=product.id or 0,
+        lender_code=lender.code,
+        rank=1,
+        score=5000,
+    )
+    session.add(match)
+    session.flush()
+    now = utcnow()
+    lead = Lead(
+        application_id=application.id or 0,
+        match_id=match.id or 0,
+        product_id=product.id or 0,
+        lender_code=lender.code,
+        uscc=application.uscc,
+        payload={"enterprise": {"uscc": application.uscc}},
+        offered_at=now,
+        respond_by=now + timedelta(days=3),
+    )
+    lead_state.offer(session, lead=lead, actor=actor)
+    if accept:
+        lead_answers.accept(session, lead=lead, actor=actor)
+    return lead

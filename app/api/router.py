@@ -8,6 +8,7 @@ from app.api.routes import (
     batches,
     consent,
     enterprises,
+    leads,
     lenders,
     models,
     products,
@@ -29,5 +30,6 @@ for module in (
     consent,
     whitelist,
     products,
+    leads,
 ):
     api_router.include_router(module.router)

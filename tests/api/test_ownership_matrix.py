@@ -34,6 +34,7 @@ from tests.factories import (
     make_application,
     make_authorization,
     make_enterprise,
+    make_lead,
     make_lender,
     make_product,
     make_user,
@@ -129,6 +130,8 @@ def build_world(db: Session) -> World:
     product = make_product(db, bank_a)
     retired_product = make_product(db, bank_a)
     product_service.retire(db, product=retired_product, actor=SystemActor("test"), reason=None)
+    offered = make_lead(db, application, product, bank_a)
+    accepted = make_lead(db, make_application(db, firm_1), product, bank_a, accept=True)
     world.ids = {
         "bank_a": bank_a.id,
         "bank_b": bank_b.id,
@@ -144,6 +147,8 @@ def build_world(db: Session) -> World:
         "version": 1,  # no whitelist version exists in this world
         "product": product.id,
         "retired_product": retired_product.id,
+        "lead": offered.id,
+        "accepted_lead": accepted.id,
     }
     db.commit()
     return world
@@ -329,6 +334,39 @@ MATRIX: list[Case] = [
         "GET",
         "/api/v1/products/{retired_product}",
         expect(404, anonymous=404, admin=200, office=200, bank_a_user=200, bank_a_key=200),
+    ),
+    Case("GET", "/api/v1/lender/leads", expect(403, **dict.fromkeys(ANY_BANK, 200))),
+    Case("GET", "/api/v1/lender/leads/{lead}", expect(403, **BANK_A_PRODUCT)),
+    Case("POST", "/api/v1/lender/leads/{lead}/accept", expect(403, **BANK_A_PRODUCT)),
+    Case(
+        "POST",
+        "/api/v1/lender/leads/{lead}/decline",
+        expect(403, **BANK_A_PRODUCT),
+        lambda: {"reason": "credit_risk"},
+    ),
+    Case(
+        "POST",
+        "/api/v1/lender/leads/{accepted_lead}/approval",
+        expect(403, **BANK_A_PRODUCT),
+        lambda: {"amount_yuan": "400000.00", "rate_bp": 400, "term_months": 12},
+    ),
+    Case(
+        "POST",
+        "/api/v1/lender/leads/{accepted_lead}/rejection",
+        expect(403, **BANK_A_PRODUCT),
+        lambda: {"note": "负债率过高"},
+    ),
+    Case("GET", "/api/v1/leads", expect(403, admin=200, office=200)),
+    Case("GET", "/api/v1/leads/{lead}", expect(403, admin=200, office=200)),
+    Case(
+        "GET",
+        "/api/v1/applications/{application}/leads",
+        expect(403, admin=200, office=200, **OWN),
+    ),
+    Case(
+        "GET",
+        "/api/v1/applications/{application}/matches",
+        expect(403, admin=200, office=200, **OWN),
     ),
     Case(
         "GET",
