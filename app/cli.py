@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from app import cli_applications, cli_scoring, cli_whitelist
+from app import cli_applications, cli_leads, cli_scoring, cli_whitelist
 from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.schemas import ApiKeyCreate, UserCreate
@@ -40,6 +40,7 @@ cli.add_typer(apikey_cli, name="apikey")
 cli.add_typer(cli_scoring.model_cli, name="model")
 cli.add_typer(cli_whitelist.whitelist_cli, name="whitelist")
 cli.add_typer(cli_applications.applications_cli, name="applications")
+cli.add_typer(cli_leads.leads_cli, name="leads")
 for command in (cli_scoring.ingest, cli_scoring.synth, cli_scoring.score):
     cli.command()(command)
 

@@ -128,6 +128,20 @@ def db(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
+def committed_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A SQLite database of the test's own, for code that commits (tasks, the CLI); its URL."""
+    url = f"sqlite:///{tmp_path / 'committed.db'}"
+    fresh_schema(url).dispose()
+    previous = os.environ.get("XYD_DATABASE_URL", "")
+    monkeypatch.setenv("XYD_DATABASE_URL", url)
+    monkeypatch.setenv("XYD_DATA_DIR", str(tmp_path / "data"))
+    core_db.reset_caches()
+    yield url
+    monkeypatch.setenv("XYD_DATABASE_URL", previous)
+    core_db.reset_caches()
+
+
+@pytest.fixture
 def redis_url() -> str:
     if not redis_reachable():
         unavailable(

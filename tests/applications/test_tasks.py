@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,27 +16,13 @@ from sqlmodel import select
 
 from app.applications.models import ApplicationStatus, FinancingApplication
 from app.applications.tasks import expire
-from app.core import db as core_db
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.core.taskqueue import beat_schedule, celery_app, configure_celery
-from tests.conftest import fresh_schema
 from tests.factories import make_application, make_enterprise
 
 XYD = str(Path(sys.executable).with_name("xyd"))
-
-
-@pytest.fixture
-def own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'applications-tasks.db'}"
-    fresh_schema(url).dispose()
-    previous = os.environ.get("XYD_DATABASE_URL", "")
-    monkeypatch.setenv("XYD_DATABASE_URL", url)
-    core_db.reset_caches()
-    yield url
-    monkeypatch.setenv("XYD_DATABASE_URL", previous)
-    core_db.reset_caches()
 
 
 def add_stale_and_fresh_applications() -> tuple[int, int]:
@@ -59,14 +44,16 @@ def statuses() -> dict[int, ApplicationStatus]:
         return {int(i): s for i, s in rows if i is not None}
 
 
-def test_the_task_expires_stale_needs_and_a_second_run_expires_none(own_database: str) -> None:
+def test_the_task_expires_stale_needs_and_a_second_run_expires_none(
+    committed_database: str,
+) -> None:
     stale, fresh = add_stale_and_fresh_applications()
     assert expire.apply().get() == 1
     assert statuses() == {stale: ApplicationStatus.EXPIRED, fresh: ApplicationStatus.SUBMITTED}
     assert expire.apply().get() == 0
 
 
-def test_the_cli_runs_the_same_sweep(own_database: str, tmp_path: Path) -> None:
+def test_the_cli_runs_the_same_sweep(committed_database: str, tmp_path: Path) -> None:
     stale, _ = add_stale_and_fresh_applications()
     environment = os.environ | {"XYD_DATA_DIR": str(tmp_path), "XYD_BROKER_URL": ""}
     result = subprocess.run(
