@@ -249,7 +249,9 @@ def test_two_concurrent_calls_with_one_key_make_one_product(
     first, second = answers
     assert first.status_code == second.status_code == 201, (first.text, second.text)
     assert first.json() == second.json()
-    assert second.headers["idempotent-replayed"] == "true"
+    # Usually the second call is the replay; on a busy machine the first may arrive second.
+    replayed = [r.headers.get("idempotent-replayed") for r in answers]
+    assert sorted(map(str, replayed)) == ["None", "true"]
     with sessions() as check:
         assert check.exec(select(func.count()).select_from(LoanProduct)).one() == 1
         assert check.exec(select(func.count()).select_from(IdempotencyKey)).one() == 1
