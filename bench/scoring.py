@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import resource
 import secrets
 import sys
 import tempfile
@@ -28,16 +27,13 @@ sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).re
 
 import numpy as np
 
+from bench.common import fresh_database, peak_rss_mib
 from scoring.features import build_features
 from scoring.features.catalogue import MONOTONE
 from scoring.scores.scorer import score_features
 from scoring.synthetic.demo import DemoCity, demo_city, oracle_auc_as_of
 from scoring.training.pipeline import snapshots, train
 from scoring.training.platform import DEFAULT_MONTHS, labelled_months, lightgbm_constraints
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def quality(enterprises: int, seed: int, months: int) -> None:
@@ -108,20 +104,6 @@ def speed(enterprises: int, seed: int, model) -> DemoCity:  # type: ignore[no-un
         f"p99 {1000 * np.percentile(timings, 99):.1f} ms"
     )
     return city
-
-
-def fresh_database(url: str) -> None:
-    """Drop and create the benchmark's own database, so it never touches the test database."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    target = make_url(url)
-    server = target.set(drivername="postgresql", database="postgres")
-    with psycopg.connect(
-        server.render_as_string(hide_password=False), autocommit=True
-    ) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{target.database}"')
 
 
 def online(city: DemoCity, model, *, database_url: str, calls: int) -> None:  # type: ignore[no-untyped-def]
