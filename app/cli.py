@@ -73,6 +73,9 @@ def serve(
         settings.assert_safe_for_serving()
     except InsecureSettingsError as error:
         fail(str(error))
+    from app.core.inline_beat import start_if_brokerless
+
+    start_if_brokerless()  # without a broker, the schedule beat would keep runs here
     uvicorn.run(
         "app.main:create_app",
         factory=True,
