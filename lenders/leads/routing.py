@@ -9,7 +9,7 @@ written to the audit log under the grant that allowed it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -27,6 +27,8 @@ from lenders.leads import deadlines, payload, state
 from lenders.leads.models import DeadlineKind, Lead
 from lenders.matching import service as match_service
 from lenders.matching.models import Match
+from lenders.matching.ranking import BankRecord
+from lenders.matching.records import bank_records
 from lenders.matching.service import matches_of
 from lenders.products.models import LoanProduct, ProductStatus
 from scoring.scores import repository as score_repository
@@ -151,13 +153,17 @@ def route(
     application: FinancingApplication,
     actor: Actor,
     now: datetime | None = None,
+    records: Mapping[str, BankRecord] | None = None,
 ) -> list[Lead]:
     """Match a submitted application of a whitelist member and offer it; the new leads."""
     if application.status is not ApplicationStatus.SUBMITTED:
         return []
     if not members.current(session, [application.uscc]):
         return []
-    if not match_service.match(session, application=application, actor=actor, now=now):
+    matched = match_service.match(
+        session, application=application, actor=actor, now=now, records=records
+    )
+    if not matched:
         return []
     return offer_next(session, application=application, actor=actor, now=now)
 
@@ -174,8 +180,11 @@ def route_pending(
         .limit(limit)
     ).all()
     counts = {"applications": len(pending), "matched": 0, "leads": 0}
+    # One read of every bank's record for the whole round: it changes little within it.
+    banks = session.exec(select(Lender.code).where(col(Lender.is_active))).all()
+    records = bank_records(session, list(banks), now=now or utcnow())
     for application in pending:
-        leads = route(session, application=application, actor=actor, now=now)
+        leads = route(session, application=application, actor=actor, now=now, records=records)
         counts["matched"] += application.status is not ApplicationStatus.SUBMITTED
         counts["leads"] += len(leads)
     return counts

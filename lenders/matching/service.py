@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -14,7 +14,7 @@ from app.core.clock import to_local, utcnow
 from app.enterprises import service as enterprise_service
 from lenders.matching import facts as match_facts
 from lenders.matching.models import Match
-from lenders.matching.ranking import Candidate, rank
+from lenders.matching.ranking import BankRecord, Candidate, rank
 from lenders.matching.records import bank_records
 from lenders.products import repository as product_repository
 from lenders.products.eligibility import eligible
@@ -33,11 +33,13 @@ def match(
     application: FinancingApplication,
     actor: Actor,
     now: datetime | None = None,
+    records: Mapping[str, BankRecord] | None = None,
 ) -> list[Match]:
     """Find and rank the eligible products of a submitted application; moves it to matched.
 
     Nothing eligible: the application stays submitted and nothing is stored, so that a
-    product published later can still match it on the next round.
+    product published later can still match it on the next round. ``records``: the banks'
+    records when the caller matches many applications at once (else read here).
     """
     assert application.id is not None
     moment = now or utcnow()
@@ -52,7 +54,9 @@ def match(
     ]
     if not offered:
         return []
-    records = bank_records(session, [lender.code for _, lender in offered], now=moment)
+    codes = [lender.code for _, lender in offered]
+    if records is None or not set(codes) <= set(records):
+        records = bank_records(session, codes, now=moment)
     candidates = [
         Candidate(
             product_id=product.id or 0,
