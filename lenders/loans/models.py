@@ -1,4 +1,4 @@
-"""Loans (贷款) a bank reports on the platform, and their repayments, days past due and recoveries."""
+"""Loans (贷款) a bank reports: repayments, days past due, default and recoveries."""
 
 from __future__ import annotations
 
