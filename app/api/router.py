@@ -9,6 +9,7 @@ from app.api.routes import (
     consent,
     enterprises,
     lenders,
+    loans,
     models,
     products,
     scores,
@@ -29,5 +30,6 @@ for module in (
     consent,
     whitelist,
     products,
+    loans,
 ):
     api_router.include_router(module.router)

@@ -17,9 +17,10 @@ from lenders.institutions.models import Lender
 from lenders.leads import state as lead_state
 from lenders.leads.models import Lead, LeadStatus
 from lenders.loans import service as loan_service
+from lenders.loans import servicing
 from lenders.loans.dates import today
 from lenders.loans.models import Loan
-from lenders.loans.schemas import DisbursementCreate
+from lenders.loans.schemas import DefaultCreate, DisbursementCreate
 from lenders.matching.models import Match
 from tests.factories import make_application, make_enterprise, make_lender, make_product
 
@@ -119,12 +120,25 @@ def days_ago(days: int) -> date:
     return today() - timedelta(days=days)
 
 
-def make_loan(session: Session, *, lender: Lender | None = None, **overrides: Any) -> Loan:
-    """A loan disbursed 60 days ago on a fresh approved lead (of ``lender`` if given)."""
-    approved = approved_lead(session, lender=lender)
+def make_loan(
+    session: Session,
+    *,
+    lender: Lender | None = None,
+    enterprise: Enterprise | None = None,
+    **overrides: Any,
+) -> Loan:
+    """A loan disbursed 60 days ago on a fresh approved lead (of ``lender``, ``enterprise``)."""
+    approved = approved_lead(session, lender=lender, enterprise=enterprise)
     return loan_service.disburse(
         session,
         lead=approved.lead,
         data=DisbursementCreate.model_validate(disbursement(**overrides)),
         actor=BANK,
     )
+
+
+def make_defaulted_loan(session: Session, *, lender: Lender | None = None) -> Loan:
+    """A loan disbursed 60 days ago that defaulted 2 days ago, nothing recovered yet."""
+    loan = make_loan(session, lender=lender)
+    data = DefaultCreate.model_validate({"defaulted_on": days_ago(2).isoformat()})
+    return servicing.declare_default(session, loan=loan, data=data, actor=BANK)
