@@ -17,20 +17,22 @@ def get(session: Session, loan_id: int, *, for_update: bool = False) -> Loan | N
     """The loan; ``for_update`` locks its row until commit, so its reports apply one by one."""
     query = select(Loan).where(col(Loan.id) == loan_id)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True)
     return session.exec(query).first()
 
 
 def get_lead(session: Session, lead_id: int, *, for_update: bool = False) -> Lead | None:
     query = select(Lead).where(col(Lead.id) == lead_id)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True)
     return session.exec(query).first()
 
 
 def lock_enterprise(session: Session, uscc: str) -> None:
     """Hold the enterprise's row: two banks disbursing to it at once decide 首贷 one by one."""
-    session.exec(select(Enterprise.uscc).where(col(Enterprise.uscc) == uscc).with_for_update())
+    # NO KEY UPDATE: rows that merely reference the enterprise (new applications) still insert.
+    query = select(Enterprise.uscc).where(col(Enterprise.uscc) == uscc)
+    session.exec(query.with_for_update(key_share=True))
 
 
 def has_loan(session: Session, uscc: str) -> bool:

@@ -102,7 +102,15 @@ def _detail(session: Session, loan: Loan) -> LoanDetail:
     responses={
         **_problems(403, "forbidden"),
         **_problems(404, "lead_not_found"),
-        **_problems(409, "lead_not_approved", "contract_id_taken", "illegal_transition", *KEYED),
+        **_problems(
+            409,
+            "lead_not_approved",
+            "contract_id_taken",
+            "illegal_transition",
+            "lead_changed",
+            "application_changed",
+            *KEYED,
+        ),
         **_problems(422, *INPUT, "amount_above_approved"),
     },
 )
