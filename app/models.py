@@ -11,6 +11,7 @@ from app.ops.models import ProbeAttempt, ProbeRun
 from app.outbox.models import OutboxEvent
 from lenders.institutions.models import Lender
 from lenders.leads.models import Lead, LeadDeadline, LeadTransition
+from lenders.loans.models import DelinquencyReport, Loan, LoanRecovery, LoanRepayment
 from lenders.matching.models import Match
 from lenders.products.models import LoanProduct
 from scoring.registry.models import ModelVersion
@@ -29,6 +30,7 @@ __all__ = [
     "AuditEvent",
     "Authorization",
     "CreditEvent",
+    "DelinquencyReport",
     "Enterprise",
     "FinancingApplication",
     "IdempotencyKey",
@@ -36,7 +38,10 @@ __all__ = [
     "LeadDeadline",
     "LeadTransition",
     "Lender",
+    "Loan",
     "LoanProduct",
+    "LoanRecovery",
+    "LoanRepayment",
     "Match",
     "ModelVersion",
     "OutboxEvent",

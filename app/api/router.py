@@ -10,6 +10,7 @@ from app.api.routes import (
     enterprises,
     leads,
     lenders,
+    loans,
     models,
     products,
     scores,
@@ -31,5 +32,6 @@ for module in (
     whitelist,
     products,
     leads,
+    loans,
 ):
     api_router.include_router(module.router)

@@ -40,6 +40,7 @@ from tests.factories import (
     make_user,
     product_fields,
 )
+from tests.lenders.loans import helpers as loans
 
 CALLERS = (
     "anonymous",
@@ -132,6 +133,10 @@ def build_world(db: Session) -> World:
     product_service.retire(db, product=retired_product, actor=SystemActor("test"), reason=None)
     offered = make_lead(db, application, product, bank_a)
     accepted = make_lead(db, make_application(db, firm_1), product, bank_a, accept=True)
+    # bank A's approved lead, its loan to firm 1 and a defaulted loan of another firm
+    approved = loans.approved_lead(db, lender=bank_a, enterprise=firm_1)
+    loan = loans.make_loan(db, lender=bank_a, enterprise=firm_1)
+    defaulted_loan = loans.make_defaulted_loan(db, lender=bank_a)
     world.ids = {
         "bank_a": bank_a.id,
         "bank_b": bank_b.id,
@@ -149,6 +154,9 @@ def build_world(db: Session) -> World:
         "retired_product": retired_product.id,
         "lead": offered.id,
         "accepted_lead": accepted.id,
+        "approved_lead": approved.lead.id,
+        "loan": loan.id,
+        "defaulted_loan": defaulted_loan.id,
     }
     db.commit()
     return world
@@ -204,6 +212,8 @@ OWN = dict(firm_1=200, firm_2=404)
 # bank A's product: its people and systems manage it; bank B is told it does not exist
 BANK_A_PRODUCT = dict(bank_a_user=200, bank_a_key=200, bank_b_user=404, bank_b_key=404)
 ANY_BANK = dict(bank_a_user=201, bank_a_key=201, bank_b_user=201, bank_b_key=201)
+# bank A's lead and loans: only its people and systems report on them; bank B gets 404
+BANK_A_REPORTS = dict(bank_a_user=201, bank_a_key=201, bank_b_user=404, bank_b_key=404)
 
 MATRIX: list[Case] = [
     Case("GET", "/api/v1/users", expect(403, admin=200)),
@@ -368,6 +378,45 @@ MATRIX: list[Case] = [
         "/api/v1/applications/{application}/matches",
         expect(403, admin=200, office=200, **OWN),
     ),
+    Case(
+        "POST",
+        "/api/v1/lender/leads/{approved_lead}/disbursement",
+        expect(403, **BANK_A_REPORTS),
+        loans.disbursement,
+    ),
+    Case(
+        "POST",
+        "/api/v1/lender/loans/{loan}/repayments",
+        expect(403, **BANK_A_REPORTS),
+        lambda: {
+            "period": loans.days_ago(0).strftime("%Y-%m"),
+            "paid_on": loans.days_ago(0).isoformat(),
+            "principal_yuan": "1000.00",
+            "interest_yuan": "100.00",
+        },
+    ),
+    Case(
+        "POST",
+        "/api/v1/lender/loans/{loan}/delinquency",
+        expect(403, **BANK_A_REPORTS),
+        lambda: {"as_of": loans.days_ago(0).isoformat(), "days_past_due": 3},
+    ),
+    Case(
+        "POST",
+        "/api/v1/lender/loans/{loan}/default",
+        expect(403, **BANK_A_PRODUCT),
+        lambda: {"defaulted_on": loans.days_ago(0).isoformat()},
+    ),
+    Case(
+        "POST",
+        "/api/v1/lender/loans/{defaulted_loan}/recoveries",
+        expect(403, **BANK_A_REPORTS),
+        lambda: {"recovered_on": loans.days_ago(0).isoformat(), "amount_yuan": "100.00"},
+    ),
+    Case("GET", "/api/v1/lender/loans", expect(403, **dict.fromkeys(ANY_BANK, 200))),
+    Case("GET", "/api/v1/lender/loans/{loan}", expect(403, **BANK_A_PRODUCT)),
+    Case("GET", "/api/v1/loans", expect(403, admin=200, office=200)),
+    Case("GET", "/api/v1/enterprises/{firm_1}/loans", expect(403, admin=200, office=200, **OWN)),
     Case(
         "GET",
         "/enterprises/{firm_1}",

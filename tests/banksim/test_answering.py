@@ -11,6 +11,7 @@ from app.outbox.models import OutboxEvent
 from banksim.answering import Behaviour, Teller
 from lenders.leads import routing
 from lenders.leads.models import Lead, LeadStatus
+from lenders.loans.models import Loan
 from tests.factories import make_api_key
 from tests.leads_fixtures import ACTOR, Market
 
@@ -34,24 +35,20 @@ def status(db: Session, lead: Lead) -> LeadStatus:
     return stored.status
 
 
-def test_a_willing_bank_accepts_and_approves_at_the_products_rate(
+def test_a_willing_bank_accepts_approves_at_the_products_rate_and_lends(
     client: TestClient, db: Session, market: Market
 ) -> None:
     lead, envelope = offer(db, client, market)
-    teller = Teller(
-        client,
-        behaviour=Behaviour(
-            answer_share=1.0, accept_by_grade=ALWAYS, approve_by_grade=ALWAYS, disburse=False
-        ),
-        seed=1,
-    )
-    assert teller.handle(envelope) == "approved"
+    behaviour = Behaviour(answer_share=1.0, accept_by_grade=ALWAYS, approve_by_grade=ALWAYS)
+    assert Teller(client, behaviour=behaviour, seed=1).handle(envelope) == "disbursed"
     db.expire_all()
     stored = db.get(Lead, lead.id)
-    assert stored is not None and stored.status is LeadStatus.APPROVED
+    assert stored is not None and stored.status is LeadStatus.DISBURSED
     product = next(p for p in market.products if p.id == lead.product_id)
     assert stored.approved_rate_bp == product.min_rate_bp
     assert stored.approved_amount_fen == market.application.amount_fen
+    loan = db.exec(select(Loan).where(Loan.lead_id == lead.id)).one()
+    assert loan.first_loan and loan.principal_fen == market.application.amount_fen
 
 
 def test_an_event_delivered_twice_is_answered_once(
