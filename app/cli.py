@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from app import cli_scoring, cli_whitelist
+from app import cli_banksim, cli_scoring, cli_whitelist
 from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.schemas import ApiKeyCreate, UserCreate
@@ -39,6 +39,11 @@ cli.add_typer(lender_cli, name="lender")
 cli.add_typer(apikey_cli, name="apikey")
 cli.add_typer(cli_scoring.model_cli, name="model")
 cli.add_typer(cli_whitelist.whitelist_cli, name="whitelist")
+cli.command(
+    "bank-sim",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)(cli_banksim.bank_sim)
 for command in (cli_scoring.ingest, cli_scoring.synth, cli_scoring.score):
     cli.command()(command)
 

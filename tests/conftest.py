@@ -30,7 +30,12 @@ from app.core import db as core_db  # noqa: E402
 from app.core.db import make_engine  # noqa: E402
 from app.core.migrations import upgrade  # noqa: E402
 
-pytest_plugins = ["tests.http_fixtures", "tests.scoring_fixtures", "tests.whitelist_fixtures"]
+pytest_plugins = [
+    "tests.banksim_fixtures",
+    "tests.http_fixtures",
+    "tests.scoring_fixtures",
+    "tests.whitelist_fixtures",
+]
 
 POSTGRES_URL = os.environ.get("XYD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("XYD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
