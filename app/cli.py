@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from app import cli_banksim, cli_scoring, cli_whitelist
+from app import cli_banksim, cli_deliveries, cli_scoring, cli_whitelist
 from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.schemas import ApiKeyCreate, UserCreate
@@ -20,7 +20,7 @@ from app.core.db import get_engine, session_scope
 from app.core.errors import DomainError
 from app.core.logging import configure_logging
 from app.core.migrations import upgrade
-from app.core.taskqueue import configure_celery, wait_for_inline_tasks
+from app.core.taskqueue import configure_celery, start_inline_beat, wait_for_inline_tasks
 from app.demo import story
 from app.enterprises import repository as enterprise_repository
 from app.ops import service as ops_service
@@ -39,6 +39,7 @@ cli.add_typer(lender_cli, name="lender")
 cli.add_typer(apikey_cli, name="apikey")
 cli.add_typer(cli_scoring.model_cli, name="model")
 cli.add_typer(cli_whitelist.whitelist_cli, name="whitelist")
+cli.add_typer(cli_deliveries.deliveries_cli, name="deliveries")
 cli.command(
     "bank-sim",
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
@@ -76,6 +77,8 @@ def serve(
         settings.assert_safe_for_serving()
     except InsecureSettingsError as error:
         fail(str(error))
+    if workers == 1:
+        start_inline_beat()  # without a broker: retries of webhook deliveries, in this process
     uvicorn.run(
         "app.main:create_app",
         factory=True,

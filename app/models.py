@@ -9,6 +9,7 @@ from app.core.receipts import TaskReceipt
 from app.enterprises.models import Enterprise, UsccReview
 from app.ops.models import ProbeAttempt, ProbeRun
 from app.outbox.models import OutboxEvent
+from lenders.delivery.models import DeliveryAttempt, WebhookEndpoint, WebhookSecret
 from lenders.institutions.models import Lender
 from lenders.products.models import LoanProduct
 from scoring.registry.models import ModelVersion
@@ -27,6 +28,7 @@ __all__ = [
     "AuditEvent",
     "Authorization",
     "CreditEvent",
+    "DeliveryAttempt",
     "Enterprise",
     "FinancingApplication",
     "IdempotencyKey",
@@ -43,6 +45,8 @@ __all__ = [
     "TaskReceipt",
     "UsccReview",
     "User",
+    "WebhookEndpoint",
+    "WebhookSecret",
     "WhitelistChange",
     "WhitelistMember",
     "WhitelistPolicy",

@@ -7,12 +7,14 @@ from app.api.routes import (
     auth,
     batches,
     consent,
+    deliveries,
     enterprises,
     lenders,
     models,
     products,
     scores,
     users,
+    webhooks,
     whitelist,
 )
 
@@ -29,5 +31,7 @@ for module in (
     consent,
     whitelist,
     products,
+    webhooks,
+    deliveries,
 ):
     api_router.include_router(module.router)

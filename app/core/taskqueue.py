@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -26,6 +27,7 @@ AREAS = (
     "app.audit",
     "app.enterprises",
     "app.ops",
+    "lenders.delivery",
     "lenders.institutions",
     "scoring.scores",
     "whitelist",
@@ -72,7 +74,14 @@ def configure_celery() -> Celery:
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     """What ``xyd beat`` sends and when, in the platform's time zone (Asia/Shanghai)."""
-    schedule: dict[str, dict[str, Any]] = {}
+    schedule: dict[str, dict[str, Any]] = {
+        # Webhook deliveries that are due: retries, and anything a lost after-commit kick left.
+        "deliver-due": {
+            "task": "lenders.deliver_due",
+            "schedule": settings.delivery_interval_seconds,
+            "options": {"expires": settings.delivery_interval_seconds},
+        }
+    }
     if settings.whitelist_refresh_cron:
         schedule["whitelist-refresh"] = {
             "task": "whitelist.refresh",
@@ -81,13 +90,20 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     return schedule
 
 
-def enqueue_after_commit(session: Session, task_name: str, **kwargs: Any) -> None:
-    """Send ``task_name`` with ``kwargs`` once ``session`` commits; forget it on rollback."""
+def enqueue_after_commit(
+    session: Session, task_name: str, *, once: bool = False, **kwargs: Any
+) -> None:
+    """Send ``task_name`` with ``kwargs`` once ``session`` commits; forget it on rollback.
+
+    ``once``: send it a single time per transaction however often it is asked for (a kick).
+    """
     pending: list[tuple[str, dict[str, Any]]] | None = session.info.get(_PENDING_KEY)
     if pending is None:
         pending = session.info[_PENDING_KEY] = []
         event.listen(session, "after_commit", _send_pending)
         event.listen(session, "after_rollback", _drop_pending)
+    if once and (task_name, kwargs) in pending:
+        return
     pending.append((task_name, kwargs))
 
 
@@ -135,6 +151,41 @@ def _run_inline(task_name: str, kwargs: dict[str, Any]) -> None:
     result = celery_app.tasks[task_name].apply(kwargs=kwargs)
     if result.failed():
         log.error("in-process task failed", extra={"task": task_name, "error": str(result.result)})
+
+
+def start_inline_beat() -> threading.Thread | None:
+    """Without a broker there is no ``xyd beat``: run its interval tasks on a daemon thread.
+
+    Used by ``xyd serve`` so that retries of webhook deliveries happen in ``make run`` too. The
+    tasks run one after another on this thread, so a slow run delays the next, never piles up.
+    Cron entries (the daily whitelist refresh) are left to a real beat.
+    """
+    if get_settings().uses_broker:
+        return None
+    if not _configured:
+        configure_celery()
+    entries = [
+        (entry["task"], float(entry["schedule"]))
+        for entry in beat_schedule(get_settings()).values()
+        if isinstance(entry["schedule"], int | float)
+    ]
+    if not entries:
+        return None
+
+    def tick() -> None:
+        due = dict.fromkeys((name for name, _every in entries), 0.0)
+        every = dict(entries)
+        while True:
+            now = time.monotonic()
+            for name in due:
+                if due[name] <= now:
+                    due[name] = now + every[name]
+                    _run_inline(name, {})
+            time.sleep(max(0.1, min(due.values()) - time.monotonic()))
+
+    thread = threading.Thread(target=tick, name="xyd-inline-beat", daemon=True)
+    thread.start()
+    return thread
 
 
 def wait_for_inline_tasks(timeout: float = 60.0) -> int:

@@ -1,0 +1,184 @@
+"""Posting signed webhook bodies: keep-alive connection pools per bank, many requests in flight.
+
+The HTTP work runs on one asyncio loop in a background thread of the process (a Celery pool
+process, or the web process without a broker), so connections survive from batch to batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from lenders.delivery import signing
+from lenders.delivery.addresses import AddressBook, Target
+from lenders.delivery.exceptions import InvalidWebhookUrl, WebhookHostUnresolvable
+
+USER_AGENT = "xinyidai-webhooks/1"
+MAX_ERROR = 500
+
+
+@dataclass(frozen=True)
+class Job:
+    """One event to post: where, the exact bytes, and the bank's active secrets (newest first)."""
+
+    outbox_id: int
+    url: str
+    body: bytes
+    secrets: tuple[str, ...]
+    event_id: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one HTTP attempt came to."""
+
+    outbox_id: int
+    at: datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+@dataclass(frozen=True)
+class Limits:
+    connect_timeout: float = 3.0
+    total_timeout: float = 10.0
+    concurrency: int = 32  # requests in flight per bank server
+
+
+class Sender:
+    """Sends jobs and returns one outcome per job, in the same order."""
+
+    def __init__(
+        self,
+        *,
+        limits: Limits,
+        production: bool,
+        clock: Callable[[], datetime],
+        wall: Callable[[], float] = time.time,
+    ) -> None:
+        self.limits = limits
+        self.addresses = AddressBook(production=production)
+        self.clock = clock
+        self.wall = wall  # signature timestamps: the receiver checks them against its own clock
+        self._clients: dict[tuple[str, str, int], tuple[httpx.AsyncClient, asyncio.Semaphore]] = {}
+
+    def send(self, jobs: Sequence[Job]) -> list[Outcome]:
+        """Post every job, ``concurrency`` at a time per bank server; never raises per job."""
+        if not jobs:
+            return []
+        future: Future[list[Outcome]] = asyncio.run_coroutine_threadsafe(
+            self._send_all(jobs), _loop()
+        )
+        return future.result()
+
+    async def _send_all(self, jobs: Sequence[Job]) -> list[Outcome]:
+        return list(await asyncio.gather(*(self._send_one(job) for job in jobs)))
+
+    async def _send_one(self, job: Job) -> Outcome:
+        started = time.perf_counter()
+        at = self.clock()
+        try:
+            target = self.addresses.target(job.url)
+        except (InvalidWebhookUrl, WebhookHostUnresolvable) as error:
+            return self._failed(job, at, started, f"address refused: {error}")
+        client, gate = self._client(target)
+        async with gate:
+            started, at = time.perf_counter(), self.clock()
+            headers = {
+                "Content-Type": "application/json",
+                "Host": target.host_header,
+                "User-Agent": USER_AGENT,
+                "XYD-Event-Id": job.event_id,
+                signing.HEADER: signing.sign(job.body, *job.secrets, timestamp=int(self.wall())),
+            }
+            extensions: dict[str, Any] = {}
+            if target.sni_hostname:
+                extensions["sni_hostname"] = target.sni_hostname
+            try:
+                async with asyncio.timeout(self.limits.total_timeout):
+                    response = await client.post(
+                        target.url, content=job.body, headers=headers, extensions=extensions
+                    )
+            except TimeoutError:
+                return self._failed(job, at, started, "timed out")
+            except httpx.HTTPError as error:
+                return self._failed(job, at, started, f"{type(error).__name__}: {error}")
+        return Outcome(
+            outbox_id=job.outbox_id,
+            at=at,
+            status_code=response.status_code,
+            error=None if response.is_success else f"HTTP {response.status_code}",
+            duration_ms=_ms_since(started),
+        )
+
+    def _failed(self, job: Job, at: datetime, started: float, error: str) -> Outcome:
+        return Outcome(
+            outbox_id=job.outbox_id,
+            at=at,
+            status_code=None,
+            error=error[:MAX_ERROR],
+            duration_ms=_ms_since(started),
+        )
+
+    def _client(self, target: Target) -> tuple[httpx.AsyncClient, asyncio.Semaphore]:
+        entry = self._clients.get(target.pool_key)
+        if entry is None:
+            size = self.limits.concurrency
+            client = httpx.AsyncClient(
+                timeout=httpx.Timeout(
+                    self.limits.total_timeout, connect=self.limits.connect_timeout
+                ),
+                limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+                follow_redirects=False,  # a redirect could lead anywhere: it is a failed attempt
+                trust_env=False,  # no proxies from the environment between us and the bank
+            )
+            entry = self._clients[target.pool_key] = (client, asyncio.Semaphore(size))
+        return entry
+
+    def close(self) -> None:
+        """Close every connection pool (tests and the bench; a worker keeps them)."""
+        clients = [client for client, _gate in self._clients.values()]
+        self._clients.clear()
+        if clients:
+            asyncio.run_coroutine_threadsafe(_close_all(clients), _loop()).result()
+
+
+async def _close_all(clients: list[httpx.AsyncClient]) -> None:
+    for client in clients:
+        await client.aclose()
+
+
+def _ms_since(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)
+
+
+_loop_lock = threading.Lock()
+_loop_state: dict[str, Any] = {}
+
+
+def _loop() -> asyncio.AbstractEventLoop:
+    """The process's delivery loop, started on first use (again in a forked child)."""
+    with _loop_lock:
+        if _loop_state.get("pid") != os.getpid():
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(
+                target=loop.run_forever, name="xyd-delivery-loop", daemon=True
+            )
+            thread.start()
+            _loop_state.update(pid=os.getpid(), loop=loop, thread=thread)
+        loop_: asyncio.AbstractEventLoop = _loop_state["loop"]
+        return loop_
