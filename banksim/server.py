@@ -33,6 +33,9 @@ class BankServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in two writes; with Nagle on, the second waits for the client's
+    # delayed ACK (~40 ms a request), which no real bank server would impose.
+    disable_nagle_algorithm = True
     server: BankServer
 
     def log_message(self, format: str, *args: Any) -> None:
