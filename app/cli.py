@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from app import cli_applications, cli_leads, cli_scoring, cli_whitelist
+from app import cli_applications, cli_banksim, cli_deliveries, cli_leads, cli_scoring, cli_whitelist
 from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.schemas import ApiKeyCreate, UserCreate
@@ -41,6 +41,12 @@ cli.add_typer(cli_scoring.model_cli, name="model")
 cli.add_typer(cli_whitelist.whitelist_cli, name="whitelist")
 cli.add_typer(cli_applications.applications_cli, name="applications")
 cli.add_typer(cli_leads.leads_cli, name="leads")
+cli.add_typer(cli_deliveries.deliveries_cli, name="deliveries")
+cli.command(
+    "bank-sim",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)(cli_banksim.bank_sim)
 for command in (cli_scoring.ingest, cli_scoring.synth, cli_scoring.score):
     cli.command()(command)
 
@@ -73,9 +79,10 @@ def serve(
         settings.assert_safe_for_serving()
     except InsecureSettingsError as error:
         fail(str(error))
-    from app.core.inline_beat import start_if_brokerless
+    if workers == 1:
+        from app.core.inline_beat import start_if_brokerless
 
-    start_if_brokerless()  # without a broker, the schedule beat would keep runs here
+        start_if_brokerless()  # without a broker, beat's schedule runs in this process
     uvicorn.run(
         "app.main:create_app",
         factory=True,

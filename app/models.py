@@ -9,6 +9,7 @@ from app.core.receipts import TaskReceipt
 from app.enterprises.models import Enterprise, UsccReview
 from app.ops.models import ProbeAttempt, ProbeRun
 from app.outbox.models import OutboxEvent
+from lenders.delivery.models import DeliveryAttempt, WebhookEndpoint, WebhookSecret
 from lenders.institutions.models import Lender
 from lenders.leads.models import Lead, LeadDeadline, LeadTransition
 from lenders.loans.models import DelinquencyReport, Loan, LoanRecovery, LoanRepayment
@@ -31,6 +32,7 @@ __all__ = [
     "Authorization",
     "CreditEvent",
     "DelinquencyReport",
+    "DeliveryAttempt",
     "Enterprise",
     "FinancingApplication",
     "IdempotencyKey",
@@ -54,6 +56,8 @@ __all__ = [
     "TaskReceipt",
     "UsccReview",
     "User",
+    "WebhookEndpoint",
+    "WebhookSecret",
     "WhitelistChange",
     "WhitelistMember",
     "WhitelistPolicy",

@@ -29,8 +29,10 @@ from sqlmodel import Session  # noqa: E402
 from app.core import db as core_db  # noqa: E402
 from app.core.db import make_engine  # noqa: E402
 from app.core.migrations import upgrade  # noqa: E402
+from app.core.taskqueue import wait_for_inline_tasks  # noqa: E402
 
 pytest_plugins = [
+    "tests.banksim_fixtures",
     "tests.http_fixtures",
     "tests.scoring_fixtures",
     "tests.whitelist_fixtures",
@@ -125,6 +127,14 @@ def db(engine: Engine) -> Iterator[Session]:
         session.close()
         outer.rollback()
         connection.close()
+
+
+@pytest.fixture(autouse=True)
+def no_inline_tasks_left_behind() -> Iterator[None]:
+    """Tasks a test's commits sent to the in-process pool finish within that test, so the next
+    test counts only its own."""
+    yield
+    wait_for_inline_tasks()
 
 
 @pytest.fixture

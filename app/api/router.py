@@ -7,6 +7,7 @@ from app.api.routes import (
     auth,
     batches,
     consent,
+    deliveries,
     enterprises,
     leads,
     lenders,
@@ -15,6 +16,7 @@ from app.api.routes import (
     products,
     scores,
     users,
+    webhooks,
     whitelist,
 )
 
@@ -33,5 +35,7 @@ for module in (
     products,
     leads,
     loans,
+    webhooks,
+    deliveries,
 ):
     api_router.include_router(module.router)

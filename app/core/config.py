@@ -56,6 +56,19 @@ class Settings(BaseSettings):
     lead_decide_working_days: int = Field(default=10, ge=1, le=60)
     # When beat routes newly whitelisted applications to banks and sweeps lead deadlines.
     lead_cron: str = "*/5 * * * *"
+    # Webhook delivery (SPEC §6): back-off base and cap, how long an event is retried before it
+    # is dead-lettered (死信), the HTTP timeouts, requests in flight per bank and events per batch.
+    delivery_backoff_base_seconds: float = Field(default=30.0, gt=0)
+    delivery_backoff_cap_seconds: float = Field(default=6 * 3600.0, gt=0)
+    delivery_retry_hours: float = Field(default=72.0, gt=0)
+    delivery_connect_timeout_seconds: float = Field(default=3.0, gt=0)
+    delivery_timeout_seconds: float = Field(default=10.0, gt=0)
+    delivery_concurrency: int = Field(default=32, ge=1, le=512)
+    delivery_batch_size: int = Field(default=500, ge=1, le=5000)
+    # How often beat (or the in-process ticker of `xyd serve`) looks for due deliveries.
+    delivery_interval_seconds: float = Field(default=5.0, gt=0)
+    # After a new webhook secret is created the older one still signs for this long (rotation).
+    webhook_secret_grace_days: float = Field(default=7.0, ge=0)
 
     @field_validator("whitelist_refresh_cron", "application_expiry_cron", "lead_cron")
     @classmethod
@@ -78,6 +91,11 @@ class Settings(BaseSettings):
     @property
     def districts(self) -> frozenset[str]:
         return frozenset(code.strip() for code in self.city_districts.split(",") if code.strip())
+
+    @property
+    def is_production_like(self) -> bool:
+        """Staging and production: webhooks must be https to public addresses."""
+        return not self.is_development
 
     @property
     def uses_broker(self) -> bool:

@@ -1,8 +1,9 @@
 """Without a broker there is no ``xyd beat``: ``xyd serve`` keeps the same schedule on a thread.
 
-The schedule is the one beat would use (``taskqueue.beat_schedule``: the whitelist refresh, the
-application expiry sweep, lead routing and the deadline sweep); a due entry is sent with
-``send_now``, which without a broker runs the task on the in-process pool. So ``make run``
+The schedule is the one beat would use (``taskqueue.beat_schedule``: webhook deliveries due every
+few seconds, lead routing and the deadline sweep every five minutes, the daily application
+expiry sweep and whitelist refresh). A due entry runs on the beat's own thread, one after
+another, so a slow run delays the next instead of piling up. So ``make run`` retries deliveries,
 routes leads and sweeps deadlines as a deployment with Redis and beat would.
 """
 
@@ -16,10 +17,10 @@ from typing import Any
 
 from app.core.clock import utcnow
 from app.core.config import get_settings
-from app.core.taskqueue import beat_schedule, configure_celery, send_now
+from app.core.taskqueue import beat_schedule, configure_celery, run_inline
 
 log = logging.getLogger(__name__)
-TICK_SECONDS = 15.0
+TICK_SECONDS = 1.0  # the finest schedule is a few seconds (deliveries)
 
 
 class InlineBeat:
@@ -30,14 +31,15 @@ class InlineBeat:
         schedule: dict[str, dict[str, Any]],
         *,
         clock: Callable[[], datetime] = utcnow,
-        send: Callable[[str], None] = send_now,
+        send: Callable[[str], None] = lambda task: run_inline(task, {}),
     ) -> None:
         self.entries = schedule
         self.clock = clock
         self.send = send
         start = clock()
         for entry in schedule.values():
-            entry["schedule"].nowfun = clock  # the crontab reads this clock, not Celery's
+            if not isinstance(entry["schedule"], int | float):
+                entry["schedule"].nowfun = clock  # the crontab reads this clock, not Celery's
         self.last_run = dict.fromkeys(schedule, start)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -46,8 +48,7 @@ class InlineBeat:
         """Send every entry due now; the names of the tasks sent."""
         sent = []
         for name, entry in self.entries.items():
-            due, _next = entry["schedule"].is_due(self.last_run[name])
-            if not due:
+            if not self._due(entry["schedule"], self.last_run[name]):
                 continue
             self.last_run[name] = self.clock()
             try:
@@ -57,6 +58,12 @@ class InlineBeat:
                 continue
             sent.append(entry["task"])
         return sent
+
+    def _due(self, schedule: Any, last_run: datetime) -> bool:
+        if isinstance(schedule, int | float):  # an interval in seconds
+            return (self.clock() - last_run).total_seconds() >= schedule
+        due, _next = schedule.is_due(last_run)
+        return bool(due)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="xyd-inline-beat", daemon=True)

@@ -27,6 +27,7 @@ AREAS = (
     "app.audit",
     "app.enterprises",
     "app.ops",
+    "lenders.delivery",
     "lenders.institutions",
     "lenders.leads",
     "scoring.scores",
@@ -74,7 +75,14 @@ def configure_celery() -> Celery:
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     """What ``xyd beat`` sends and when, in the platform's time zone (Asia/Shanghai)."""
-    schedule: dict[str, dict[str, Any]] = {}
+    schedule: dict[str, dict[str, Any]] = {
+        # Webhook deliveries that are due: retries, and anything a lost after-commit kick left.
+        "deliver-due": {
+            "task": "lenders.deliver_due",
+            "schedule": settings.delivery_interval_seconds,
+            "options": {"expires": settings.delivery_interval_seconds},
+        }
+    }
     if settings.whitelist_refresh_cron:
         schedule["whitelist-refresh"] = {
             "task": "whitelist.refresh",
@@ -94,13 +102,20 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     return schedule
 
 
-def enqueue_after_commit(session: Session, task_name: str, **kwargs: Any) -> None:
-    """Send ``task_name`` with ``kwargs`` once ``session`` commits; forget it on rollback."""
+def enqueue_after_commit(
+    session: Session, task_name: str, *, once: bool = False, **kwargs: Any
+) -> None:
+    """Send ``task_name`` with ``kwargs`` once ``session`` commits; forget it on rollback.
+
+    ``once``: send it a single time per transaction however often it is asked for (a kick).
+    """
     pending: list[tuple[str, dict[str, Any]]] | None = session.info.get(_PENDING_KEY)
     if pending is None:
         pending = session.info[_PENDING_KEY] = []
         event.listen(session, "after_commit", _send_pending)
         event.listen(session, "after_rollback", _drop_pending)
+    if once and (task_name, kwargs) in pending:
+        return
     pending.append((task_name, kwargs))
 
 
@@ -130,7 +145,7 @@ def send_now(task_name: str, **kwargs: Any) -> None:
         task.apply_async(kwargs=kwargs)
         return
     with _inline_lock:
-        future = _executor().submit(_run_inline, task_name, kwargs)
+        future = _executor().submit(run_inline, task_name, kwargs)
         _inline_futures.append(future)
 
 
@@ -144,7 +159,7 @@ def _executor() -> ThreadPoolExecutor:
     return _inline_executor
 
 
-def _run_inline(task_name: str, kwargs: dict[str, Any]) -> None:
+def run_inline(task_name: str, kwargs: dict[str, Any]) -> None:
     result = celery_app.tasks[task_name].apply(kwargs=kwargs)
     if result.failed():
         log.error("in-process task failed", extra={"task": task_name, "error": str(result.result)})

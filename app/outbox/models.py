@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
-from app.core.db import UTCDateTime
+from app.core.db import UTCDateTime, enum_type
 from lenders.institutions import models as _lenders  # noqa: F401 - the table lender_code refers to
 
 
+class DeliveryStatus(StrEnum):
+    """Where an event's push to its bank stands; pulling never changes it."""
+
+    PENDING = "pending"  # 待投递: not yet acknowledged, retried with back-off
+    DELIVERED = "delivered"  # 已送达: the bank answered 2xx
+    DEAD = "dead"  # 死信 dead letter: retries ran out; staff may redeliver
+
+
 class OutboxEvent(SQLModel, table=True):
-    """One event for one bank, with a stable id; the delivery (lenders area) marks it sent."""
+    """One event for one bank, with a stable id; the delivery (lenders area) pushes it."""
 
     __tablename__ = "outbox_events"
+    # The delivery's claim: pending events in order of when they are due.
+    __table_args__ = (Index("ix_outbox_events_status_due", "status", "next_attempt_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: str = Field(default_factory=lambda: uuid4().hex, max_length=32, unique=True)
@@ -28,3 +39,15 @@ class OutboxEvent(SQLModel, table=True):
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
     delivered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    status: DeliveryStatus = Field(
+        default=DeliveryStatus.PENDING, sa_type=enum_type(DeliveryStatus)
+    )
+    # HTTP attempts in the current round (a redelivery starts a new round); the back-off exponent.
+    attempts: int = 0
+    next_attempt_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    # A failed attempt after this time makes the event dead (retry window, 3 days by default).
+    give_up_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    last_status_code: int | None = None
+    last_error: str | None = Field(default=None, max_length=500)

@@ -1,8 +1,8 @@
-"""Errors of webhook delivery: signatures (for receivers and tests) and webhook URLs."""
+"""Errors of webhook delivery: signatures, webhook URLs and secrets, the feed, dead letters."""
 
 from __future__ import annotations
 
-from app.core.errors import InvalidInput
+from app.core.errors import Conflict, InvalidInput, NotFound
 
 
 class SignatureError(Exception):
@@ -33,3 +33,39 @@ class InvalidWebhookUrl(InvalidInput):
 
 class WebhookHostUnresolvable(Exception):
     """DNS gave no address for the webhook's host right now; delivery retries later."""
+
+
+class WebhookSecretNotFound(NotFound):
+    """No such secret for the caller's bank (another bank's answers the same)."""
+
+    code = "webhook_secret_not_found"
+
+
+class TooManyWebhookSecrets(Conflict):
+    """A bank holds at most two active secrets: retire one before creating another."""
+
+    code = "too_many_webhook_secrets"
+
+
+class WebhookSecretNotActive(Conflict):
+    """The secret is already retired or past its grace period."""
+
+    code = "webhook_secret_not_active"
+
+
+class InvalidCursor(InvalidInput):
+    """The ``after`` cursor of the events feed is not one the platform gave out."""
+
+    code = "invalid_cursor"
+
+
+class DeliveryNotFound(NotFound):
+    """No outbox event with this id."""
+
+    code = "delivery_not_found"
+
+
+class DeliveryNotDead(Conflict):
+    """Only a dead-lettered (死信) event can be redelivered; a pending one is still retried."""
+
+    code = "delivery_not_dead"

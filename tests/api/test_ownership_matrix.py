@@ -23,6 +23,9 @@ from app.accounts.models import Role, User
 from app.api.deps import SESSION_COOKIE
 from app.audit.service import SystemActor
 from app.enterprises import service as enterprise_service
+from app.outbox import service as outbox
+from app.outbox.models import DeliveryStatus
+from lenders.delivery import webhooks
 from lenders.products import service as product_service
 from scoring.registry.models import ModelVersion
 from scoring.scores.models import Score
@@ -137,8 +140,15 @@ def build_world(db: Session) -> World:
     approved = loans.approved_lead(db, lender=bank_a, enterprise=firm_1)
     loan = loans.make_loan(db, lender=bank_a, enterprise=firm_1)
     defaulted_loan = loans.make_defaulted_loan(db, lender=bank_a)
+    assert bank_a.id is not None
+    secret, _value = webhooks.create_secret(db, lender_id=bank_a.id, actor=SystemActor("test"))
+    (event,) = outbox.publish(db, topic="lead.created", lender_codes=[bank_a.code], payload={})
+    event.status = DeliveryStatus.DEAD  # a dead letter staff may redeliver
+    db.add(event)
     world.ids = {
         "bank_a": bank_a.id,
+        "secret_a": secret.id,
+        "event_a": event.event_id,
         "bank_b": bank_b.id,
         "key_a": key_a.id,
         "firm_1": firm_1.uscc,
@@ -417,6 +427,25 @@ MATRIX: list[Case] = [
     Case("GET", "/api/v1/lender/loans/{loan}", expect(403, **BANK_A_PRODUCT)),
     Case("GET", "/api/v1/loans", expect(403, admin=200, office=200)),
     Case("GET", "/api/v1/enterprises/{firm_1}/loans", expect(403, admin=200, office=200, **OWN)),
+    # a bank's webhook and events feed: only the bank's own people and systems
+    Case("GET", "/api/v1/lender/webhook", expect(403, **dict.fromkeys(ANY_BANK, 200))),
+    Case(
+        "PUT",
+        "/api/v1/lender/webhook",
+        expect(403, **dict.fromkeys(ANY_BANK, 200)),
+        lambda: {"url": "https://hooks.bank.example.com/xyd"},
+    ),
+    Case("POST", "/api/v1/lender/webhook/secrets", expect(403, **ANY_BANK)),
+    Case(
+        "DELETE",
+        "/api/v1/lender/webhook/secrets/{secret_a}",
+        expect(403, bank_a_user=200, bank_a_key=200, bank_b_user=404, bank_b_key=404),
+    ),
+    Case("GET", "/api/v1/lender/events", expect(403, **dict.fromkeys(ANY_BANK, 200))),
+    # deliveries and dead letters (死信): office and admin
+    Case("GET", "/api/v1/deliveries", expect(403, admin=200, office=200)),
+    Case("GET", "/api/v1/deliveries/{event_a}", expect(403, admin=200, office=200)),
+    Case("POST", "/api/v1/deliveries/{event_a}/redeliver", expect(403, admin=200, office=200)),
     Case(
         "GET",
         "/enterprises/{firm_1}",
@@ -494,3 +523,11 @@ def test_bank_cannot_reach_another_banks_key_through_its_own_lender_path(
     assert response.status_code == 404 and response.json()["code"] == "api_key_not_found"
     still_works = client.get("/api/v1/me", headers=world.api_headers("bank_a_key"))
     assert still_works.status_code == 200
+
+
+def test_a_bank_never_pulls_another_banks_events(client: TestClient, db: Session) -> None:
+    world = build_world(db)
+    own = client.get("/api/v1/lender/events", headers=world.api_headers("bank_a_key")).json()
+    other = client.get("/api/v1/lender/events", headers=world.api_headers("bank_b_key")).json()
+    assert world.ids["event_a"] in {event["id"] for event in own["data"]}
+    assert world.ids["event_a"] not in {event["id"] for event in other["data"]}

@@ -49,3 +49,21 @@ def test_tasks_are_discovered_from_the_areas() -> None:
     configure_celery()
     assert celery_app.tasks["ops.probe"].name == "ops.probe"
     assert celery_app.conf.task_acks_late and celery_app.conf.task_reject_on_worker_lost
+
+
+def test_beat_looks_for_due_deliveries_every_few_seconds() -> None:
+    from app.core.config import get_settings
+    from app.core.taskqueue import beat_schedule
+
+    entry = beat_schedule(get_settings())["deliver-due"]
+    assert entry["task"] == "lenders.deliver_due" and entry["schedule"] == 5.0
+
+
+def test_one_kick_per_transaction(engine: Engine) -> None:
+    from app.core.taskqueue import _PENDING_KEY
+
+    with session_scope() as session:
+        for _ in range(3):
+            enqueue_after_commit(session, "ops.probe", once=True, probe_id="same")
+        assert session.info[_PENDING_KEY] == [("ops.probe", {"probe_id": "same"})]
+    assert wait_for_inline_tasks() == 1
