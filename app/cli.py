@@ -234,8 +234,19 @@ def demo(
             city_dir=city_dir,
         )
     wait_for_inline_tasks()
+    banks: dict[str, object] = {}
+    if get_settings().is_production_like:
+        typer.echo(
+            "the simulated banks need loopback webhooks: skipped outside development", err=True
+        )
+    else:
+        from app.demo import leads_story
+        from app.main import create_app
+
+        banks = leads_story.run(app_factory=create_app, lender_codes=story.demo_lender_codes())
+        wait_for_inline_tasks()
     if as_json:
-        typer.echo(json.dumps(summary.as_json(), ensure_ascii=False))
+        typer.echo(json.dumps(summary.as_json() | banks, ensure_ascii=False))
     else:
         typer.echo(
             f"{summary.enterprises} enterprises ({summary.uscc_reviews} held for USCC review), "
@@ -245,7 +256,13 @@ def demo(
             f"{summary.scoring.get('model', 'no model')}, "
             f"{summary.whitelist['applications']} applications, "
             f"{summary.whitelist['whitelist_size']} on the whitelist, "
-            f"{summary.lenders} lenders; "
+            f"{summary.lenders} lenders"
+            + (
+                f" ({banks['leads_delivered']} leads delivered, {banks['loans']} loans)"
+                if banks
+                else ""
+            )
+            + "; "
             f"accounts {', '.join(summary.accounts)} with password {story.DEMO_PASSWORD}"
         )
 

@@ -7,6 +7,9 @@ import signal
 import sys
 from pathlib import Path
 
+import httpx
+
+from banksim.answering import AnsweringDesk, Appetite, Teller
 from banksim.behaviour import DOWN_MODES, Behaviour
 from banksim.ledger import Ledger
 from banksim.receiver import Receiver
@@ -32,7 +35,27 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="of the failure draws")
     parser.add_argument("--tolerance", type=int, default=DEFAULT_TOLERANCE, help="seconds")
     parser.add_argument("--jsonl", type=Path, default=None, help="append each new event here")
+    answering = parser.add_argument_group(
+        "answering", "with --platform and --api-key the bank also answers its leads"
+    )
+    answering.add_argument("--platform", default=None, help="the platform's base URL")
+    answering.add_argument("--api-key", default=None, help="the bank's X-API-Key")
+    answering.add_argument("--answer-share", type=float, default=0.9, help="offers it answers")
+    answering.add_argument("--strictness", type=float, default=1.0, help="scales approvals")
     return parser.parse_args(argv)
+
+
+def answering_desk(args: argparse.Namespace) -> AnsweringDesk | None:
+    """The teller answering through the platform's API, when asked for."""
+    if not (args.platform and args.api_key):
+        return None
+    http = httpx.Client(base_url=args.platform, headers={"X-API-Key": args.api_key}, timeout=30.0)
+    base = Appetite()
+    appetite = Appetite(
+        answer_share=args.answer_share,
+        approve_by_grade={g: p / args.strictness for g, p in base.approve_by_grade.items()},
+    )
+    return AnsweringDesk(Teller(http, appetite=appetite, seed=args.seed))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -48,7 +71,9 @@ def main(argv: list[str] | None = None) -> None:
         )
     except ValueError as error:
         sys.exit(f"error: {error}")
+    desk = answering_desk(args)
     receiver = Receiver(
+        handlers=[desk] if desk else [],
         secrets=args.secret,
         behaviour=behaviour,
         ledger=Ledger(args.jsonl),

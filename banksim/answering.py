@@ -1,7 +1,7 @@
 """A simulated bank's loan officer: answers each lead it is offered through the public API only.
 
 Given the events the bank received (by webhook or by pulling ``/api/v1/lender/events``), a
-``Teller`` answers every ``lead.created`` the way its ``Behaviour`` says: it lets a share of
+``Teller`` answers every ``lead.created`` the way its ``Appetite`` says: it lets a share of
 offers go unanswered (they expire on the platform), accepts or declines by the enterprise's
 grade, then approves or rejects by grade, and disburses what it approved. Every call carries an
 ``Idempotency-Key`` made of the event id and the step, so an event delivered twice is answered
@@ -10,7 +10,9 @@ once; events already handled are skipped by id as a real bank's inbox would.
 
 from __future__ import annotations
 
+import queue
 import random
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,7 +25,7 @@ DECLINE_REASONS = ("credit_risk", "outside_credit_policy", "no_capacity", "amoun
 
 
 @dataclass(frozen=True)
-class Behaviour:
+class Appetite:
     """How the bank answers; shares are probabilities between 0 and 1."""
 
     answer_share: float = 0.9  # offers it answers at all; the rest expire
@@ -39,9 +41,9 @@ class Behaviour:
 class Teller:
     """Answers one bank's leads with its API key, over ``http`` (base URL of the platform)."""
 
-    def __init__(self, http: httpx.Client, *, behaviour: Behaviour, seed: int) -> None:
+    def __init__(self, http: httpx.Client, *, appetite: Appetite, seed: int) -> None:
         self.http = http
-        self.behaviour = behaviour
+        self.appetite = appetite
         self.random = random.Random(seed)  # noqa: S311 - a seeded simulation, not a secret
         self.seen: set[str] = set()
         self.did: Counter[str] = Counter()
@@ -62,17 +64,17 @@ class Teller:
         return outcome
 
     def _lead(self, event_id: str, lead: dict[str, Any]) -> str:
-        behaviour, lead_id = self.behaviour, lead["lead_id"]
+        appetite, lead_id = self.appetite, lead["lead_id"]
         grade = (lead.get("score") or {}).get("grade", "E")
-        if self.random.random() >= behaviour.answer_share:
+        if self.random.random() >= appetite.answer_share:
             return "ignored"
-        if self.random.random() >= behaviour.accept_by_grade.get(grade, 0.0):
+        if self.random.random() >= appetite.accept_by_grade.get(grade, 0.0):
             self._post(
                 event_id, "decline", lead_id, {"reason": self.random.choice(DECLINE_REASONS)}
             )
             return "declined"
         self._post(event_id, "accept", lead_id, None)
-        if self.random.random() >= behaviour.approve_by_grade.get(grade, 0.0):
+        if self.random.random() >= appetite.approve_by_grade.get(grade, 0.0):
             self._post(event_id, "rejection", lead_id, {"note": "综合评估未通过"})
             return "rejected"
         application = lead["application"]
@@ -87,7 +89,7 @@ class Teller:
                 "term_months": application["term_months"],
             },
         )
-        if not behaviour.disburse:
+        if not appetite.disburse:
             return "approved"
         self._post(
             event_id,
@@ -113,3 +115,37 @@ class Teller:
             headers={"Idempotency-Key": f"{event_id}:{step}"},
         )
         response.raise_for_status()
+
+
+class AnsweringDesk:
+    """Hands each newly received event to a ``Teller`` on a thread of its own, in arrival order,
+    so the webhook is acknowledged at once and the answers follow (a receiver handler)."""
+
+    def __init__(self, teller: Teller) -> None:
+        self.teller = teller
+        self.inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.errors: Counter[str] = Counter()
+        self._thread = threading.Thread(target=self._work, name="bank-sim-teller", daemon=True)
+        self._thread.start()
+
+    def __call__(self, envelope: dict[str, Any]) -> None:
+        self.inbox.put(envelope)
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "answers": dict(self.teller.did),
+            "answer_errors": dict(self.errors),
+            "waiting": self.inbox.qsize(),
+        }
+
+    def close(self) -> None:
+        self.inbox.put(None)
+        self._thread.join(timeout=10)
+
+    def _work(self) -> None:
+        while (envelope := self.inbox.get()) is not None:
+            try:
+                self.teller.handle(envelope)
+            except httpx.HTTPError as error:  # the platform refused or was unreachable
+                status = getattr(getattr(error, "response", None), "status_code", "unreachable")
+                self.errors[str(status)] += 1

@@ -59,7 +59,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         receiver = self.server.receiver
         if self.path == CONTROL + "stats":
-            self._json(200, {**receiver.ledger.stats(), "behaviour": receiver.behaviour.as_json()})
+            answering = [h.stats() for h in receiver.handlers if hasattr(h, "stats")]
+            self._json(
+                200,
+                {
+                    **receiver.ledger.stats(),
+                    "behaviour": receiver.behaviour.as_json(),
+                    **(answering[0] if answering else {}),
+                },
+            )
         elif self.path == CONTROL + "events":
             self._json(200, {"data": receiver.ledger.received()})
         elif self.path == CONTROL + "health":

@@ -70,9 +70,13 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+    # IMMEDIATE: a transaction takes SQLite's one write lock when it begins, waiting up to the
+    # busy timeout for it. A deferred BEGIN reads first and then fails at once ("database is
+    # locked") when it tries to write after another writer committed, which concurrent
+    # requests on `make run` (a bank's calls, deliveries, the beat) would hit.
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @lru_cache

@@ -94,6 +94,10 @@ def run(session: Session, *, spec: CitySpec, months: int, city_dir: Path) -> Dem
     )
 
 
+def demo_lender_codes() -> list[str]:
+    return [code for code, _name in DEMO_LENDERS]
+
+
 def _ensure_lenders(session: Session) -> list[int]:
     ids = []
     for code, name in DEMO_LENDERS:

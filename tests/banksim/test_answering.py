@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.outbox.models import OutboxEvent
-from banksim.answering import Behaviour, Teller
+from banksim.answering import Appetite, Teller
 from lenders.leads import routing
 from lenders.leads.models import Lead, LeadStatus
 from lenders.loans.models import Loan
@@ -39,8 +39,8 @@ def test_a_willing_bank_accepts_approves_at_the_products_rate_and_lends(
     client: TestClient, db: Session, market: Market
 ) -> None:
     lead, envelope = offer(db, client, market)
-    behaviour = Behaviour(answer_share=1.0, accept_by_grade=ALWAYS, approve_by_grade=ALWAYS)
-    assert Teller(client, behaviour=behaviour, seed=1).handle(envelope) == "disbursed"
+    appetite = Appetite(answer_share=1.0, accept_by_grade=ALWAYS, approve_by_grade=ALWAYS)
+    assert Teller(client, appetite=appetite, seed=1).handle(envelope) == "disbursed"
     db.expire_all()
     stored = db.get(Lead, lead.id)
     assert stored is not None and stored.status is LeadStatus.DISBURSED
@@ -55,7 +55,7 @@ def test_an_event_delivered_twice_is_answered_once(
     client: TestClient, db: Session, market: Market
 ) -> None:
     lead, envelope = offer(db, client, market)
-    teller = Teller(client, behaviour=Behaviour(answer_share=1.0, accept_by_grade=NEVER), seed=1)
+    teller = Teller(client, appetite=Appetite(answer_share=1.0, accept_by_grade=NEVER), seed=1)
     assert teller.handle(envelope) == "declined"
     assert teller.handle(envelope) == "duplicate"
     assert status(db, lead) is LeadStatus.DECLINED
@@ -66,9 +66,7 @@ def test_a_silent_bank_lets_the_offer_expire(
     client: TestClient, db: Session, market: Market
 ) -> None:
     lead, envelope = offer(db, client, market)
-    assert (
-        Teller(client, behaviour=Behaviour(answer_share=0.0), seed=1).handle(envelope) == "ignored"
-    )
+    assert Teller(client, appetite=Appetite(answer_share=0.0), seed=1).handle(envelope) == "ignored"
     assert status(db, lead) is LeadStatus.OFFERED
 
 
@@ -76,6 +74,6 @@ def test_a_strict_bank_rejects_after_accepting(
     client: TestClient, db: Session, market: Market
 ) -> None:
     lead, envelope = offer(db, client, market)
-    behaviour = Behaviour(answer_share=1.0, accept_by_grade=ALWAYS, approve_by_grade=NEVER)
-    assert Teller(client, behaviour=behaviour, seed=1).handle(envelope) == "rejected"
+    appetite = Appetite(answer_share=1.0, accept_by_grade=ALWAYS, approve_by_grade=NEVER)
+    assert Teller(client, appetite=appetite, seed=1).handle(envelope) == "rejected"
     assert status(db, lead) is LeadStatus.REJECTED
