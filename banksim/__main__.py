@@ -41,7 +41,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     answering.add_argument("--platform", default=None, help="the platform's base URL")
     answering.add_argument("--api-key", default=None, help="the bank's X-API-Key")
     answering.add_argument("--answer-share", type=float, default=0.9, help="offers it answers")
-    answering.add_argument("--strictness", type=float, default=1.0, help="scales approvals")
+    answering.add_argument("--strictness", type=float, default=1.0, help="divides approvals")
+    answering.add_argument(
+        "--accept-share", type=float, default=None, help="for every grade (default: by grade)"
+    )
+    answering.add_argument(
+        "--approve-share", type=float, default=None, help="for every grade (default: by grade)"
+    )
     return parser.parse_args(argv)
 
 
@@ -49,11 +55,19 @@ def answering_desk(args: argparse.Namespace) -> AnsweringDesk | None:
     """The teller answering through the platform's API, when asked for."""
     if not (args.platform and args.api_key):
         return None
-    http = httpx.Client(base_url=args.platform, headers={"X-API-Key": args.api_key}, timeout=30.0)
+    http = httpx.Client(
+        base_url=args.platform, headers={"X-API-Key": args.api_key}, timeout=30.0, trust_env=False
+    )
     base = Appetite()
+    grades = base.approve_by_grade
+    accept = base.accept_by_grade
+    if args.accept_share is not None:
+        accept = dict.fromkeys(grades, args.accept_share)
+    approve = {grade: share / args.strictness for grade, share in grades.items()}
+    if args.approve_share is not None:
+        approve = dict.fromkeys(grades, args.approve_share)
     appetite = Appetite(
-        answer_share=args.answer_share,
-        approve_by_grade={g: p / args.strictness for g, p in base.approve_by_grade.items()},
+        answer_share=args.answer_share, accept_by_grade=accept, approve_by_grade=approve
     )
     return AnsweringDesk(Teller(http, appetite=appetite, seed=args.seed))
 
