@@ -18,9 +18,9 @@ from tests.factories import make_application, make_authorization, make_enterpris
 MODEL = "m-wl-001"
 
 
-@pytest.fixture
-def champion(db: Session) -> ModelVersion:
-    version = ModelVersion(
+def champion_row() -> ModelVersion:
+    """A champion as the registry lists it; its artifact is never loaded by these tests."""
+    return ModelVersion(
         name=MODEL,
         source="test",
         trained_by="test",
@@ -29,6 +29,11 @@ def champion(db: Session) -> ModelVersion:
         data_sha256="0" * 64,
         is_champion=True,
     )
+
+
+@pytest.fixture
+def champion(db: Session) -> ModelVersion:
+    version = champion_row()
     db.add(version)
     db.flush()
     return version

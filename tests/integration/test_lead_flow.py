@@ -36,7 +36,6 @@ from lenders.delivery import webhooks
 from lenders.leads.models import DeadlineKind, DeadlineOutcome, Lead, LeadDeadline, LeadStatus
 from lenders.leads.sweep import sweep
 from lenders.loans.models import Loan
-from scoring.registry.models import ModelVersion
 from tests.banksim_fixtures import BankSim
 from tests.conftest import (
     POSTGRES_URL,
@@ -53,7 +52,7 @@ from tests.factories import (
     make_product,
 )
 from tests.ops.test_worker import XYD, Worker, wait_for
-from tests.whitelist_fixtures import MODEL, score
+from tests.whitelist_fixtures import champion_row, score
 from whitelist.refresh import refresh
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
@@ -144,17 +143,7 @@ def flow(platform: str, tmp_path: Path) -> Iterator[Flow]:
     """One whitelisted applicant; three banks with a product, a key, a secret and a webhook."""
     keys: dict[str, tuple[str, str, int]] = {}
     with session_scope() as session:
-        session.add(
-            ModelVersion(
-                name=MODEL,
-                source="test",
-                trained_by="test",
-                artifact_path="/nonexistent",
-                artifact_sha256="0" * 64,
-                data_sha256="0" * 64,
-                is_champion=True,
-            )
-        )
+        session.add(champion_row())
         firm = make_enterprise(session, registration_date=utcnow().date() - timedelta(days=800))
         score(session, firm.uscc, "A")
         application = make_application(session, firm)

@@ -20,10 +20,9 @@ from app.core.config import Settings
 from app.core.db import session_scope
 from app.core.taskqueue import beat_schedule, celery_app, configure_celery, send_now
 from app.core.taskqueue import wait_for_inline_tasks as drain
-from scoring.registry.models import ModelVersion
 from tests.conftest import fresh_schema
 from tests.factories import make_application, make_authorization, make_enterprise
-from tests.whitelist_fixtures import MODEL, score
+from tests.whitelist_fixtures import champion_row, score
 from whitelist.models import WhitelistMember, WhitelistVersion
 from whitelist.tasks import refresh
 
@@ -42,17 +41,7 @@ def own_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
 
 def add_champion_and_a_qualified_firm() -> str:
     with session_scope() as session:
-        session.add(
-            ModelVersion(
-                name=MODEL,
-                source="test",
-                trained_by="test",
-                artifact_path="/nonexistent",
-                artifact_sha256="0" * 64,
-                data_sha256="0" * 64,
-                is_champion=True,
-            )
-        )
+        session.add(champion_row())
         firm = make_enterprise(session, registration_date=utcnow().date() - timedelta(days=800))
         score(session, firm.uscc, "A")
         make_application(session, firm)
