@@ -62,8 +62,12 @@ def test_redelivery_puts_a_dead_letter_back_in_line(
     assert stored.next_attempt_at >= before
     assert stored.give_up_at >= before + timedelta(hours=71)
     assert ("lenders.deliver_due", {}) in sent_tasks  # delivery starts after the commit
-    audit = db.exec(select(AuditEvent).where(AuditEvent.action == "delivery.redeliver")).all()
-    assert [a.subject_id for a in audit] == [event.event_id]
+    audit = db.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == "delivery.redeliver", AuditEvent.subject_id == event.event_id
+        )
+    ).all()
+    assert [(a.subject_type, a.actor_role) for a in audit] == [("outbox_event", "admin")]
     again = client.post(f"{URL}/{event.event_id}/redeliver", headers=admin)
     assert again.status_code == 409 and again.json()["code"] == "delivery_not_dead"
 

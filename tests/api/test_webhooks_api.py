@@ -28,32 +28,36 @@ def bank_with_staff(db: Session) -> tuple[Lender, dict[str, str], dict[str, str]
     return bank, bearer(user), {"X-API-Key": key}
 
 
-def audit_actions(db: Session) -> list[str]:
+def audit_actions(db: Session, bank: Lender) -> list[str]:
     return list(
-        db.exec(select(AuditEvent.action).where(col(AuditEvent.action).like("webhook.%"))).all()
+        db.exec(
+            select(AuditEvent.action).where(
+                col(AuditEvent.action).like("webhook.%"), AuditEvent.subject_id == str(bank.id)
+            )
+        ).all()
     )
 
 
 def test_a_bank_sets_and_reads_its_url(client: TestClient, db: Session) -> None:
-    _bank, user, key = bank_with_staff(db)
+    bank, user, key = bank_with_staff(db)
     answer = client.put(URL, json={"url": "http://127.0.0.1:9/hook"}, headers=key)
     assert answer.status_code == 200, answer.text
     assert answer.json()["url"] == "http://127.0.0.1:9/hook"
     assert answer.json()["push_enabled"] is False  # no secret yet: pull only
     read = client.get(URL, headers=user).json()
     assert read["url"] == "http://127.0.0.1:9/hook" and read["secrets"] == []
-    assert audit_actions(db) == ["webhook.set_url"]
+    assert audit_actions(db, bank) == ["webhook.set_url"]
 
 
 def test_a_private_address_is_refused_and_nothing_changes(client: TestClient, db: Session) -> None:
-    _bank, user, _key = bank_with_staff(db)
+    bank, user, _key = bank_with_staff(db)
     client.put(URL, json={"url": "http://127.0.0.1:9/hook"}, headers=user)
     for bad in ("http://10.0.0.7/hook", "ftp://bank.example.com/", "http://169.254.169.254/"):
         answer = client.put(URL, json={"url": bad}, headers=user)
         assert answer.status_code == 422
         assert answer.json()["code"] == "invalid_webhook_url"
     assert client.get(URL, headers=user).json()["url"] == "http://127.0.0.1:9/hook"
-    assert audit_actions(db) == ["webhook.set_url"]
+    assert audit_actions(db, bank) == ["webhook.set_url"]
 
 
 def test_null_url_stops_pushing(client: TestClient, db: Session) -> None:
@@ -75,12 +79,16 @@ def test_a_secret_is_shown_once_and_stored_sealed(client: TestClient, db: Sessio
     row = db.exec(select(WebhookSecret).where(WebhookSecret.lender_id == bank.id)).one()
     assert value.encode() not in row.sealed
     assert crypto.unseal(row.sealed, lender_id=bank.id or 0) == value
-    audits = db.exec(select(AuditEvent).where(AuditEvent.action == "webhook.secret_create")).all()
+    audits = db.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == "webhook.secret_create", AuditEvent.subject_id == str(bank.id)
+        )
+    ).all()
     assert audits and all(value not in str(a.detail) for a in audits)
 
 
 def test_rotation_two_active_then_retire_one(client: TestClient, db: Session) -> None:
-    _bank, user, key = bank_with_staff(db)
+    bank, user, key = bank_with_staff(db)
     first = client.post(SECRETS, headers=user).json()
     second = client.post(SECRETS, headers=key).json()
     secrets = {s["id"]: s for s in client.get(URL, headers=user).json()["secrets"]}
@@ -96,7 +104,7 @@ def test_rotation_two_active_then_retire_one(client: TestClient, db: Session) ->
     again = client.delete(f"{SECRETS}/{first['id']}", headers=user)
     assert again.status_code == 409 and again.json()["code"] == "webhook_secret_not_active"
     assert client.post(SECRETS, headers=user).status_code == 201
-    assert audit_actions(db).count("webhook.secret_retire") == 1
+    assert audit_actions(db, bank).count("webhook.secret_retire") == 1
 
 
 def test_the_grace_period_is_seven_days(client: TestClient, db: Session) -> None:

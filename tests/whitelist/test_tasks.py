@@ -91,7 +91,7 @@ def test_the_refresh_schedule_is_a_setting() -> None:
     assert weekly["whitelist-refresh"]["schedule"] == crontab(
         minute="30", hour="2", day_of_week="1"
     )
-    assert beat_schedule(Settings(whitelist_refresh_cron="")) == {}
+    assert "whitelist-refresh" not in beat_schedule(Settings(whitelist_refresh_cron=""))
 
 
 @pytest.mark.parametrize("expression", ["0 6 * *", "61 6 * * *", "0 6 * * funday"])

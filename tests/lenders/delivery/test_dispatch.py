@@ -1,7 +1,7 @@
 """Delivery in this process against the real simulated bank over HTTP, with a fake clock.
 
 Rows are committed (the delivery opens its own sessions); each test uses banks of its own and
-switches their webhooks off at the end, so nothing it leaves behind is pushed again later.
+deletes them with their events at the end, so no other test finds them.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from lenders.delivery.models import DeliveryAttempt, WebhookEndpoint
 from lenders.delivery.sender import Limits, Sender
 from lenders.institutions.models import Lender
 from tests.banksim_fixtures import BankSim
+from tests.lenders.delivery.cleanup import forget_banks
 
 ACTOR = SystemActor("test")
 _codes = itertools.count(1)
@@ -47,6 +48,7 @@ class World:
     clock: FakeClock
     sender: Sender
     lender_ids: list[int] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
 
     def pushing_bank(self, *, secrets: int = 1, url: str | None = None) -> tuple[str, list[str]]:
         """A lender whose webhook points at the simulated bank; its secrets, newest first."""
@@ -58,6 +60,7 @@ class World:
             session.flush()
             assert lender.id is not None
             self.lender_ids.append(lender.id)
+            self.codes.append(code)
             webhooks.set_url(
                 session, lender_id=lender.id, url=url or self.bank.webhook, actor=ACTOR
             )
@@ -113,12 +116,7 @@ def world(
     state = World(bank=bank, clock=clock, sender=sender)
     yield state
     sender.close()
-    with session_scope() as session:
-        for endpoint in session.exec(
-            select(WebhookEndpoint).where(col(WebhookEndpoint.lender_id).in_(state.lender_ids))
-        ).all():
-            endpoint.url = None
-            session.add(endpoint)
+    forget_banks(state.codes)
 
 
 def test_an_event_is_posted_signed_and_acknowledged(world: World) -> None:
@@ -259,5 +257,5 @@ def test_without_a_broker_the_kick_after_commit_delivers(engine: Engine, bank: B
         assert event(event_id).status is DeliveryStatus.DELIVERED
         assert event_id in bank.events()
     finally:
-        with session_scope() as session:
-            webhooks.set_url(session, lender_id=world.lender_ids[0], url=None, actor=ACTOR)
+        wait_for_inline_tasks(timeout=60)
+        forget_banks(world.codes)

@@ -21,6 +21,7 @@ from lenders.delivery import envelope, webhooks
 from lenders.delivery.models import DeliveryAttempt
 from lenders.institutions.models import Lender
 from tests.banksim_fixtures import BankSim
+from tests.lenders.delivery.cleanup import forget_banks
 from tests.ops.test_worker import XYD, Worker, broker, start_worker, wait_for
 
 __all__ = ["broker", "start_worker"]
@@ -98,9 +99,7 @@ def delivered(event_ids: list[str]) -> int:
 
 
 def stop_pushing(code: str) -> None:
-    with session_scope() as session:
-        lender = session.exec(select(Lender).where(Lender.code == code)).one()
-        webhooks.set_url(session, lender_id=lender.id or 0, url=None, actor=ACTOR)
+    forget_banks([code])
 
 
 def test_the_worker_posts_right_after_the_commit(
