@@ -29,7 +29,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 typecheck: setup
-	$(BIN)/mypy app scoring whitelist lenders
+	$(BIN)/mypy app scoring whitelist lenders banksim
 
 pytest: setup
 	$(BIN)/pytest

@@ -14,10 +14,9 @@ Layout, one job per module:
 - ``server``    — the HTTP server (stdlib ``ThreadingHTTPServer``): ``POST`` any path other than
   ``/_sim/...`` is a webhook; ``GET /_sim/stats``, ``GET /_sim/events``, ``POST /_sim/behaviour``.
 - ``__main__``  — the command line.
-
-Extension point: a bank that *answers* leads (accepts, declines, reports a loan through the
-platform's API with an API key) is a handler, ``Callable[[dict], None]`` taking the envelope of
-each newly acknowledged event, passed to ``Receiver(handlers=[...])`` (add a module such as
-``banksim/answering.py`` and a flag in ``__main__`` to switch it on). Handlers run after the 200
-is decided and must not block the answer for long: hand work to a queue or thread.
+- ``answering`` — a bank that answers: a ``Teller`` accepts, declines, approves, rejects and
+  disburses each lead through the platform's public API with the bank's API key, by the
+  enterprise's grade; the ``AnsweringDesk`` is the receiver's handler (``--platform`` and
+  ``--api-key`` switch it on), running the teller on a thread of its own so that the webhook's
+  200 is not held up.
 """

@@ -83,30 +83,3 @@ def bank(bank_sim: BankSim) -> Iterator[BankSim]:
     bank_sim.behave(fail_share=0.0, delay_ms=0, down_now=False, down_from=None, down_for=0)
     yield bank_sim
     bank_sim.behave(fail_share=0.0, delay_ms=0, down_now=False, down_from=None, down_for=0)
-
-
-def forget_lenders(codes: list[str]) -> None:
-    """Delete what tests that commit left for these lenders: events, attempts and webhooks.
-
-    Those tests commit (delivery opens its own sessions); without this, their rows would stay in
-    the shared test database and show up in other tests' counts. The lenders stay, so that no
-    later lender reuses their ids (SQLite would) and inherits their audit entries.
-    """
-    from sqlalchemy import delete
-    from sqlmodel import col
-    from sqlmodel import select as select_rows
-
-    from app.core.db import session_scope
-    from app.outbox.models import OutboxEvent
-    from lenders.delivery.models import DeliveryAttempt, WebhookEndpoint, WebhookSecret
-    from lenders.institutions.models import Lender
-
-    if not codes:
-        return
-    with session_scope() as session:
-        ids = list(session.exec(select_rows(Lender.id).where(col(Lender.code).in_(codes))).all())
-        events = select_rows(OutboxEvent.id).where(col(OutboxEvent.lender_code).in_(codes))
-        session.exec(delete(DeliveryAttempt).where(col(DeliveryAttempt.outbox_id).in_(events)))
-        session.exec(delete(OutboxEvent).where(col(OutboxEvent.lender_code).in_(codes)))
-        session.exec(delete(WebhookSecret).where(col(WebhookSecret.lender_id).in_(ids)))
-        session.exec(delete(WebhookEndpoint).where(col(WebhookEndpoint.lender_id).in_(ids)))

@@ -29,7 +29,6 @@ def bank_with_staff(db: Session) -> tuple[Lender, dict[str, str], dict[str, str]
 
 
 def audit_actions(db: Session, bank: Lender) -> list[str]:
-    """The webhook acts audited for this bank (other tests' banks may have their own)."""
     return list(
         db.exec(
             select(AuditEvent.action).where(
@@ -80,7 +79,11 @@ def test_a_secret_is_shown_once_and_stored_sealed(client: TestClient, db: Sessio
     row = db.exec(select(WebhookSecret).where(WebhookSecret.lender_id == bank.id)).one()
     assert value.encode() not in row.sealed
     assert crypto.unseal(row.sealed, lender_id=bank.id or 0) == value
-    audits = db.exec(select(AuditEvent).where(AuditEvent.action == "webhook.secret_create")).all()
+    audits = db.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == "webhook.secret_create", AuditEvent.subject_id == str(bank.id)
+        )
+    ).all()
     assert audits and all(value not in str(a.detail) for a in audits)
 
 

@@ -1,8 +1,7 @@
 """Delivery in this process against the real simulated bank over HTTP, with a fake clock.
 
 Rows are committed (the delivery opens its own sessions); each test uses banks of its own and
-deletes them and their events at the end, so nothing it leaves behind is pushed again or counted
-by another test.
+deletes them with their events at the end, so no other test finds them.
 """
 
 from __future__ import annotations
@@ -28,7 +27,8 @@ from lenders.delivery.dispatch import deliver_due
 from lenders.delivery.models import DeliveryAttempt, WebhookEndpoint
 from lenders.delivery.sender import Limits, Sender
 from lenders.institutions.models import Lender
-from tests.banksim_fixtures import BankSim, forget_lenders
+from tests.banksim_fixtures import BankSim
+from tests.lenders.delivery.cleanup import forget_banks
 
 ACTOR = SystemActor("test")
 _codes = itertools.count(1)
@@ -48,7 +48,7 @@ class World:
     clock: FakeClock
     sender: Sender
     lender_ids: list[int] = field(default_factory=list)
-    lender_codes: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
 
     def pushing_bank(self, *, secrets: int = 1, url: str | None = None) -> tuple[str, list[str]]:
         """A lender whose webhook points at the simulated bank; its secrets, newest first."""
@@ -60,7 +60,7 @@ class World:
             session.flush()
             assert lender.id is not None
             self.lender_ids.append(lender.id)
-            self.lender_codes.append(code)
+            self.codes.append(code)
             webhooks.set_url(
                 session, lender_id=lender.id, url=url or self.bank.webhook, actor=ACTOR
             )
@@ -116,7 +116,7 @@ def world(
     state = World(bank=bank, clock=clock, sender=sender)
     yield state
     sender.close()
-    forget_lenders(state.lender_codes)
+    forget_banks(state.codes)
 
 
 def test_an_event_is_posted_signed_and_acknowledged(world: World) -> None:
@@ -257,4 +257,5 @@ def test_without_a_broker_the_kick_after_commit_delivers(engine: Engine, bank: B
         assert event(event_id).status is DeliveryStatus.DELIVERED
         assert event_id in bank.events()
     finally:
-        forget_lenders([code])
+        wait_for_inline_tasks(timeout=60)
+        forget_banks(world.codes)

@@ -20,7 +20,8 @@ from app.outbox.models import DeliveryStatus, OutboxEvent
 from lenders.delivery import envelope, webhooks
 from lenders.delivery.models import DeliveryAttempt
 from lenders.institutions.models import Lender
-from tests.banksim_fixtures import BankSim, forget_lenders
+from tests.banksim_fixtures import BankSim
+from tests.lenders.delivery.cleanup import forget_banks
 from tests.ops.test_worker import XYD, Worker, broker, start_worker, wait_for
 
 __all__ = ["broker", "start_worker"]
@@ -98,8 +99,7 @@ def delivered(event_ids: list[str]) -> int:
 
 
 def stop_pushing(code: str) -> None:
-    """The test's bank and everything it was sent leave the shared database."""
-    forget_lenders([code])
+    forget_banks([code])
 
 
 def test_the_worker_posts_right_after_the_commit(
