@@ -38,23 +38,11 @@ sys.path.insert(0, str(ROOT))
 
 import httpx
 
+from bench.common import fresh_database
+
 XYD = str(Path(sys.executable).with_name("xyd"))
 CHUNK = 500
 BANKS = ("healthy-1", "healthy-2", "flaky")
-
-
-def fresh_database(url: str) -> None:
-    """Drop and create the benchmark's own database, so it never touches the test database."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    target = make_url(url)
-    server = target.set(drivername="postgresql", database="postgres")
-    with psycopg.connect(
-        server.render_as_string(hide_password=False), autocommit=True
-    ) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{target.database}"')
 
 
 def configure(args: argparse.Namespace, work: Path) -> None:
