@@ -72,7 +72,7 @@ class EventsPage(BaseModel):
 
 
 class DeliveryFilters(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Query filters; paging (offset, limit) comes alongside, so other parameters are allowed."""
 
     status: DeliveryStatus | None = None
     lender_code: str | None = Field(default=None, max_length=32)

@@ -123,7 +123,7 @@ class LeadsPublic(BaseModel):
 
 
 class LeadFilters(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Query filters; paging (offset, limit) comes alongside, so other parameters are allowed."""
 
     status: LeadStatus | None = None
     application_id: int | None = Field(default=None, ge=1)

@@ -37,7 +37,7 @@ def test_staff_list_dead_letters_with_their_attempts(client: TestClient, db: Ses
     pending_lender = make_lender(db)
     outbox.publish(db, topic="lead.created", lender_codes=[pending_lender.code], payload={})
     office = bearer(make_user(db, Role.OFFICE))
-    answer = client.get(URL, params={"status": "dead"}, headers=office)
+    answer = client.get(URL, params={"status": "dead", "limit": 50}, headers=office)
     assert answer.status_code == 200, answer.text
     rows = {row["event_id"]: row for row in answer.json()["data"]}
     assert event.event_id in rows and all(r["status"] == "dead" for r in rows.values())

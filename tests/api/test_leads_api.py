@@ -46,8 +46,8 @@ def test_a_bank_lists_its_leads_and_reads_one_with_its_payload(
     client: TestClient, db: Session, market: Market, offered: Lead
 ) -> None:
     headers = bank_key(db, market, offered)
-    listed = client.get(URL, headers=headers)
-    assert listed.status_code == 200
+    listed = client.get(URL, params={"limit": 10, "offset": 0}, headers=headers)
+    assert listed.status_code == 200, listed.text
     assert listed.json()["count"] == 1 and "payload" not in listed.json()["data"][0]
     read = client.get(f"{URL}/{offered.id}", headers=headers)
     assert read.status_code == 200
@@ -202,7 +202,7 @@ def test_staff_filter_leads_by_bank_and_status(
     office = bearer(make_user(db, Role.OFFICE))
     mine = client.get(
         "/api/v1/leads",
-        params={"lender_code": offered.lender_code, "status": "offered"},
+        params={"lender_code": offered.lender_code, "status": "offered", "limit": 5},
         headers=office,
     )
     assert mine.json()["count"] == 1
