@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
 from app.core.config import get_settings
 from app.core.db import get_engine
 
 
 def check_database() -> str:
     """ "ok", or why the database cannot be used."""
+    # On the DBAPI connection, outside any transaction: on SQLite a transaction takes the write
+    # lock (BEGIN IMMEDIATE), and a health probe must not queue behind a long writer.
     try:
-        with get_engine().connect() as connection:
-            connection.execute(text("SELECT 1"))
+        connection = get_engine().raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+            cursor.close()
+        finally:
+            connection.close()
     except Exception as error:  # any failure is a health finding, not a crash
         return f"error: {type(error).__name__}"
     return "ok"
