@@ -15,13 +15,22 @@ import random
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
+# The bank is in the city: its business day (放款日) is the Huzhou calendar day, not the UTC one,
+# which lags by a day between 00:00 and 08:00 local time.
+BANK_TIMEZONE = ZoneInfo("Asia/Shanghai")
 DECLINE_REASONS = ("credit_risk", "outside_credit_policy", "no_capacity", "amount_or_term")
+
+
+def business_day() -> date:
+    """Today as the bank's tellers see it: the city's calendar day."""
+    return datetime.now(BANK_TIMEZONE).date()
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,7 @@ class Teller:
             lead_id,
             {
                 "contract_id": f"SIM-{lead['lender_code']}-{lead_id}",
-                "disbursed_on": datetime.now(UTC).date().isoformat(),
+                "disbursed_on": business_day().isoformat(),
                 "amount_yuan": str(Decimal(application["amount_yuan"])),
             },
         )

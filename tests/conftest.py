@@ -32,6 +32,7 @@ from app.core.migrations import upgrade  # noqa: E402
 from app.core.taskqueue import wait_for_inline_tasks  # noqa: E402
 
 pytest_plugins = [
+    "tests.clock",
     "tests.banksim_fixtures",
     "tests.http_fixtures",
     "tests.scoring_fixtures",

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
+from app.core.clock import to_local
+from tests.clock import city_small_hours, travelling_env
 
 XYD = str(Path(sys.executable).with_name("xyd"))
 
@@ -51,7 +57,14 @@ def test_db_upgrade_then_demo_json_then_idempotent(env: dict[str, str]) -> None:
     assert too_little.returncode == 1 and "only one class" in too_little.stderr
 
 
-def test_demo_trains_promotes_and_scores_the_city(env: dict[str, str]) -> None:
+@pytest.mark.parametrize("clock", ["real clock", "01:00 Beijing"])
+def test_demo_trains_promotes_and_scores_the_city(
+    env: dict[str, str], tmp_path: Path, clock: str
+) -> None:
+    start = city_small_hours() if clock == "01:00 Beijing" else datetime.now(UTC)
+    offset = start - datetime.now(UTC)
+    if clock == "01:00 Beijing":
+        env = travelling_env(env, at=start)
     xyd(env, "db", "upgrade")
     summary = json.loads(xyd(env, "demo", "--enterprises", "1500", "--json").stdout)
     assert summary["scored"] == summary["enterprises"] and summary["model"].startswith("m")
@@ -71,6 +84,7 @@ def test_demo_trains_promotes_and_scores_the_city(env: dict[str, str]) -> None:
     assert summary["loans"] == summary["approved"] == summary["first_loans"]
     assert summary["leads_expired"] >= 0
     assert summary["deliveries_dead_lettered"] == 0 and summary["events_lost"] == 0
+    assert_times_in_order(tmp_path / "cli.db", start=start, end=datetime.now(UTC) + offset)
     again = json.loads(xyd(env, "demo", "--enterprises", "1500", "--json").stdout)
     assert again["model"] == summary["model"] and again["scored"] == summary["scored"]
     assert again["applications"] == summary["applications"]  # nothing applies twice
@@ -81,6 +95,33 @@ def test_demo_trains_promotes_and_scores_the_city(env: dict[str, str]) -> None:
     trained = json.loads(xyd(env, "model", "train", "--months", "16").stdout)
     assert trained["model"].startswith("m") and trained["metrics"]["n"] > 50
     assert trained["metrics"]["auc"] > 0.6
+
+
+def assert_times_in_order(database: Path, *, start: datetime, end: datetime) -> None:
+    """What the demo recorded happened in order, between its start and end, on the city's day."""
+    with closing(sqlite3.connect(database)) as connection:
+
+        def one(query: str) -> object:
+            return connection.execute(query).fetchone()[0]
+
+        assert one("SELECT count(*) FROM leads WHERE responded_at < offered_at") == 0
+        assert one("SELECT count(*) FROM leads WHERE decided_at < responded_at") == 0
+        stamps = [
+            one(f"SELECT {edge}({column}) FROM {table}")  # noqa: S608 (our own names)
+            for table, column in (
+                ("leads", "offered_at"),
+                ("leads", "updated_at"),
+                ("lead_transitions", "at"),
+                ("whitelist_changes", "at"),
+                ("application_transitions", "at"),
+            )
+            for edge in ("min", "max")
+        ]
+        moments = [datetime.fromisoformat(str(s)).replace(tzinfo=UTC) for s in stamps]
+        assert all(start - timedelta(minutes=1) <= m <= end for m in moments), (start, end, moments)
+        days = {row[0] for row in connection.execute("SELECT DISTINCT disbursed_on FROM loans")}
+        city_days = {to_local(start).date().isoformat(), to_local(end).date().isoformat()}
+        assert days and days <= city_days
 
 
 def test_lender_user_and_key_commands(env: dict[str, str]) -> None:

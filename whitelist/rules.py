@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
+from app.core.clock import to_local
 from whitelist.models import WhitelistPolicy
 
 LIST_NAMES = {
@@ -22,6 +23,13 @@ LIST_NAMES = {
     "abnormal_operation": "经营异常名录",
 }
 STATUS_NAMES = {"active": "存续", "deregistered": "注销", "revoked": "吊销"}
+# How a need that is no longer open ended, when it ended inside the demand window: the window
+# is not what a person should be told then (a need lent on yesterday is not "too old").
+ENDED_NEED = {
+    "disbursed": "已获放款，如需新的融资请重新提交申请",
+    "rejected": "已被银行拒绝，可重新提交申请",
+    "expired": "无银行受理，已过期，重新提交申请即可",
+}
 # Reason codes, each with the Chinese a person reads.
 REASONS = {
     "deregistered": "企业状态不是存续",
@@ -197,17 +205,18 @@ def explain(row: Any, *, policy: WhitelistPolicy, today: date, now: datetime) ->
 def _demand(row: Any, *, policy: WhitelistPolicy, now: datetime) -> RuleOutcome:
     window = policy.demand_window_days
     requirement = f"近 {window} 天内有融资需求"
+    cutoff = demand_cutoff(policy, now)
     open_at = _aware(row.last_demand_at)
-    if open_at is not None and open_at >= demand_cutoff(policy, now):
-        day = open_at.date().isoformat()
+    if open_at is not None and open_at >= cutoff:
+        day = city_day(open_at)
         return RuleOutcome("demand", True, "", day, requirement, f"{day} 提出融资需求")
     last_at = _aware(row.last_application_at)
     if last_at is None:
         return RuleOutcome(
             "demand", False, "no_demand", None, requirement, "未提出融资需求，提交申请即可"
         )
-    day = last_at.date().isoformat()
-    if row.last_application_status == "withdrawn" and open_at is None:
+    day, status = city_day(last_at), str(row.last_application_status)
+    if status == "withdrawn" and open_at is None:
         return RuleOutcome(
             "demand",
             False,
@@ -216,14 +225,16 @@ def _demand(row: Any, *, policy: WhitelistPolicy, now: datetime) -> RuleOutcome:
             requirement,
             f"{day} 的融资需求已撤回，重新提交申请即可",
         )
-    return RuleOutcome(
-        "demand",
-        False,
-        "demand_expired",
-        day,
-        requirement,
-        f"最近一次融资需求在 {day}，需在近 {window} 天内，重新提交申请即可",
-    )
+    if last_at >= cutoff and status in ENDED_NEED:
+        text = f"{day} 提出的融资需求{ENDED_NEED[status]}"
+    else:
+        text = f"最近一次融资需求在 {day}，需在近 {window} 天内，重新提交申请即可"
+    return RuleOutcome("demand", False, "demand_expired", day, requirement, text)
+
+
+def city_day(moment: datetime) -> str:
+    """The calendar day in the city (Asia/Shanghai) of a stored UTC moment, as people read it."""
+    return to_local(moment).date().isoformat()
 
 
 def _consent(row: Any) -> RuleOutcome:

@@ -4,8 +4,10 @@ Two simulated banks (``xyd bank-sim`` processes, real HTTP) receive the leads by
 one of them answers 30 % of deliveries with HTTP 500. Each bank's teller answers its leads
 through the platform's public API with the bank's API key — accepting, declining, approving
 and disbursing by the enterprise's grade — while the platform serves that API on a local port.
-Unanswered offers are then expired by the deadline sweep as if ten working days had passed, and
-the applications pass to the next bank. The platform does not know the banks are simulated.
+Unanswered offers are then brought due and expired by the deadline sweep, as if their three
+working days had passed, and the applications pass to the next bank. No clock is moved: every
+time the demo records is the real one, so offers, answers and whitelist exits keep their order.
+The platform does not know the banks are simulated.
 
 Runs after the rest of the demo has committed, in transactions of its own, because the banks
 call the platform over HTTP. The banks' webhook URLs are switched off at the end: their
@@ -21,8 +23,6 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 import httpx
@@ -37,10 +37,12 @@ from app.core.clock import utcnow
 from app.core.db import session_scope
 from app.core.taskqueue import wait_for_inline_tasks
 from app.outbox.models import DeliveryStatus, OutboxEvent
+from lenders.delivery import repository as delivery_repository
 from lenders.delivery import webhooks
 from lenders.delivery.dispatch import deliver_due
 from lenders.institutions import repository as lender_repository
-from lenders.leads.models import Lead, LeadStatus
+from lenders.leads import deadlines
+from lenders.leads.models import DeadlineKind, Lead, LeadStatus
 from lenders.leads.routing import route_pending
 from lenders.leads.sweep import sweep
 from lenders.loans.models import Loan
@@ -89,9 +91,11 @@ def run(*, app_factory: Any, lender_codes: Sequence[str]) -> dict[str, Any]:
             with session_scope() as session:
                 route_pending(session, actor=ACTOR)
             _settle(banks)
-            for days in range(1, SWEEPS + 1):  # as if deadlines had passed, twice
+            for _ in range(SWEEPS):  # as if the silent banks' deadlines had passed, twice
                 with session_scope() as session:
-                    sweep(session, actor=ACTOR, now=utcnow() + timedelta(days=10 * days))
+                    deadlines.fall_due(session, kind=DeadlineKind.RESPOND, now=utcnow())
+                with session_scope() as session:
+                    sweep(session, actor=ACTOR)
                 _settle(banks)
             received = set().union(*(bank.received() for bank in banks))
         finally:
@@ -201,16 +205,17 @@ def _point_webhooks(banks: list[SimulatedBank], *, off: bool = False) -> None:
 
 
 def _settle(banks: list[SimulatedBank]) -> None:
-    """Deliver and let the banks answer until nothing is due and every teller is idle.
+    """Deliver and let the banks answer until nothing is pending and every teller is idle.
 
-    Retries after a 500 are made due at once by a clock run forward an hour a round, well
+    Retries after a 500 are made due at once each round instead of after their back-off, well
     inside the three days before a dead letter.
     """
-    for round_ in range(ROUNDS):
-        ahead = timedelta(hours=round_)
-        deliver_due(clock=partial(_ahead_of_now, ahead), max_seconds=30)
+    for _ in range(ROUNDS):
+        with session_scope() as session:
+            delivery_repository.hurry_pending(session, now=utcnow())
+        deliver_due(max_seconds=30)
         _wait_for_tellers(banks)
-        if not wait_for_inline_tasks() and not _due(ahead=ahead):
+        if not wait_for_inline_tasks() and not _pending():
             return
 
 
@@ -223,19 +228,12 @@ def _wait_for_tellers(banks: list[SimulatedBank]) -> None:
             return
 
 
-def _ahead_of_now(ahead: timedelta) -> datetime:
-    return utcnow() + ahead
-
-
-def _due(*, ahead: timedelta) -> int:
+def _pending() -> int:
     with session_scope() as session:
         return session.exec(
             select(func.count())
             .select_from(OutboxEvent)
-            .where(
-                OutboxEvent.status == DeliveryStatus.PENDING,
-                col(OutboxEvent.next_attempt_at) <= utcnow() + ahead + timedelta(hours=1),
-            )
+            .where(OutboxEvent.status == DeliveryStatus.PENDING)
         ).one()
 
 

@@ -56,6 +56,19 @@ def endpoints_with_url(session: Session) -> Sequence[tuple[WebhookEndpoint, Lend
     return [(e, lender) for e, lender in rows]
 
 
+def hurry_pending(session: Session, *, now: datetime) -> int:
+    """Make every pending event waiting for a retry due at ``now``; how many (the demo's rounds)."""
+    result = session.execute(
+        update(table_of(OutboxEvent))
+        .where(
+            col(OutboxEvent.status) == DeliveryStatus.PENDING,
+            col(OutboxEvent.next_attempt_at) > now,
+        )
+        .values(next_attempt_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def claim_due(
     session: Session, *, lender_codes: Sequence[str], now: datetime, limit: int
 ) -> Sequence[OutboxEvent]:

@@ -55,6 +55,32 @@ def end(
     return deadline
 
 
+def fall_due(session: Session, *, kind: DeadlineKind, now: datetime) -> int:
+    """Bring every open deadline of ``kind`` forward to ``now``; how many moved.
+
+    For the demo and for drills: the next sweep then finds them missed, with every recorded
+    time still the real one (moving the clock instead dates the outcomes in the future).
+    """
+    moved = session.exec(
+        select(LeadDeadline).where(
+            LeadDeadline.outcome == DeadlineOutcome.OPEN,
+            LeadDeadline.kind == kind,
+            col(LeadDeadline.due_at) > now,
+        )
+    ).all()
+    for deadline in moved:
+        deadline.due_at = now
+        lead = session.get(Lead, deadline.lead_id)
+        assert lead is not None
+        if kind is DeadlineKind.RESPOND:
+            lead.respond_by = now
+        else:
+            lead.decide_by = now
+        session.add_all([deadline, lead])
+    session.flush()
+    return len(moved)
+
+
 def overdue(session: Session, *, now: datetime, limit: int = 500) -> Sequence[LeadDeadline]:
     """Open deadlines already past, oldest first."""
     return session.exec(

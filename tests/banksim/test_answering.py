@@ -7,11 +7,13 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.core.clock import to_local
 from app.outbox.models import OutboxEvent
-from banksim.answering import Appetite, Teller
+from banksim.answering import Appetite, Teller, business_day
 from lenders.leads import routing
 from lenders.leads.models import Lead, LeadStatus
 from lenders.loans.models import Loan
+from tests.clock import CityClock
 from tests.factories import make_api_key
 from tests.leads_fixtures import ACTOR, Market
 
@@ -36,7 +38,7 @@ def status(db: Session, lead: Lead) -> LeadStatus:
 
 
 def test_a_willing_bank_accepts_approves_at_the_products_rate_and_lends(
-    client: TestClient, db: Session, market: Market
+    city_clock: CityClock, client: TestClient, db: Session, market: Market
 ) -> None:
     lead, envelope = offer(db, client, market)
     appetite = Appetite(answer_share=1.0, accept_by_grade=ALWAYS, approve_by_grade=ALWAYS)
@@ -49,6 +51,8 @@ def test_a_willing_bank_accepts_approves_at_the_products_rate_and_lends(
     assert stored.approved_amount_fen == market.application.amount_fen
     loan = db.exec(select(Loan).where(Loan.lead_id == lead.id)).one()
     assert loan.first_loan and loan.principal_fen == market.application.amount_fen
+    # lent on the city's calendar day, which at 01:00 in Huzhou is a day ahead of UTC's
+    assert loan.disbursed_on == to_local(city_clock.start).date() == business_day()
 
 
 def test_an_event_delivered_twice_is_answered_once(

@@ -29,14 +29,16 @@ from app.accounts.schemas import ApiKeyCreate
 from app.applications.models import ApplicationStatus, FinancingApplication
 from app.audit.service import SystemActor
 from app.core import db as core_db
-from app.core.clock import utcnow
+from app.core.clock import to_local, utcnow
 from app.core.db import session_scope
 from app.core.taskqueue import configure_celery, send_now
 from lenders.delivery import webhooks
+from lenders.leads import deadlines
 from lenders.leads.models import DeadlineKind, DeadlineOutcome, Lead, LeadDeadline, LeadStatus
 from lenders.leads.sweep import sweep
 from lenders.loans.models import Loan
 from tests.banksim_fixtures import BankSim
+from tests.clock import CityClock
 from tests.conftest import (
     POSTGRES_URL,
     fresh_schema,
@@ -73,8 +75,11 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def platform(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A database of the test's own and Redis; ``xyd serve`` on it; its base URL."""
+def platform(
+    city_clock: CityClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A database of the test's own and Redis; ``xyd serve`` on it; its base URL. Every process
+    started from here (server, worker, banks) reads the test's clock."""
     from tests.conftest import REDIS_URL
 
     if not postgres_reachable():
@@ -100,6 +105,7 @@ def platform(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         "XYD_ENV": "development",
         "XYD_DATA_DIR": str(tmp_path / "data"),
         "XYD_LOG_LEVEL": "WARNING",
+        **city_clock.env({"PYTHONPATH": os.environ.get("PYTHONPATH", "")}),
     }.items():
         monkeypatch.setenv(name, value)
     core_db.reset_caches()
@@ -195,8 +201,10 @@ def test_declined_then_expired_then_lent(
     wait_for(lambda: "lead.created" in topics(flow.banks["b"]), timeout=60, what="B's offer")
     assert "lead.declined" in topics(flow.banks["a"])  # A is told of its own answer, too
     assert leads() == {a: LeadStatus.DECLINED, b: LeadStatus.OFFERED}
-    with session_scope() as session:  # ten days on, B has not answered: its offer expires
-        swept = sweep(session, actor=ACTOR, now=utcnow() + timedelta(days=10))
+    with session_scope() as session:  # B's three working days pass unanswered: its offer expires
+        deadlines.fall_due(session, kind=DeadlineKind.RESPOND, now=utcnow())
+    with session_scope() as session:
+        swept = sweep(session, actor=ACTOR)
     assert (swept.expired, swept.reoffered) == (1, 1)
     wait_for(lambda: leads().get(c) == LeadStatus.DISBURSED, timeout=90, what="bank C to lend")
     assert leads() == {a: LeadStatus.DECLINED, b: LeadStatus.EXPIRED, c: LeadStatus.DISBURSED}
@@ -205,6 +213,9 @@ def test_declined_then_expired_then_lent(
         assert application is not None and application.status is ApplicationStatus.DISBURSED
         loan = session.exec(select(Loan)).one()
         assert loan.lender_code == c and loan.first_loan
+        assert loan.disbursed_on == to_local(utcnow()).date()  # the city's day, at any hour
+        moves = session.exec(select(Lead).order_by(col(Lead.id))).all()
+        assert all(m.responded_at is None or m.offered_at <= m.responded_at for m in moves)
         missed = session.exec(
             select(LeadDeadline).where(LeadDeadline.outcome == DeadlineOutcome.MISSED)
         ).all()

@@ -105,3 +105,54 @@ def test_a_failing_rule_says_what_would_change_the_outcome(
     }
     assert not outcomes[rule].ok and text in outcomes[rule].text
     assert [o.rule for o in outcomes.values() if not o.ok] == [rule]
+
+
+def _one(**changes: object) -> object:
+    """One qualifying enterprise's facts with ``changes``, as ``explain`` reads a row."""
+    row = {
+        "status": "active",
+        "registration_date": date(2010, 1, 1),
+        "grade": "A",
+        "listings": [],
+        "last_demand_at": None,
+        "last_application_at": None,
+        "last_application_status": None,
+        "consent_active": True,
+        "consent_ever": True,
+        **changes,
+    }
+    return next(pd.DataFrame([row]).itertuples(index=False))
+
+
+def _demand_rule(row: object, *, now: datetime = NOW) -> object:
+    [demand] = [o for o in explain(row, policy=POLICY, today=TODAY, now=now) if o.rule == "demand"]
+    return demand
+
+
+def test_a_need_stated_at_01_00_in_the_city_is_dated_by_the_citys_calendar() -> None:
+    stated = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)  # 2026-11-23 01:00 in Huzhou
+    row = _one(
+        last_demand_at=stated, last_application_at=stated, last_application_status="submitted"
+    )
+    demand = _demand_rule(row)
+    assert demand.ok and demand.value == "2026-11-23" and demand.text.startswith("2026-11-23")
+
+
+@pytest.mark.parametrize(
+    ("status", "text"),
+    [("disbursed", "已获放款"), ("rejected", "已被银行拒绝"), ("expired", "已过期")],
+)
+def test_a_recent_need_that_ended_says_how_it_ended_not_that_it_is_too_old(
+    status: str, text: str
+) -> None:
+    yesterday = NOW - timedelta(days=1)
+    row = _one(last_application_at=yesterday, last_application_status=status)
+    demand = _demand_rule(row)
+    assert not demand.ok and demand.code == "demand_expired"
+    assert text in demand.text and "90 天" not in demand.text
+
+
+def test_a_need_older_than_the_window_is_told_the_window() -> None:
+    row = _one(last_application_at=NOW - timedelta(days=91), last_application_status="disbursed")
+    demand = _demand_rule(row)
+    assert not demand.ok and "需在近 90 天内" in demand.text
