@@ -15,7 +15,12 @@ from app.core.exports import Book, csv_text, inert
 HOSTILE = ['=HYPERLINK("http://x","y")', "@SUM(A1)", "+1.00", "-2", "\tcmd", "\r=1+1"]
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("app", "scoring", "whitelist", "lenders", "banksim")
-WRITERS = re.compile(r"csv\.(writer|DictWriter)\(|\bWorkbook\(|\.to_csv\(|\.to_excel\(|xlsxwriter")
+WRITERS = re.compile(
+    r"csv\.(writer|DictWriter)\(|\bWorkbook\(|\.to_csv\(|\.to_excel\(|write_csv\(|xlsxwriter"
+)
+# Not for people: the synthetic city writes source files in the data contracts, machine input
+# whose injected errors (a "-3" amount) must reach ingestion exactly as written.
+MACHINE_INPUT = {Path("scoring/synthetic/city.py")}
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -61,7 +66,7 @@ def test_every_csv_and_workbook_is_written_through_the_helper() -> None:
         f"{path.relative_to(ROOT)}:{number}"
         for package in PACKAGES
         for path in sorted((ROOT / package).rglob("*.py"))
-        if path != helper
+        if path != helper and path.relative_to(ROOT) not in MACHINE_INPUT
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if WRITERS.search(line)
     ]
