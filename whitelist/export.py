@@ -1,39 +1,40 @@
 """A whitelist version as an Excel workbook: who is on it, and what changed to make it.
 
-Sheet 白名单 has one row per member of the version; sheet 变动 has every join and exit since the
-version before it — the refresh's own changes and the exits at once between the two — so the
-previous version's members, plus the joins, minus the exits, are this version's members.
-Written with openpyxl's write-only mode, which streams rows: a city-scale list (tens of
-thousands of rows) is built in seconds without holding a cell object per value.
+Sheet 白名单 has one row per member; sheet 变动 has every join and exit since the version before
+it — the refresh's own changes and the exits at once between the two — so the previous
+version's members, plus the joins, minus the exits, are the members shown.
+
+Which moment the members are as of, and the workbook's first line on each sheet says it:
+the newest version is shown as of the export (its members minus the exits at once since it was
+published, with those exits in 变动), since a bank must never be handed a firm that has left;
+an earlier version is shown as it was published (the exits after it belong to the next one).
+Written through ``app.core.exports``, which streams rows and makes every text cell inert.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.service import Actor
-from app.core.clock import to_local
+from app.core.clock import to_local, utcnow
+from app.core.exports import XLSX_MEDIA_TYPE, Book
 from app.enterprises.industry import SECTIONS
 from app.enterprises.models import Enterprise
 from scoring.scores.models import Score
 from whitelist import service
 from whitelist.models import ChangeKind, WhitelistChange, WhitelistVersion
+from whitelist.refresh import latest
 from whitelist.rules import REASONS
 
-MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MEDIA_TYPE = XLSX_MEDIA_TYPE
 MEMBER_HEADERS = (
     "统一社会信用代码",
     "企业名称",
@@ -60,8 +61,10 @@ TRIGGER_NAMES = {
     "registry": "登记状态变更（即时）",
     "consent": "撤销授权（即时）",
     "withdrawal": "撤回融资需求（即时）",
+    "expiry": "融资需求过期（即时）",
 }
 CHUNK = 5000  # usccs per IN (...) list, well under SQLite's bound on parameters
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 class Firm(NamedTuple):
@@ -77,46 +80,92 @@ class Export:
     content: bytes
     members: int
     changes: int
+    as_of: datetime  # the moment the members are those of (UTC)
+    current: bool  # True: the newest version, as of the export; False: as published
 
 
-def export(session: Session, *, number: int, actor: Actor) -> Export:
+@dataclass(frozen=True)
+class _Window:
+    """The changes a workbook covers: after ``after`` up to ``through`` (change ids)."""
+
+    after: int
+    through: int
+    as_of: datetime
+    current: bool
+
+
+def export(session: Session, *, number: int, actor: Actor, now: datetime | None = None) -> Export:
     """The workbook of version ``number``; the export itself is written to the audit log."""
     version = service.version(session, number=number)
-    usccs = service.members_of(session, number=number)
-    changes = _changes_since_previous(session, version=version)
+    window = _window(session, version=version, now=now or utcnow())
+    usccs = service.members_through(session, through=window.through)
+    changes = _changes(session, window=window)
     firms = _registry(session, [*usccs, *(change[0] for change in changes)])
-    book = Workbook(write_only=True)
-    _members_sheet(book, session=session, version=version, usccs=usccs, firms=firms)
-    _changes_sheet(book, changes=changes, firms=firms)
-    buffer = io.BytesIO()
-    book.save(buffer)
+    book = Book()
+    _members_sheet(book, session=session, version=version, window=window, usccs=usccs, firms=firms)
+    _changes_sheet(book, version=version, window=window, changes=changes, firms=firms)
+    content = book.to_bytes()
     audit.record(
         session,
         actor=actor,
         action="whitelist.exported",
         subject_type="whitelist_version",
         subject_id=number,
-        detail={"members": len(usccs), "changes": len(changes)},
+        detail={
+            "members": len(usccs),
+            "changes": len(changes),
+            "as_of": window.as_of.isoformat(),
+            "current": window.current,
+        },
     )
     return Export(
         filename=f"whitelist-v{number}.xlsx",
-        content=buffer.getvalue(),
+        content=content,
         members=len(usccs),
         changes=len(changes),
+        as_of=window.as_of,
+        current=window.current,
+    )
+
+
+def _window(session: Session, *, version: WhitelistVersion, now: datetime) -> _Window:
+    previous = session.get(WhitelistVersion, version.number - 1)
+    after = previous.through_change_id if previous is not None else 0
+    newest = latest(session)
+    if newest is not None and newest.number == version.number:
+        last = session.exec(select(func.max(WhitelistChange.id))).one()
+        through = max(last or 0, version.through_change_id)
+        return _Window(after=after, through=through, as_of=now, current=True)
+    return _Window(
+        after=after, through=version.through_change_id, as_of=version.created_at, current=False
     )
 
 
 def _members_sheet(
-    book: Workbook,
+    book: Book,
     *,
     session: Session,
     version: WhitelistVersion,
+    window: _Window,
     usccs: list[str],
     firms: dict[str, Firm],
 ) -> None:
-    sheet = _sheet(book, "白名单", MEMBER_HEADERS, widths=(22, 36, 10, 28, 10, 10, 10))
+    published = _stamp(version.created_at)
+    if window.current:
+        note = (
+            f"白名单第 {version.number} 版（{published} 发布，现行版本），"
+            f"成员截至 {_stamp(window.as_of)}（北京时间）：已除去发布后即时退出的企业"
+        )
+    else:
+        note = (
+            f"白名单第 {version.number} 版，成员为该版发布时（{published}，北京时间）的名单；"
+            "此后的退出见后续版本"
+        )
+    sheet = book.sheet(
+        "白名单", headers=MEMBER_HEADERS, widths=(22, 36, 10, 28, 10, 10, 10), notes=[note]
+    )
     grades = _grades(session, usccs, model_name=version.model_name, at=version.created_at)
-    joined = _joined_in(session, through=version.through_change_id)
+    joined = _joined_in(session, through=window.through)
     unknown = Firm(None, None, "", None)
     for uscc in usccs:
         firm = firms.get(uscc, unknown)
@@ -133,8 +182,26 @@ def _members_sheet(
         )
 
 
-def _changes_sheet(book: Workbook, *, changes: Sequence[Any], firms: dict[str, Firm]) -> None:
-    sheet = _sheet(book, "变动", CHANGE_HEADERS, widths=(22, 36, 8, 28, 40, 22, 20))
+def _changes_sheet(
+    book: Book,
+    *,
+    version: WhitelistVersion,
+    window: _Window,
+    changes: Sequence[Any],
+    firms: dict[str, Firm],
+) -> None:
+    since = f"第 {version.number - 1} 版之后" if version.number > 1 else "首版之前"
+    until = (
+        f"截至 {_stamp(window.as_of)}"
+        if window.current
+        else f"至第 {version.number} 版发布（{_stamp(version.created_at)}）"
+    )
+    sheet = book.sheet(
+        "变动",
+        headers=CHANGE_HEADERS,
+        widths=(22, 36, 8, 28, 40, 22, 20),
+        notes=[f"{since}{until}的加入与退出（北京时间）"],
+    )
     for uscc, kind, reasons, trigger, at in changes:
         firm = firms.get(uscc)
         sheet.append(
@@ -148,23 +215,6 @@ def _changes_sheet(book: Workbook, *, changes: Sequence[Any], firms: dict[str, F
                 _local(at),
             ]
         )
-
-
-def _sheet(
-    book: Workbook, title: str, headers: Sequence[str], *, widths: Sequence[int]
-) -> WriteOnlyWorksheet:
-    sheet = book.create_sheet(title)
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    row = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        row.append(cell)
-    sheet.append(row)
-    return sheet
 
 
 def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
@@ -222,10 +272,8 @@ def _joined_in(session: Session, *, through: int) -> dict[str, int | None]:
     return dict(rows)  # later joins overwrite earlier ones
 
 
-def _changes_since_previous(session: Session, *, version: WhitelistVersion) -> Sequence[Any]:
-    """The changes after the previous version up to this one, refresh and at-once alike."""
-    previous = session.get(WhitelistVersion, version.number - 1)
-    after = previous.through_change_id if previous is not None else 0
+def _changes(session: Session, *, window: _Window) -> Sequence[Any]:
+    """The changes in the window, refresh and at-once alike, in the order they happened."""
     return session.execute(
         sa_select(
             col(WhitelistChange.uscc),
@@ -234,10 +282,7 @@ def _changes_since_previous(session: Session, *, version: WhitelistVersion) -> S
             col(WhitelistChange.trigger),
             col(WhitelistChange.at),
         )
-        .where(
-            col(WhitelistChange.id) > after,
-            col(WhitelistChange.id) <= version.through_change_id,
-        )
+        .where(col(WhitelistChange.id) > window.after, col(WhitelistChange.id) <= window.through)
         .order_by(col(WhitelistChange.id))
     ).all()
 
@@ -245,6 +290,10 @@ def _changes_since_previous(session: Session, *, version: WhitelistVersion) -> S
 def _section(letter: str) -> str:
     section = SECTIONS.get(letter)
     return f"{letter} {section.name}" if section else letter
+
+
+def _stamp(moment: datetime) -> str:
+    return to_local(moment).strftime(TIME_FORMAT)
 
 
 def _local(moment: datetime) -> datetime:

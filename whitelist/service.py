@@ -59,10 +59,14 @@ def changes(
 
 def members_of(session: Session, *, number: int) -> list[str]:
     """Who was on the list as version ``number`` left it: its changes and all before, replayed."""
-    row = version(session, number=number)
+    return members_through(session, through=version(session, number=number).through_change_id)
+
+
+def members_through(session: Session, *, through: int) -> list[str]:
+    """Who was on the list once every change with id ≤ ``through`` had happened, in order."""
     replay = session.exec(
         select(WhitelistChange.uscc, WhitelistChange.kind)
-        .where(col(WhitelistChange.id) <= row.through_change_id)
+        .where(col(WhitelistChange.id) <= through)
         .order_by(col(WhitelistChange.id))
     ).all()
     on: set[str] = set()

@@ -110,12 +110,15 @@ CurrentLender = Annotated[Lender, Depends(get_visible_lender)]
 ManagedLender = Annotated[Lender, Depends(get_managed_lender)]
 
 
+LENDER_ROLES = frozenset({Role.LENDER_USER, Role.LENDER_CLIENT})
+
+
 def get_visible_enterprise(
     session: SessionDep, principal: CurrentPrincipal, uscc: Annotated[str, Path()]
 ) -> Enterprise:
     """An enterprise the caller may read: registry staff, or the enterprise itself."""
     code = uscc.strip().upper()
-    if principal.role in (Role.LENDER_USER, Role.LENDER_CLIENT):
+    if principal.role in LENDER_ROLES:
         # Lenders read enterprise data only through leads under an authorization (SPEC §9).
         raise PermissionDenied("lenders read enterprise data through authorized leads")
     if principal.role is Role.ENTERPRISE and not principal.is_enterprise(code):
@@ -164,6 +167,11 @@ def enterprise_data(
             raise EnterpriseNotFound(f"enterprise {code} is not in the registry")
         if principal.role is not Role.ENTERPRISE and principal.role not in readers:
             raise PermissionDenied(f"this role may not read an enterprise's {what}")
+        if principal.role in LENDER_ROLES:
+            # Consent before the lookup: without a grant a bank gets the same 403 for a
+            # registered firm and an unknown code, so the registry is no oracle for guessing.
+            consent_service.authorize_read(session, uscc=code, reader=principal, what=what)
+            return enterprise_service.get(session, code=code)
         enterprise = enterprise_service.get(session, code=code)
         consent_service.authorize_read(session, uscc=code, reader=principal, what=what)
         return enterprise

@@ -1,4 +1,4 @@
-"""The audit log: append-only, protected by database triggers from updates and deletes."""
+"""The audit log: append-only, its triggers refuse update, delete, replace, upsert, truncate."""
 
 from __future__ import annotations
 

@@ -1,3 +1,4 @@
+import csv
 import io
 
 import pandas as pd
@@ -71,3 +72,18 @@ def test_unknown_batch_is_404(client: TestClient, db: Session) -> None:
     operator = bearer(make_user(db, Role.DATA_OPERATOR))
     response = client.get("/api/v1/batches/999999/rejected", headers=operator)
     assert response.status_code == 404 and response.json()["code"] == "batch_not_found"
+
+
+def test_the_rejected_rows_csv_has_no_live_formula(client: TestClient, db: Session) -> None:
+    operator = bearer(make_user(db, Role.DATA_OPERATOR))
+    hostile = ['=HYPERLINK("http://x","y")', "@SUM(A1)", "+1.00", "-2", "\t=1+1"]
+    rows = [{**VALID["tax_monthly"], "uscc": value, "arrears_yuan": value} for value in hostile]
+    batch = upload(client, operator, "tax_monthly-2026.csv", csv_bytes(rows)).json()
+    assert batch["rows_rejected"] == len(hostile)
+
+    download = client.get(f"/api/v1/batches/{batch['id']}/rejected?format=csv", headers=operator)
+
+    table = list(csv.DictReader(io.StringIO(download.content.decode("utf-8-sig"), newline="")))
+    assert {row["uscc"] for row in table} == {"'" + value for value in hostile}
+    assert {row["arrears_yuan"] for row in table} == {"'" + value for value in hostile}
+    assert all(row["row_number"].isdigit() for row in table)

@@ -140,8 +140,9 @@ def test_the_office_exports_a_version_to_excel(
     assert response.headers["content-disposition"] == 'attachment; filename="whitelist-v1.xlsx"'
     book = load_workbook(io.BytesIO(response.content), read_only=True)
     members = list(book["白名单"].iter_rows(values_only=True))
-    assert members[0][:2] == ("统一社会信用代码", "企业名称")
-    assert [row[0] for row in members[1:]] == [joining.uscc]
+    assert str(members[0][0]).startswith("白名单第 1 版") and "成员截至" in str(members[0][0])
+    assert members[1][:2] == ("统一社会信用代码", "企业名称")
+    assert [row[0] for row in members[2:]] == [joining.uscc]
     assert kept_out.uscc not in {row[0] for row in book["变动"].iter_rows(values_only=True)}
     missing = client.get("/api/v1/whitelist/versions/9/export", headers=office)
     assert missing.status_code == 404 and missing.json()["code"] == "whitelist_version_not_found"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from app.applications import service as application_service
 from app.applications.models import FinancingApplication
 from app.audit.models import AuditEvent
 from app.audit.service import SystemActor
+from app.core.clock import to_local
 from app.enterprises.models import Enterprise
 from tests.whitelist_fixtures import score
 from whitelist.exceptions import WhitelistVersionNotFound
@@ -25,6 +27,11 @@ Make = Callable[..., Enterprise]
 
 
 def read(content: bytes) -> dict[str, list[tuple[Any, ...]]]:
+    """Each sheet's rows below its first line, which says what the sheet shows and as of when."""
+    return {title: rows[1:] for title, rows in read_all(content).items()}
+
+
+def read_all(content: bytes) -> dict[str, list[tuple[Any, ...]]]:
     book = load_workbook(io.BytesIO(content), read_only=True)
     return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
 
@@ -80,7 +87,13 @@ def test_members_with_their_grade_and_joining_version_and_the_changes_since_the_
     assert moved[downgraded.uscc][2:6] == ("退出", "grade", "信用等级未达要求", "定期刷新")
     assert moved[newcomer.uscc][2:4] == ("加入", None)
     audited = db.exec(select(AuditEvent).where(AuditEvent.action == "whitelist.exported")).one()
-    assert audited.subject_id == "2" and audited.detail == {"members": 2, "changes": 3}
+    assert audited.subject_id == "2"
+    assert audited.detail == {
+        "members": 2,
+        "changes": 3,
+        "as_of": made.as_of.isoformat(),
+        "current": True,
+    }
 
 
 def test_an_earlier_version_shows_its_own_members_and_the_grade_they_had_then(
@@ -102,3 +115,60 @@ def test_an_earlier_version_shows_its_own_members_and_the_grade_they_had_then(
 def test_an_unknown_version_is_not_found(db: Session) -> None:
     with pytest.raises(WhitelistVersionNotFound):
         export(db, number=99, actor=ACTOR)
+
+
+def test_the_current_version_is_shown_as_of_the_export_without_the_firms_that_left_since(
+    db: Session, qualified: Make
+) -> None:
+    stays, leaves = qualified(), qualified()
+    published = refresh(db, actor=ACTOR).version
+    assert published is not None
+    withdraw(db, leaves)  # an exit at once after the refresh: no new version
+    moment = published.created_at + timedelta(hours=1)
+
+    made = export(db, number=1, actor=ACTOR, now=moment)
+    sheets = read_all(made.content)
+
+    assert made.current and made.as_of == moment and made.members == 1
+    stamp = to_local(moment).strftime("%Y-%m-%d %H:%M:%S")
+    note = sheets["白名单"][0][0]
+    assert "第 1 版" in note and f"成员截至 {stamp}" in note and "即时退出" in note
+    assert [row[0] for row in sheets["白名单"][2:]] == [stays.uscc]
+    assert f"截至 {stamp}" in sheets["变动"][0][0]
+    moved = {row[0]: row[2:6] for row in sheets["变动"][2:]}
+    assert moved[leaves.uscc] == (
+        "退出",
+        "demand_withdrawn",
+        "融资需求已撤回",
+        "撤回融资需求（即时）",
+    )
+
+
+def test_an_earlier_version_says_it_is_shown_as_published(db: Session, qualified: Make) -> None:
+    qualified()
+    first = refresh(db, actor=ACTOR).version
+    qualified()
+    refresh(db, actor=ACTOR)
+    assert first is not None
+
+    made = export(db, number=1, actor=ACTOR)
+
+    assert not made.current and made.as_of == first.created_at
+    published = to_local(first.created_at).strftime("%Y-%m-%d %H:%M:%S")
+    assert f"该版发布时（{published}" in read_all(made.content)["白名单"][0][0]
+
+
+def test_names_that_look_like_formulas_are_text_in_the_workbook(
+    db: Session, qualified: Make
+) -> None:
+    names = ['=HYPERLINK("http://x","y")', "@SUM(A1)", "+1.00", "-2", "\t=1+1"]
+    stored = [qualified(name=name).name for name in names]  # the registry trims the tab
+    refresh(db, actor=ACTOR)
+
+    content = export(db, number=1, actor=ACTOR).content
+
+    book = load_workbook(io.BytesIO(content))
+    for title in ("白名单", "变动"):
+        cells = [row[1] for row in book[title].iter_rows(min_row=3)]
+        assert sorted(cell.value for cell in cells) == sorted(f"'{name}" for name in stored)
+        assert {cell.data_type for cell in cells} == {"s"}

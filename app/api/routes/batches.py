@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 import uuid
 from pathlib import Path
@@ -14,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 
 from app.api.deps import DataOperatorPrincipal, PageDep, SessionDep
 from app.api.problems import problem, problem_schema
+from app.core import exports
 from app.core.config import get_settings
 from scoring.sources import service as source_service
 from scoring.sources.contracts import CONTRACTS
@@ -116,7 +115,7 @@ def rejected_rows(
         rows, _total = source_service.rejected(session, batch_id=batch_id)
         return Response(
             _as_csv(rows),
-            media_type="text/csv; charset=utf-8",
+            media_type=exports.CSV_MEDIA_TYPE,
             headers={
                 "Content-Disposition": f'attachment; filename="batch-{batch_id}-rejected.csv"'
             },
@@ -130,13 +129,9 @@ def rejected_rows(
 def _as_csv(rows: Any) -> str:
     """Row number, column, rule and message first, then the original values as sent."""
     originals = list(dict.fromkeys(key for row in rows for key in row.original))
-    buffer = io.StringIO()
-    # A BOM lets Excel, which most operators use, open the file as UTF-8.
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(["row_number", "column", "rule", "message", *originals])
-    for row in rows:
-        writer.writerow(
+    return exports.csv_text(
+        header=["row_number", "column", "rule", "message", *originals],
+        rows=(
             [
                 row.row_number,
                 row.column,
@@ -144,5 +139,6 @@ def _as_csv(rows: Any) -> str:
                 row.message,
                 *(row.original.get(key) for key in originals),
             ]
-        )
-    return buffer.getvalue()
+            for row in rows
+        ),
+    )

@@ -116,7 +116,7 @@ def version_changes(
     },
 )
 def export_version(session: SessionDep, principal: OfficePrincipal, number: Number) -> Response:
-    """The version as Excel: a row per member (白名单) and its joins and exits (变动). Audited."""
+    """The version as Excel: members (白名单) and joins and exits (变动), as of when. Audited."""
     workbook = export_service.export(session, number=number, actor=principal)
     return Response(
         workbook.content,
