@@ -173,10 +173,14 @@ def _progress_saver(batch_id: int) -> Callable[[int, int], None]:
         if percent <= shown["percent"]:
             return
         shown["percent"] = percent
-        with session_scope() as session:
-            batch = repository.get(session, batch_id)
-            if batch is not None and batch.status is BatchStatus.LOADING:
-                batch.progress_percent = percent
-                session.add(batch)
+        try:
+            with session_scope() as session:
+                batch = repository.get(session, batch_id)
+                if batch is not None and batch.status is BatchStatus.LOADING:
+                    batch.progress_percent = percent
+                    session.add(batch)
+        except Exception:
+            # Progress is a courtesy: a busy database must not fail the load itself.
+            log.warning("progress not saved", exc_info=True, extra={"batch_id": batch_id})
 
     return save
