@@ -19,7 +19,7 @@ from scoring.sources.contracts import Column, Contract, Type
 
 EARLIEST_DATE = pd.Timestamp("1949-10-01")
 EARLIEST_MONTH = pd.Timestamp("2000-01-01")
-MONEY_PATTERN = r"^\d{1,15}(?:\.\d{1,2})?$"
+MONEY_PATTERN = r"^[0-9]{1,15}(?:\.[0-9]{1,2})?$"
 # ASCII digits only: ``\d`` also matches full-width and other digits, which no cast reads.
 NUMBER_PATTERN = r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]{1,3})?$"
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "是", "t"})

@@ -77,3 +77,10 @@ def test_full_width_digits_in_counts_and_years_are_rejected_rows(
     social = {**VALID["social_security_monthly"], "insured_headcount": "１２"}
     result = load(db, tmp_path, "social_security_monthly.csv", [social])
     assert rejections(db, result.batch.id) == {1: {("insured_headcount", "count_format")}}
+
+
+def test_full_width_digits_in_money_are_a_rejected_row(db: Session, tmp_path: Path) -> None:
+    rows = [VALID["tax_monthly"], {**VALID["tax_monthly"], "month": "2026-08"}]
+    rows[1]["tax_paid_yuan"] = "３２００.１０"
+    result = load(db, tmp_path, "tax_monthly.csv", rows)
+    assert rejections(db, result.batch.id) == {2: {("tax_paid_yuan", "money_format")}}
