@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     # largest unpacked/packed ratio of a member above 1 MiB (a zip bomb's is in the thousands).
     excel_max_rows: int = Field(default=200_000, ge=1, le=1_048_575)
     excel_max_columns: int = Field(default=100, ge=1, le=16_384)
-    excel_max_unpacked_bytes: int = Field(default=256 << 20, ge=1)
+    excel_max_unpacked_bytes: int = Field(default=128 << 20, ge=1)
     excel_max_ratio: int = Field(default=200, ge=1)
 
     @field_validator("whitelist_refresh_cron", "application_expiry_cron", "lead_cron")

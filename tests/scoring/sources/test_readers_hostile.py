@@ -137,3 +137,19 @@ def test_a_broken_file_is_described_by_its_given_name_only(tmp_path: Path) -> No
     detail = refusal.value.detail
     assert "tax_monthly.parquet" in detail
     assert "secret-temp" not in detail and str(tmp_path) not in detail
+
+
+def test_an_entity_expansion_bomb_in_a_sheet_is_refused(tmp_path: Path) -> None:
+    entities = (
+        '<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">'
+        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+    )
+    sheet = (
+        f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&j;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    ).encode()
+    path = write(tmp_path, workbook(sheet=sheet))
+    with pytest.raises(FileRefused):
+        readers.read_text_table(path, name="registration.xlsx")
