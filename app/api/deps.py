@@ -16,6 +16,7 @@ from app.consent import service as consent_service
 from app.core.db import new_session
 from app.core.errors import NotAuthenticated, PermissionDenied
 from app.enterprises import service as enterprise_service
+from app.enterprises import uscc as uscc_rules
 from app.enterprises.exceptions import EnterpriseNotFound
 from app.enterprises.models import Enterprise
 from lenders.institutions import service as lender_service
@@ -117,7 +118,7 @@ def get_visible_enterprise(
     session: SessionDep, principal: CurrentPrincipal, uscc: Annotated[str, Path()]
 ) -> Enterprise:
     """An enterprise the caller may read: registry staff, or the enterprise itself."""
-    code = uscc.strip().upper()
+    code = uscc_rules.normalize(uscc)
     if principal.role in LENDER_ROLES:
         # Lenders read enterprise data only through leads under an authorization (SPEC §9).
         raise PermissionDenied("lenders read enterprise data through authorized leads")
@@ -133,7 +134,7 @@ def get_own_enterprise(
     session: SessionDep, principal: CurrentPrincipal, uscc: Annotated[str, Path()]
 ) -> Enterprise:
     """The caller's own enterprise: only its bound users act for it (grant, revoke)."""
-    code = uscc.strip().upper()
+    code = uscc_rules.normalize(uscc)
     if principal.role is not Role.ENTERPRISE:
         raise PermissionDenied("only the enterprise itself may do this")
     if not principal.is_enterprise(code):
@@ -162,7 +163,7 @@ def enterprise_data(
     def load(
         session: SessionDep, principal: CurrentPrincipal, uscc: Annotated[str, Path()]
     ) -> Enterprise:
-        code = uscc.strip().upper()
+        code = uscc_rules.normalize(uscc)
         if principal.role is Role.ENTERPRISE and not principal.is_enterprise(code):
             raise EnterpriseNotFound(f"enterprise {code} is not in the registry")
         if principal.role is not Role.ENTERPRISE and principal.role not in readers:

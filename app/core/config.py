@@ -69,6 +69,17 @@ class Settings(BaseSettings):
     delivery_interval_seconds: float = Field(default=5.0, gt=0)
     # After a new webhook secret is created the older one still signs for this long (rotation).
     webhook_secret_grace_days: float = Field(default=7.0, ge=0)
+    # Source uploads (issue #11): the largest upload taken at all, and the size above which a
+    # file is loaded by a background task (202 with the batch to poll) instead of in the request.
+    upload_max_bytes: int = Field(default=1 << 30, ge=1)
+    upload_background_bytes: int = Field(default=8 << 20, ge=0)
+    # Excel workbooks are streamed with these limits, checked before and while parsing: data
+    # rows and columns of the first sheet, the sum of the archive's unpacked sizes, and the
+    # largest unpacked/packed ratio of a member above 1 MiB (a zip bomb's is in the thousands).
+    excel_max_rows: int = Field(default=200_000, ge=1, le=1_048_575)
+    excel_max_columns: int = Field(default=100, ge=1, le=16_384)
+    excel_max_unpacked_bytes: int = Field(default=128 << 20, ge=1)
+    excel_max_ratio: int = Field(default=200, ge=1)
 
     @field_validator("whitelist_refresh_cron", "application_expiry_cron", "lead_cron")
     @classmethod

@@ -31,6 +31,7 @@ AREAS = (
     "lenders.institutions",
     "lenders.leads",
     "scoring.scores",
+    "scoring.sources",
     "whitelist",
 )
 

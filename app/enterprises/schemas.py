@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from app.core.money import yuan_to_fen
 from app.enterprises.models import EnterpriseStatus, EntityType, ReviewStatus
@@ -19,7 +19,10 @@ class EnterpriseCreate(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    uscc: str = Field(min_length=1, max_length=32, description="统一社会信用代码")
+    # Not stripped here: uscc.check strips ASCII spaces only and refuses any other character.
+    uscc: Annotated[str, StringConstraints(strip_whitespace=False)] = Field(
+        min_length=1, max_length=32, description="统一社会信用代码"
+    )
     name: str = Field(min_length=2, max_length=200)
     entity_type: EntityType
     status: EnterpriseStatus = EnterpriseStatus.ACTIVE

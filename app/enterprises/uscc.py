@@ -90,8 +90,12 @@ class UsccCheck:
 
 
 def normalize(code: str) -> str:
-    """Codes are upper case without surrounding spaces."""
-    return code.strip().upper()
+    """Upper case without ASCII spaces at the edges; nothing else is removed.
+
+    A tab, a NUL, a full-width space or any other character stays and makes the code
+    malformed, so that two codes that look alike are never two enterprises.
+    """
+    return code.strip(" ").upper()
 
 
 def check_char(first17: str) -> str:
@@ -141,9 +145,12 @@ def check_many(codes: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndarra
     a real province prefix; such codes are refused. The second mask marks well-formed codes
     whose check character is wrong, which go to review.
     """
-    array = np.asarray(codes, dtype=object).astype(str)
-    lengths = np.char.str_len(array)
-    ascii_only = np.array([code.isascii() for code in array], dtype=bool)
+    # Lengths come from the Python strings: NumPy's fixed-width text drops trailing NULs,
+    # which once let "…X\x00" pass as the 18-character code "…X".
+    texts = [str(code) for code in np.asarray(codes, dtype=object)]
+    lengths = np.fromiter((len(code) for code in texts), dtype=np.int64, count=len(texts))
+    ascii_only = np.fromiter((code.isascii() for code in texts), dtype=bool, count=len(texts))
+    array = np.asarray(texts, dtype=str) if texts else np.asarray([], dtype=f"U{LENGTH}")
     fixed = np.where((lengths == LENGTH) & ascii_only, array, "0" * LENGTH).astype(f"S{LENGTH}")
     raw = np.frombuffer(fixed.tobytes(), dtype=np.uint8).reshape(-1, LENGTH)
     values = _LOOKUP[raw]

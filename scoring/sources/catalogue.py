@@ -40,6 +40,17 @@ def render_markdown() -> str:
         "column, the rule and its original values, and the good rows load. A row whose key an",
         "earlier batch holds supersedes it; the earlier version is kept.",
         "",
+        "A CSV's encoding is decided over the whole file: UTF-8 (with or without a BOM) if all",
+        "of it decodes as UTF-8, else GB18030 (a superset of GBK) if all of it decodes so, else",
+        "the file is refused (`unknown_encoding`). An Excel workbook is read from its first",
+        "sheet, whose first non-empty row is the header; it is refused before parsing when it",
+        "would unpack to more than `XYD_EXCEL_MAX_UNPACKED_BYTES` or a member is compressed",
+        "suspiciously well (`archive_too_large`), and while parsing when it has data beyond",
+        "`XYD_EXCEL_MAX_ROWS` rows or `XYD_EXCEL_MAX_COLUMNS` columns (`spreadsheet_too_large`).",
+        "A code (`uscc`) is checked as written: only ASCII spaces at its edges are removed, so",
+        "a tab, a NUL or a full-width space makes it malformed. Numbers, dates and counts take",
+        "ASCII digits only; full-width digits make a rejected row.",
+        "",
     ]
     for contract in CONTRACTS.values():
         parts += _section(contract)

@@ -14,6 +14,8 @@ from app.core.db import UTCDateTime, enum_type
 
 
 class BatchStatus(StrEnum):
+    QUEUED = "queued"  # a large upload accepted (202), waiting for its background task
+    LOADING = "loading"  # being read, checked and stored; ``progress_percent`` says how far
     LOADED = "loaded"
     REFUSED = "refused"
 
@@ -42,6 +44,9 @@ class SourceBatch(SQLModel, table=True):
     message: str | None = Field(default=None, max_length=2000)
     ignored_columns: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     storage_path: str | None = Field(default=None, max_length=500)
+    progress_percent: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # A background load's file under ``<data_dir>/uploads``, by its generated name.
+    upload_file: str | None = Field(default=None, max_length=100)
 
 
 class RejectedRow(SQLModel, table=True):

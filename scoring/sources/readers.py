@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,10 +12,14 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from scoring.sources import excel
 from scoring.sources.contracts import CONTRACTS, Contract
-from scoring.sources.exceptions import FileRefused
+from scoring.sources.exceptions import FileRefused, UnknownEncoding
+
+log = logging.getLogger(__name__)
 
 SUFFIXES = {".csv": "csv", ".txt": "csv", ".xlsx": "excel", ".xlsm": "excel", ".parquet": "parquet"}
+FORMAT_NAMES = {"csv": "CSV", "excel": "Excel", "parquet": "Parquet"}
 BLOCK_SIZE = 16 << 20
 Progress = Callable[[int, int], None]  # bytes read so far, bytes in all
 
@@ -34,31 +40,57 @@ def kind_of(path: Path, declared: str | None = None) -> Contract:
     )
 
 
-def read_text_table(path: Path, *, progress: Progress | None = None) -> tuple[pd.DataFrame, str]:
-    """Every column as text (nothing is converted yet), and the encoding or format read."""
-    fmt = SUFFIXES.get(path.suffix.lower())
+def read_text_table(
+    path: Path, *, name: str | None = None, progress: Progress | None = None
+) -> tuple[pd.DataFrame, str]:
+    """Every column as text (nothing is converted yet), and the encoding or format read.
+
+    ``name`` is what people call the file; messages use it and never ``path``, which may be a
+    temporary file on the server.
+    """
+    name = name or path.name
+    fmt = SUFFIXES.get(Path(name).suffix.lower()) or SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise FileRefused(f"{path.name}: unsupported file type; send CSV, Excel (.xlsx) or Parquet")
+        raise FileRefused(f"{name}：不支持的文件类型；请发送 CSV、Excel（.xlsx）或 Parquet 文件")
     try:
         if fmt == "csv":
-            return _read_csv(path, progress)
+            return _read_csv(path, name, progress)
         if fmt == "excel":
-            return _read_excel(path), "excel"
+            return excel.read_excel(path, name=name), "excel"
         return _read_parquet(path), "parquet"
     except FileRefused:
         raise
     except Exception as error:  # any parser failure means the file as a whole is unreadable
-        raise FileRefused(f"{path.name} cannot be read as {fmt}: {error}") from error
+        log.warning("file unreadable", extra={"file": name, "error": repr(error)})
+        raise FileRefused(
+            f"{name} 无法按 {FORMAT_NAMES[fmt]} 读取：{_scrubbed(error, path, name)}"
+        ) from error
 
 
-def _read_csv(path: Path, progress: Progress | None) -> tuple[pd.DataFrame, str]:
-    try:
-        return _read_csv_as(path, "utf8", progress), "utf-8"
-    except pa.ArrowInvalid as error:
-        if "UTF8" not in str(error) and "utf8" not in str(error).lower():
-            raise
-    # Government systems often export GB18030 (a superset of GBK and GB2312).
-    return _read_csv_as(path, "gb18030", progress), "gb18030"
+def encoding_of(path: Path, *, name: str) -> str:
+    """UTF-8 (with or without BOM) or GB18030, decided by strict decoding of the whole file.
+
+    GB18030 is a superset of GBK and GB2312, which government systems often export. A file
+    that is both (pure ASCII) is UTF-8. Decoding runs block by block, so memory stays flat.
+    """
+    for encoding in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        try:
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise UnknownEncoding(
+        f"{name} 既不是 UTF-8 也不是 GB18030（GBK）编码的文本；请另存为 UTF-8 编码的 CSV"
+    )
+
+
+def _read_csv(path: Path, name: str, progress: Progress | None) -> tuple[pd.DataFrame, str]:
+    encoding = encoding_of(path, name=name)
+    return _read_csv_as(path, "utf8" if encoding == "utf-8" else encoding, progress), encoding
 
 
 def _read_csv_as(path: Path, encoding: str, progress: Progress | None) -> pd.DataFrame:
@@ -85,11 +117,6 @@ def _read_csv_as(path: Path, encoding: str, progress: Progress | None) -> pd.Dat
     return _as_text_frame(table)
 
 
-def _read_excel(path: Path) -> pd.DataFrame:
-    frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-    return frame.astype("string").rename(columns=lambda name: str(name).strip())
-
-
 def _read_parquet(path: Path) -> pd.DataFrame:
     table = pq.read_table(path)
     return _as_text_frame(table)
@@ -101,6 +128,14 @@ def _as_text_frame(table: pa.Table) -> pd.DataFrame:
         is_text = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
         columns[name.strip().lstrip("\ufeff")] = column if is_text else column.cast(pa.string())
     return pa.table(columns).to_pandas(types_mapper=lambda _: pd.StringDtype("pyarrow"))
+
+
+def _scrubbed(error: Exception, path: Path, name: str) -> str:
+    """A parser's message without the server's file names or directories."""
+    text = str(error)
+    for secret in (str(path.resolve()), str(path), str(path.parent), path.name):
+        text = text.replace(secret, name)
+    return text[:500]
 
 
 def check_columns(frame: pd.DataFrame, contract: Contract, *, file_name: str) -> list[str]:

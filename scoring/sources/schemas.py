@@ -28,6 +28,7 @@ class BatchPublic(BaseModel):
     rows_held_for_review: int
     message: str | None
     ignored_columns: list[str]
+    progress_percent: int
 
 
 class BatchOutcome(BatchPublic):

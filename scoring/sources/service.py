@@ -28,7 +28,7 @@ from scoring.sources.contracts import Contract
 from scoring.sources.exceptions import BatchNotFound, FileRefused
 from scoring.sources.models import BatchStatus, RejectedRow, SourceBatch
 from scoring.sources.store import SourceStore
-from scoring.sources.validation import Context, validate
+from scoring.sources.validation import Context, Validated, validate
 from whitelist import exits as whitelist_exits
 from whitelist.models import DISQUALIFYING_LISTS, Trigger
 
@@ -54,6 +54,50 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class SourceFile:
+    """A file read and its columns checked against its contract; nothing of it written yet."""
+
+    name: str
+    contract: Contract
+    content_hash: str
+    frame: pd.DataFrame
+    file_format: str
+    ignored: list[str]
+    started: float
+
+
+def contract_for(name: str, kind: str | None = None) -> Contract:
+    """The contract a file follows, declared or told by its name; FileRefused otherwise."""
+    return readers.kind_of(Path(name), kind)
+
+
+def loaded_before(session: Session, *, contract: Contract, content_hash: str) -> SourceBatch | None:
+    """The loaded batch of the same kind and content, if any: loading again changes nothing."""
+    return repository.loaded_with_hash(session, kind=contract.kind, content_hash=content_hash)
+
+
+def read_source(
+    *,
+    path: Path,
+    name: str,
+    contract: Contract,
+    content_hash: str,
+    say: Report,
+    progress: readers.Progress | None = None,
+) -> SourceFile:
+    """Read and shape-check a file; touches no database, so it may take its time."""
+    started = time.perf_counter()
+    frame, file_format = readers.read_text_table(
+        path, name=name, progress=progress or _progress(name, say)
+    )
+    ignored = readers.check_columns(frame, contract, file_name=name)
+    say(
+        f"{name}: {len(frame):,} rows read as {file_format} ({time.perf_counter() - started:.1f} s)"
+    )
+    return SourceFile(name, contract, content_hash, frame, file_format, ignored, started)
+
+
 def ingest_file(
     session: Session,
     *,
@@ -64,13 +108,17 @@ def ingest_file(
     store: SourceStore | None = None,
     report: Report | None = None,
 ) -> IngestResult:
-    """Load one file as one batch; a refusal is recorded as a refused batch and loads nothing."""
+    """Load one file as one batch; a refusal is recorded as a refused batch and loads nothing.
+
+    For the command line and the demo, which own their process; the API loads uploads with
+    ``load_upload``, which holds no transaction while it parses.
+    """
     store = store or SourceStore(get_settings().data_dir)
     name = file_name or path.name
     say = report or (lambda _message: None)
     content_hash = file_hash(path)
     try:
-        contract = readers.kind_of(Path(name), kind)
+        contract = contract_for(name, kind)
     except FileRefused as refusal:
         return IngestResult(_refused(session, name, "unknown", content_hash, refusal, actor))
     earlier = repository.loaded_with_hash(session, kind=contract.kind, content_hash=content_hash)
@@ -78,23 +126,16 @@ def ingest_file(
         say(f"{name}: same content as batch {earlier.id}; nothing loaded")
         return IngestResult(earlier, duplicate=True)
     try:
-        return IngestResult(
-            _load(
-                session,
-                path=path,
-                name=name,
-                contract=contract,
-                content_hash=content_hash,
-                actor=actor,
-                store=store,
-                say=say,
-            )
+        source = read_source(
+            path=path, name=name, contract=contract, content_hash=content_hash, say=say
         )
     except FileRefused as refusal:
         return IngestResult(_refused(session, name, contract.kind, content_hash, refusal, actor))
+    validated = validate(source.frame, contract, _context(session, contract))
+    return IngestResult(write_source(session, source, validated, actor=actor, store=store, say=say))
 
 
-def _load(
+def load_upload(
     session: Session,
     *,
     path: Path,
@@ -102,26 +143,64 @@ def _load(
     contract: Contract,
     content_hash: str,
     actor: Actor,
+    store: SourceStore | None = None,
+    batch: SourceBatch | None = None,
+    progress: readers.Progress | None = None,
+) -> IngestResult:
+    """Load an upload without parsing inside a transaction; a refusal raises and writes nothing.
+
+    The session's transaction is committed before the file is read and again after the few
+    rows validation needs are read: on SQLite a transaction holds the one write lock, which
+    other requests must not wait on while a file is parsed (issue #11). ``batch`` is the
+    queued batch of a background load, which becomes the loaded one.
+    """
+    say: Report = log.debug
+    session.commit()
+    source = read_source(
+        path=path,
+        name=name,
+        contract=contract,
+        content_hash=content_hash,
+        say=say,
+        progress=progress,
+    )
+    context = _context(session, contract)
+    session.commit()
+    validated = validate(source.frame, contract, context)
+    earlier = repository.loaded_with_hash(session, kind=contract.kind, content_hash=content_hash)
+    if earlier is not None and (batch is None or earlier.id != batch.id):
+        return IngestResult(earlier, duplicate=True)
+    store = store or SourceStore(get_settings().data_dir)
+    loaded = write_source(
+        session, source, validated, actor=actor, store=store, say=say, batch=batch
+    )
+    return IngestResult(loaded)
+
+
+def write_source(
+    session: Session,
+    source: SourceFile,
+    validated: Validated,
+    *,
+    actor: Actor,
     store: SourceStore,
     say: Report,
+    batch: SourceBatch | None = None,
 ) -> SourceBatch:
-    started = time.perf_counter()
-    frame, file_format = readers.read_text_table(path, progress=_progress(name, say))
-    ignored = readers.check_columns(frame, contract, file_name=name)
-    say(
-        f"{name}: {len(frame):,} rows read as {file_format} ({time.perf_counter() - started:.1f} s)"
-    )
-    validated = validate(frame, contract, _context(session, contract))
-    batch = SourceBatch(
+    """Store the good rows and the rejected ones as one loaded batch, audited."""
+    contract, name, frame = source.contract, source.name, source.frame
+    batch = batch or SourceBatch(
         kind=contract.kind,
         file_name=name,
-        content_hash=content_hash,
-        file_format=file_format,
+        content_hash=source.content_hash,
+        file_format=source.file_format,
         status=BatchStatus.LOADED,
         loaded_by=actor.ref,
-        rows_read=len(frame),
-        ignored_columns=ignored,
     )
+    batch.file_format = source.file_format
+    batch.status = BatchStatus.LOADED
+    batch.rows_read = len(frame)
+    batch.ignored_columns = source.ignored
     session.add(batch)
     session.flush()
     assert batch.id is not None
@@ -140,6 +219,7 @@ def _load(
     batch.rows_held_for_review = loaded.held_for_review
     batch.rows_rejected = int(validated.rejections["_row"].nunique())
     batch.storage_path = loaded.storage_path
+    batch.progress_percent = 100
     session.add(batch)
     session.flush()
     audit_service.record(
@@ -158,7 +238,7 @@ def _load(
     say(
         f"{name}: batch {batch.id}: {batch.rows_loaded:,} loaded, "
         f"{batch.rows_rejected:,} rejected, {batch.rows_superseded:,} superseded "
-        f"({time.perf_counter() - started:.1f} s)"
+        f"({time.perf_counter() - source.started:.1f} s)"
     )
     return batch
 

@@ -19,8 +19,9 @@ from scoring.sources.contracts import Column, Contract, Type
 
 EARLIEST_DATE = pd.Timestamp("1949-10-01")
 EARLIEST_MONTH = pd.Timestamp("2000-01-01")
-MONEY_PATTERN = r"^\d{1,15}(?:\.\d{1,2})?$"
-NUMBER_PATTERN = r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d{1,3})?$"
+MONEY_PATTERN = r"^[0-9]{1,15}(?:\.[0-9]{1,2})?$"
+# ASCII digits only: ``\d`` also matches full-width and other digits, which no cast reads.
+NUMBER_PATTERN = r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]{1,3})?$"
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "是", "t"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "否", "f"})
 MESSAGES = {
@@ -89,9 +90,9 @@ class Violations:
         return found
 
 
-def stripped(series: pd.Series) -> pd.Series:
-    """Text with surrounding blanks removed; empty becomes missing."""
-    text = series.astype("string").str.strip()
+def stripped(series: pd.Series, *, spaces_only: bool = False) -> pd.Series:
+    """Text without surrounding blanks (ASCII spaces with ``spaces_only``); empty is missing."""
+    text = series.astype("string").str.strip(" " if spaces_only else None)
     return text.mask(text == "")
 
 
@@ -103,7 +104,8 @@ def validate(frame: pd.DataFrame, contract: Contract, context: Context) -> Valid
     held = pd.Series(False, index=frame.index)
     for column in contract.columns:
         raw = (
-            stripped(frame[column.name])
+            # A code is checked as written, less edge spaces, as everywhere (uscc.normalize).
+            stripped(frame[column.name], spaces_only=column.type is Type.USCC)
             if column.name in frame
             else pd.Series(pd.NA, index=frame.index, dtype="string")
         )
@@ -177,7 +179,8 @@ def _uscc(
     """Codes are checked once per distinct value; ``_held`` marks failing check characters."""
     upper = raw.str.upper()
     positions, codes = pd.factorize(upper, use_na_sentinel=False)
-    codes = np.asarray(codes.astype(object).fillna("").to_numpy(), dtype=str)
+    # Kept as Python strings: a NumPy text array would drop a trailing NUL (issue #11).
+    codes = codes.astype(object).fillna("").to_numpy(dtype=object)
     malformed, failing = uscc.check_many(codes)
     failing &= ~np.isin(codes, list(context.accepted_codes))
     return upper, {
@@ -189,7 +192,7 @@ def _uscc(
 def _date(
     raw: pd.Series, column: Column, context: Context
 ) -> tuple[pd.Series, dict[str, pd.Series]]:
-    shaped = raw.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+    shaped = raw.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fillna(False).astype(bool)
     parsed = pd.to_datetime(raw.where(shaped), format="%Y-%m-%d", errors="coerce")
     bad = parsed.isna()
     return parsed, {
@@ -202,7 +205,7 @@ def _date(
 def _month(
     raw: pd.Series, column: Column, context: Context
 ) -> tuple[pd.Series, dict[str, pd.Series]]:
-    shaped = raw.str.fullmatch(r"\d{4}-\d{2}").fillna(False).astype(bool)
+    shaped = raw.str.fullmatch(r"[0-9]{4}-[0-9]{2}").fillna(False).astype(bool)
     parsed = pd.to_datetime(raw.where(shaped), format="%Y-%m", errors="coerce")
     bad = parsed.isna()
     load_month = pd.Timestamp(context.load_date).to_period("M").to_timestamp()
@@ -216,7 +219,7 @@ def _month(
 def _year(
     raw: pd.Series, column: Column, context: Context
 ) -> tuple[pd.Series, dict[str, pd.Series]]:
-    number = _as_number(raw.where(raw.str.fullmatch(r"\d{4}").fillna(False)), pa.int64())
+    number = _as_number(raw.where(raw.str.fullmatch(r"[0-9]{4}").fillna(False)), pa.int64())
     valid = number.between(2000, context.load_date.year)
     return number.astype("Int64"), {"year_range": ~valid.fillna(False).astype(bool)}
 
@@ -251,7 +254,7 @@ def _quantity(
 def _count(
     raw: pd.Series, column: Column, context: Context
 ) -> tuple[pd.Series, dict[str, pd.Series]]:
-    shaped = raw.str.fullmatch(r"\d{1,12}").fillna(False).astype(bool)
+    shaped = raw.str.fullmatch(r"[0-9]{1,12}").fillna(False).astype(bool)
     number = _as_number(raw.where(shaped), pa.int64())
     return number, {
         "count_format": ~shaped,

@@ -6,13 +6,19 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.accounts.models import Role
-from scoring.sources.models import BatchStatus, SourceBatch
+from app.core.config import get_settings
+from scoring.sources.models import SourceBatch
 from tests.factories import bearer, make_user
 from tests.scoring.sources.rows import VALID
 
 
 def csv_bytes(rows: list[dict[str, str]], encoding: str = "utf-8") -> bytes:
     return pd.DataFrame(rows).to_csv(index=False).encode(encoding)
+
+
+def kept_uploads() -> set[str]:
+    directory = get_settings().data_dir / "uploads"
+    return {p.name for p in directory.iterdir()} if directory.exists() else set()
 
 
 def upload(client: TestClient, headers: dict[str, str], name: str, content: bytes, **form: str):
@@ -57,15 +63,16 @@ def test_gb18030_upload_with_declared_kind(client: TestClient, db: Session) -> N
     assert response.status_code == 201 and response.json()["file_format"] == "gb18030"
 
 
-def test_refused_upload_is_problem_json_and_recorded(client: TestClient, db: Session) -> None:
+def test_refused_upload_is_problem_json_and_leaves_nothing(client: TestClient, db: Session) -> None:
     operator = bearer(make_user(db, Role.DATA_OPERATOR))
+    before = kept_uploads()
     response = upload(client, operator, "utility_monthly.csv", b"uscc,month\nx,2026-01\n")
     assert response.status_code == 422
     problem = response.json()
     assert problem["code"] == "file_refused" and "missing column" in problem["detail"]
-    refused = db.get(SourceBatch, problem["batch_id"])
-    assert refused is not None and refused.status is BatchStatus.REFUSED
-    assert db.exec(select(SourceBatch).where(SourceBatch.status == BatchStatus.LOADED)).all() == []
+    assert "batch_id" not in problem
+    assert db.exec(select(SourceBatch)).all() == []
+    assert kept_uploads() == before
 
 
 def test_unknown_batch_is_404(client: TestClient, db: Session) -> None:

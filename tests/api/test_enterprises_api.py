@@ -156,3 +156,23 @@ def test_enterprise_reads_itself_by_me_and_by_code(client: TestClient, db: Sessi
     )
     lower = client.get(f"/api/v1/enterprises/{enterprise.uscc.lower()}", headers=bearer(user))
     assert lower.status_code == 200
+
+
+def test_a_code_with_a_hidden_character_is_refused_not_a_second_firm(
+    client: TestClient, db: Session
+) -> None:
+    """A trailing NUL, tab or ideographic space is refused; only ASCII edge spaces are forgiven."""
+    office = make_user(db, Role.OFFICE)
+    code = valid_uscc()
+    first = client.post("/api/v1/enterprises", json=body(uscc=code), headers=bearer(office))
+    assert first.status_code == 201, first.text
+    for hidden in ("\x00", "\t", "\u3000", "\n"):
+        payload = body(uscc=code + hidden)
+        response = client.post("/api/v1/enterprises", json=payload, headers=bearer(office))
+        assert response.status_code == 422, (repr(hidden), response.text)
+        assert response.json()["code"] == "invalid_uscc"
+    spaced = client.post(
+        "/api/v1/enterprises", json=body(uscc=f"  {code} "), headers=bearer(office)
+    )
+    assert spaced.status_code == 409  # the same firm, not a second one
+    assert count(db, Enterprise) == 1 and count(db, UsccReview) == 0

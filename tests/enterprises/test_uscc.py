@@ -83,3 +83,19 @@ def test_check_many_agrees_with_check() -> None:
         result = uscc.check(code)
         assert failing == result.only_check_char_fails, code
         assert bad == (not result.is_valid and not result.only_check_char_fails), code
+
+
+@pytest.mark.parametrize(
+    "suffix", ["\x00", "\t", "\n", "\r", "\u3000", "\u00a0", "\u200b", "\x7f", " X"]
+)
+def test_a_code_with_any_other_character_is_malformed_in_both_checks(suffix: str) -> None:
+    """Only ASCII spaces at the edges are forgiven; a trailing NUL once made a second firm."""
+    code = KNOWN_VALID[0] + suffix
+    assert not uscc.check(code).is_valid and not uscc.check(code).only_check_char_fails
+    malformed, failing = uscc.check_many([code, "\x00" + KNOWN_VALID[0]])
+    assert malformed.tolist() == [True, True] and failing.tolist() == [False, False]
+
+
+def test_only_ascii_spaces_at_the_edges_are_stripped() -> None:
+    assert uscc.normalize("  91350100m000100y43 ") == "91350100M000100Y43"
+    assert uscc.normalize("\t91350100M000100Y43\x00") == "\t91350100M000100Y43\x00"

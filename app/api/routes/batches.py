@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
-import uuid
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from app.api.deps import DataOperatorPrincipal, PageDep, SessionDep
-from app.api.problems import problem, problem_schema
+from app.api.problems import problem_schema
 from app.core import exports
 from app.core.config import get_settings
 from scoring.sources import service as source_service
+from scoring.sources import uploads
 from scoring.sources.contracts import CONTRACTS
 from scoring.sources.schemas import (
     BatchesPublic,
@@ -36,44 +34,67 @@ router = APIRouter(prefix="/batches", tags=["source data"])
             "model": BatchOutcome,
             "description": "the same file was loaded before; nothing changed",
         },
-        422: problem_schema("file_refused"),
+        202: {
+            "model": BatchOutcome,
+            "description": "a large file, queued to load in the background: "
+            "poll `GET /api/v1/batches/{id}` (its `Location`) for status and progress",
+        },
+        413: problem_schema("upload_too_large"),
+        422: problem_schema(
+            "file_refused", "spreadsheet_too_large", "archive_too_large", "unknown_encoding"
+        ),
     },
 )
 def upload_batch(
-    request: Request,
     session: SessionDep,
     principal: DataOperatorPrincipal,
     file: Annotated[UploadFile, File(description="CSV (UTF-8 or GB18030), .xlsx or Parquet")],
     kind: Annotated[str | None, Form(description=f"one of {', '.join(CONTRACTS)}")] = None,
 ) -> Any:
-    """Load a source file as one batch: good rows load, bad rows are kept with their reasons."""
-    name = Path(file.filename or "upload").name
-    uploads = get_settings().data_dir / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
-    kept = uploads / f"{uuid.uuid4().hex}-{name}"
-    with kept.open("wb") as target:
-        shutil.copyfileobj(file.file, target)
-    result = source_service.ingest_file(
-        session, path=kept, actor=principal, kind=kind or None, file_name=name
+    """Load a source file as one batch: good rows load, bad rows are kept with their reasons.
+
+    A refused file (unreadable, too large, the wrong kind) answers 4xx and leaves nothing: no
+    batch, no file. A file above ``XYD_UPLOAD_BACKGROUND_BYTES`` answers 202 with a queued batch.
+    """
+    settings = get_settings()
+    received = uploads.receive(
+        file.file, raw_name=file.filename, max_bytes=settings.upload_max_bytes
     )
-    if result.refused:
-        kept.unlink(missing_ok=True)
-        return problem(
-            status=422,
-            code="file_refused",
-            title="File refused",
-            detail=result.batch.message or "file refused",
-            request=request,
-            batch_id=result.batch.id,
+    try:
+        contract = source_service.contract_for(received.name, kind or None)
+        earlier = source_service.loaded_before(
+            session, contract=contract, content_hash=received.content_hash
         )
+        if earlier is not None:
+            received.path.unlink(missing_ok=True)
+            return _outcome(earlier, status=200, duplicate=True)
+        if received.size > settings.upload_background_bytes:
+            batch = uploads.queue(session, received=received, contract=contract, actor=principal)
+            return _outcome(batch, status=202, location=f"/api/v1/batches/{batch.id}")
+        result = source_service.load_upload(
+            session,
+            path=received.path,
+            name=received.name,
+            contract=contract,
+            content_hash=received.content_hash,
+            actor=principal,
+        )
+    except BaseException:
+        received.path.unlink(missing_ok=True)
+        raise
     if result.duplicate:
-        kept.unlink(missing_ok=True)
-    outcome = BatchOutcome(
-        **BatchPublic.model_validate(result.batch).model_dump(), duplicate=result.duplicate
+        received.path.unlink(missing_ok=True)
+    return _outcome(
+        result.batch, status=200 if result.duplicate else 201, duplicate=result.duplicate
     )
-    return JSONResponse(
-        outcome.model_dump(mode="json"), status_code=200 if result.duplicate else 201
-    )
+
+
+def _outcome(
+    batch: Any, *, status: int, duplicate: bool = False, location: str | None = None
+) -> JSONResponse:
+    outcome = BatchOutcome(**BatchPublic.model_validate(batch).model_dump(), duplicate=duplicate)
+    headers = {"Location": location} if location else None
+    return JSONResponse(outcome.model_dump(mode="json"), status_code=status, headers=headers)
 
 
 @router.get("", response_model=BatchesPublic)

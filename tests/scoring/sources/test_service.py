@@ -114,9 +114,9 @@ def test_excel_and_parquet_files_load(db: Session, store: SourceStore, tmp_path:
     ("name", "content", "fragment"),
     [
         ("utility_monthly.csv", "uscc,month\nX,2026-01\n", "missing column(s) electricity_kwh"),
-        ("utility_monthly.xlsx", "not really a workbook", "cannot be read"),
+        ("utility_monthly.xlsx", "not really a workbook", "不是有效的 Excel"),
         ("monthly_stuff.csv", "a,b\n1,2\n", "cannot tell what"),
-        ("utility_monthly.pdf", "%PDF", "unsupported file type"),
+        ("utility_monthly.pdf", "%PDF", "不支持的文件类型"),
     ],
 )
 def test_a_refused_file_loads_nothing_and_says_why(
