@@ -1,7 +1,7 @@
 """background uploads: a batch's progress and the file it waits to load
 
 Revision ID: c3d4e5f6a7b8
-Revises: b1d2e3f4a5c6
+Revises: 82a3cb24a854
 Create Date: 2026-12-01 20:15:00.000000+00:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "c3d4e5f6a7b8"
-down_revision: str | None = "b1d2e3f4a5c6"
+down_revision: str | None = "82a3cb24a854"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
