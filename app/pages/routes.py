@@ -92,7 +92,9 @@ def login(
 
 
 @router.post("/logout")
-def logout() -> RedirectResponse:
+def logout(request: Request, session: SessionDep) -> RedirectResponse:
+    if token := request.cookies.get(SESSION_COOKIE):
+        account_service.revoke_token(session, token=token)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
