@@ -9,7 +9,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from app.accounts import service as account_service
 from app.accounts.schemas import EnterpriseSignup, PrincipalPublic, Token, UserPublic
-from app.api.deps import SESSION_COOKIE, CurrentPrincipal, SessionDep, oauth2_scheme
+from app.api.deps import SESSION_COOKIE, CurrentPrincipal, SessionDep, oauth2_scheme, reads_first
 from app.api.problems import problem_schema
 from app.core.config import get_settings
 
@@ -21,6 +21,7 @@ router = APIRouter(tags=["auth"])
     response_model=Token,
     responses={401: problem_schema("invalid_credentials")},
 )
+@reads_first  # Argon2 runs before any write: it must not hold SQLite's write lock
 def login(session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
     """Exchange a username and password for a short-lived access token."""
     user = account_service.authenticate(session, username=form.username, password=form.password)
