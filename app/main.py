@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
-from app.api import problems
+from app.api import docs, problems
+from app.api.browser import CrossSiteWriteGuard, SecurityHeadersMiddleware
+from app.api.deps import SESSION_COOKIE
 from app.api.middleware import RequestContextMiddleware
 from app.api.router import api_router
 from app.api.routes import operations
@@ -30,11 +33,30 @@ def create_app() -> FastAPI:
     settings = get_settings()
     configure_logging(level=settings.log_level, json_lines=settings.log_json)
     configure_celery()
-    app = FastAPI(title="信易贷 xinyidai", version="0.1.0", description=DESCRIPTION)
+    app = FastAPI(
+        title="信易贷 xinyidai",
+        version="0.1.0",
+        description=DESCRIPTION,
+        docs_url=None,  # served by app.api.docs from vendored files, not a CDN
+        redoc_url=None,
+    )
+    app.add_middleware(CrossSiteWriteGuard, cookie=SESSION_COOKIE)
     app.add_middleware(RequestContextMiddleware)
     problems.install(app)
+    _headers_on_every_response(app, hsts=not settings.is_development)
+    app.include_router(docs.router)
     app.include_router(operations.router)
     app.include_router(api_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+def _headers_on_every_response(app: FastAPI, *, hsts: bool) -> None:
+    # Wrap the whole stack, Starlette's error middleware included, so a 500 gets them too.
+    build = app.build_middleware_stack
+
+    def build_with_headers() -> ASGIApp:
+        return SecurityHeadersMiddleware(build(), hsts=hsts)
+
+    app.build_middleware_stack = build_with_headers  # type: ignore[method-assign]

@@ -1,6 +1,6 @@
 """Every table of the platform, imported in one place for Alembic and the test suite."""
 
-from app.accounts.models import ApiKey, User
+from app.accounts.models import ApiKey, RevokedToken, User
 from app.applications.models import ApplicationTransition, FinancingApplication
 from app.audit.models import AuditEvent
 from app.consent.models import Authorization
@@ -50,6 +50,7 @@ __all__ = [
     "ProbeAttempt",
     "ProbeRun",
     "RejectedRow",
+    "RevokedToken",
     "Score",
     "ScoreRun",
     "SourceBatch",

@@ -66,3 +66,16 @@ class ApiKey(SQLModel, table=True):
     expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     last_used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+
+
+class RevokedToken(SQLModel, table=True):
+    """An access token signed out before it expired; kept until then, pruned after."""
+
+    __tablename__ = "revoked_tokens"
+
+    jti: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(index=True)
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    revoked_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )

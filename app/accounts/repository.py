@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from app.accounts.models import ApiKey, User
+from app.accounts.models import ApiKey, RevokedToken, User
 
 
 def get_user(session: Session, user_id: int) -> User | None:
@@ -35,3 +36,21 @@ def api_keys_of(session: Session, lender_id: int) -> Sequence[ApiKey]:
     return session.exec(
         select(ApiKey).where(ApiKey.lender_id == lender_id).order_by(col(ApiKey.id))
     ).all()
+
+
+def is_revoked(session: Session, jti: str) -> bool:
+    return session.get(RevokedToken, jti) is not None
+
+
+def add_revocation(session: Session, revocation: RevokedToken) -> None:
+    if session.get(RevokedToken, revocation.jti) is None:
+        session.add(revocation)
+        session.flush()
+
+
+def prune_revocations(session: Session, *, expired_before: datetime) -> int:
+    """Forget revocations of tokens that have expired anyway; how many went."""
+    result = session.execute(
+        delete(RevokedToken).where(col(RevokedToken.expires_at) < expired_before)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 
 from app.accounts.models import Role
+from app.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]{2,63}$"
+# Lengths are checked by the policy (Chinese messages); the schema still documents them.
+PASSWORD_SCHEMA = {"minLength": MIN_LENGTH, "maxLength": MAX_LENGTH}
+
+
+def _check_password(password: str, info: ValidationInfo) -> str:
+    if problem := password_problem(password, username=info.data.get("username")):
+        raise ValueError(problem)
+    return password
+
+
+Password = Annotated[str, AfterValidator(_check_password), Field(json_schema_extra=PASSWORD_SCHEMA)]
 
 
 class UserCreate(BaseModel):
     username: str = Field(pattern=USERNAME_PATTERN)
     display_name: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=10, max_length=128)
+    password: Password
     role: Role
     uscc: str | None = Field(default=None, max_length=18)
     lender_id: int | None = None
@@ -27,7 +40,7 @@ class EnterpriseSignup(BaseModel):
     legal_representative: str = Field(min_length=1, max_length=64)
     username: str = Field(pattern=USERNAME_PATTERN)
     display_name: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=10, max_length=128)
+    password: Password
 
 
 class UserPublic(BaseModel):

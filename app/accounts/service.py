@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -16,7 +16,7 @@ from app.accounts.exceptions import (
     UsernameTaken,
     UserNotFound,
 )
-from app.accounts.models import ApiKey, Role, User
+from app.accounts.models import ApiKey, RevokedToken, Role, User
 from app.accounts.principal import Principal
 from app.accounts.schemas import ApiKeyCreate, EnterpriseSignup, UserCreate, UserUpdate
 from app.audit import service as audit_service
@@ -64,6 +64,8 @@ def principal_from_token(session: Session, *, token: str) -> Principal | None:
     claims = security.decode_access_token(token)
     if claims is None or not str(claims.get("sub", "")).isdigit():
         return None
+    if repository.is_revoked(session, str(claims["jti"])):
+        return None
     user = repository.get_user(session, int(claims["sub"]))
     if user is None or not user.is_active:
         return None
@@ -72,6 +74,25 @@ def principal_from_token(session: Session, *, token: str) -> Principal | None:
 
 def issue_token(user: User) -> str:
     return security.create_access_token(subject=str(user.id), claims={"role": user.role.value})
+
+
+def revoke_token(session: Session, *, token: str) -> bool:
+    """Sign a token out until it expires, and prune revocations that expired; False if invalid."""
+    claims = security.decode_access_token(token)
+    if claims is None or not str(claims.get("sub", "")).isdigit():
+        return False
+    now = utcnow()
+    repository.prune_revocations(session, expired_before=now)
+    repository.add_revocation(
+        session,
+        RevokedToken(
+            jti=str(claims["jti"]),
+            user_id=int(claims["sub"]),
+            expires_at=datetime.fromtimestamp(int(claims["exp"]), tz=UTC),
+            revoked_at=now,
+        ),
+    )
+    return True
 
 
 def create_user(session: Session, *, data: UserCreate, actor: Actor) -> User:

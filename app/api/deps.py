@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
@@ -28,9 +28,35 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=F
 api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
-def get_session() -> Iterator[Session]:
-    """One transaction per request: commit before the response is sent, roll back on error."""
-    session = new_session()
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READS_FIRST_ATTRIBUTE = "_xyd_reads_first"
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def reads_first(endpoint: Endpoint) -> Endpoint:
+    """Mark a write route whose slow part only reads (a login checking a password).
+
+    Its session takes SQLite's write lock at its first write, not at its first read; use it
+    only where what is written does not depend on reads another writer could change.
+    """
+    setattr(endpoint, _READS_FIRST_ATTRIBUTE, True)
+    return endpoint
+
+
+def _reads_first(request: Request) -> bool:
+    if request.method in READ_METHODS:
+        return True
+    endpoint = request.scope.get("endpoint")  # set by the router before dependencies run
+    return bool(getattr(endpoint, _READS_FIRST_ATTRIBUTE, False))
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: commit before the response is sent, roll back on error.
+
+    Reads (GET and HEAD, and routes marked ``reads_first``) do not take SQLite's write lock
+    until they write, so they never wait behind another request's writes.
+    """
+    session = new_session(reads_first=_reads_first(request))
     try:
         yield session
         session.commit()

@@ -95,6 +95,13 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{(self.data_dir / 'xyd.db').as_posix()}"
         return self
 
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        # Every process (app factory, worker, beat, CLI) builds its settings here, so a
+        # placeholder secret cannot reach production through any entry point.
+        self.assert_safe_for_serving()
+        return self
+
     @property
     def is_development(self) -> bool:
         return self.env in (Environment.DEVELOPMENT, Environment.TEST)
@@ -113,12 +120,14 @@ class Settings(BaseSettings):
         return bool(self.broker_url)
 
     def assert_safe_for_serving(self) -> None:
-        """Refuse to run with placeholder secrets outside development and tests."""
+        """Refuse placeholder secrets outside development and tests; run on every construction."""
         if self.is_development:
             return
         if self.secret_key in PLACEHOLDER_SECRETS or len(self.secret_key) < 32:
             raise InsecureSettingsError(
-                f"XYD_SECRET_KEY is a placeholder or shorter than 32 characters; "
+                f"XYD_SECRET_KEY 是占位值或短于 32 个字符，XYD_ENV={self.env.value} 下拒绝启动；"
+                "请设置至少 32 个字符的随机密钥。"
+                "XYD_SECRET_KEY is a placeholder or shorter than 32 characters; "
                 f"set a real secret before running with XYD_ENV={self.env.value}"
             )
 

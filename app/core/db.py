@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -48,6 +49,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+READS_FIRST = "xyd_reads_first"  # execution option: begin deferred, lock at the first write
+_READING = "xyd_deferred_read"
+_READ_ONLY = re.compile(r"\s*(SELECT|PRAGMA|EXPLAIN)\b", re.IGNORECASE)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` with the per-dialect settings the platform relies on."""
     if url.startswith("sqlite"):
@@ -74,9 +80,29 @@ def _configure_sqlite(engine: Engine) -> None:
     # busy timeout for it. A deferred BEGIN reads first and then fails at once ("database is
     # locked") when it tries to write after another writer committed, which concurrent
     # requests on `make run` (a bank's calls, deliveries, the beat) would hit.
+    # A session made with reads_first=True begins deferred instead, so reads (GET requests, a
+    # login's Argon2 check) never queue for the lock; its first write ends that read
+    # transaction and begins an IMMEDIATE one, which waits for the lock like any writer.
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.info[_READING] = False
+        if connection.get_execution_options().get(READS_FIRST):
+            connection.exec_driver_sql("BEGIN")
+            connection.info[_READING] = True
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _lock_before_first_write(connection: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        if connection.info.get(_READING) and not _READ_ONLY.match(statement):
+            connection.info[_READING] = False
+            cursor.execute("COMMIT")  # nothing was written: this only ends the read snapshot
+            cursor.execute("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection: Any) -> None:
+        connection.info[_READING] = False
 
 
 @lru_cache
@@ -89,13 +115,20 @@ def get_engine() -> Engine:
 
 
 @lru_cache
-def _session_factory() -> sessionmaker[Session]:
-    return sessionmaker(bind=get_engine(), expire_on_commit=False, class_=Session)
+def _session_factory(*, reads_first: bool = False) -> sessionmaker[Session]:
+    engine = get_engine()
+    bind = engine.execution_options(**{READS_FIRST: True}) if reads_first else engine
+    return sessionmaker(bind=bind, expire_on_commit=False, class_=Session)
 
 
-def new_session() -> Session:
-    """A new session on the configured engine; the caller owns its transaction."""
-    return _session_factory()()
+def new_session(*, reads_first: bool = False) -> Session:
+    """A new session on the configured engine; the caller owns its transaction.
+
+    ``reads_first``: the work mostly reads (a GET, a password check), so on SQLite it must
+    not hold the write lock until it actually writes. Work that reads to decide what to write
+    keeps the default, which locks at BEGIN and so sees no other writer in between.
+    """
+    return _session_factory(reads_first=reads_first)()
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from app.core.clock import utcnow
 from app.core.config import get_settings
 
 JWT_ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ("sub", "jti", "iat", "exp")
 API_KEY_PREFIX = "xyd"
 _hasher = PasswordHasher()
 
@@ -39,6 +40,7 @@ def create_access_token(*, subject: str, claims: dict[str, Any] | None = None) -
     now = utcnow()
     payload = {
         "sub": subject,
+        "jti": secrets.token_hex(16),  # names this token, so signing out can revoke it
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(minutes=settings.access_token_minutes)).timestamp()),
         **(claims or {}),
@@ -47,10 +49,14 @@ def create_access_token(*, subject: str, claims: dict[str, Any] | None = None) -
 
 
 def decode_access_token(token: str) -> dict[str, Any] | None:
-    """The token's claims, or None when it is forged, malformed or expired."""
+    """The token's claims, or None when it is forged, malformed, expired or lacks a claim."""
     try:
         claims: dict[str, Any] = jwt.decode(
-            token, get_settings().secret_key, algorithms=[JWT_ALGORITHM]
+            token,
+            get_settings().secret_key,
+            algorithms=[JWT_ALGORITHM],
+            # Without exp a token would be good forever; without jti it could not be revoked.
+            options={"require": list(REQUIRED_CLAIMS)},
         )
     except jwt.PyJWTError:
         return None

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.principal import Principal
-from app.api.deps import SESSION_COOKIE, PageDep, SessionDep
+from app.api.deps import SESSION_COOKIE, PageDep, SessionDep, reads_first
 from app.consent import service as consent_service
 from app.core.clock import to_local
 from app.core.config import get_settings
@@ -68,6 +68,7 @@ def login_form(request: Request, viewer: Viewer) -> HTMLResponse:
 
 
 @router.post("/login", response_model=None)
+@reads_first  # Argon2 runs before any write: it must not hold SQLite's write lock
 def login(
     request: Request,
     session: SessionDep,
@@ -92,7 +93,9 @@ def login(
 
 
 @router.post("/logout")
-def logout() -> RedirectResponse:
+def logout(request: Request, session: SessionDep) -> RedirectResponse:
+    if token := request.cookies.get(SESSION_COOKIE):
+        account_service.revoke_token(session, token=token)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

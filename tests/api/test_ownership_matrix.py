@@ -23,6 +23,7 @@ OPEN_ROUTES = {
     ("GET", "/metrics"),
     ("POST", "/api/v1/auth/token"),
     ("POST", "/api/v1/auth/register-enterprise"),
+    ("POST", "/api/v1/auth/logout"),
     ("GET", "/api/v1/me"),
     ("GET", "/api/v1/enterprises/me"),
     ("GET", "/"),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.accounts import service as account_service
 from app.accounts.schemas import EnterpriseSignup, PrincipalPublic, Token, UserPublic
-from app.api.deps import CurrentPrincipal, SessionDep
+from app.api.deps import SESSION_COOKIE, CurrentPrincipal, SessionDep, oauth2_scheme, reads_first
 from app.api.problems import problem_schema
 from app.core.config import get_settings
 
@@ -21,6 +21,7 @@ router = APIRouter(tags=["auth"])
     response_model=Token,
     responses={401: problem_schema("invalid_credentials")},
 )
+@reads_first  # Argon2 runs before any write: it must not hold SQLite's write lock
 def login(session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
     """Exchange a username and password for a short-lived access token."""
     user = account_service.authenticate(session, username=form.username, password=form.password)
@@ -55,3 +56,19 @@ def me(principal: CurrentPrincipal) -> PrincipalPublic:
         lender_id=principal.lender_id,
         uscc=principal.uscc,
     )
+
+
+@router.post("/auth/logout", status_code=204, responses={401: problem_schema("not_authenticated")})
+def logout(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> Response:
+    """Sign out: the caller's access token (bearer or page cookie) is refused from now on."""
+    raw = token or request.cookies.get(SESSION_COOKIE)
+    if principal.kind == "user" and raw:
+        account_service.revoke_token(session, token=raw)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
