@@ -70,6 +70,24 @@ class Settings(BaseSettings):
     # After a new webhook secret is created the older one still signs for this long (rotation).
     webhook_secret_grace_days: float = Field(default=7.0, ge=0)
 
+    # Sign-in throttling (app/core/throttle.py): wrong passwords per user name and per address
+    # within the window; past either the caller gets 429 until the oldest failure ages out.
+    login_max_failures: int = Field(default=5, ge=1, le=1000)
+    login_ip_max_failures: int = Field(default=30, ge=1, le=100_000)
+    login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Enterprise self-registration: attempts per address and per USCC per hour, accounts per
+    # enterprise, how control is proven (sms: a code to the registry's contact phone; manual:
+    # an operator approves the uploaded business licence) and the SMS backend ("log" writes
+    # the code to the log and is refused outside development and tests).
+    registration_ip_max_attempts: int = Field(default=10, ge=1, le=100_000)
+    registration_uscc_max_attempts: int = Field(default=5, ge=1, le=1000)
+    registration_max_accounts: int = Field(default=3, ge=1, le=100)
+    registration_verifier: str = Field(default="manual", pattern="^(sms|manual)$")
+    sms_backend: str = Field(default="log", pattern="^(log)$")
+    registration_code_minutes: int = Field(default=10, ge=1, le=60)
+    registration_code_attempts: int = Field(default=5, ge=1, le=20)
+    registration_licence_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+
     @field_validator("whitelist_refresh_cron", "application_expiry_cron", "lead_cron")
     @classmethod
     def _cron(cls, value: str) -> str:

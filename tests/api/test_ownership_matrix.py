@@ -24,6 +24,7 @@ OPEN_ROUTES = {
     ("POST", "/api/v1/auth/token"),
     ("POST", "/api/v1/auth/register-enterprise"),
     ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/me/notices"),
     ("GET", "/api/v1/enterprises/me"),
     ("GET", "/"),
     ("GET", "/login"),
