@@ -102,6 +102,18 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{(self.data_dir / 'xyd.db').as_posix()}"
         return self
 
+    @model_validator(mode="after")
+    def _no_log_sms_in_production(self) -> Settings:
+        # The log backend writes registration codes where operators can read them.
+        log_codes = self.registration_verifier == "sms" and self.sms_backend == "log"
+        if log_codes and self.env not in (Environment.DEVELOPMENT, Environment.TEST):
+            raise ValueError(
+                "XYD_SMS_BACKEND=log writes registration codes to the log and is only for "
+                "development and tests; configure an SMS gateway or set "
+                "XYD_REGISTRATION_VERIFIER=manual"
+            )
+        return self
+
     @property
     def is_development(self) -> bool:
         return self.env in (Environment.DEVELOPMENT, Environment.TEST)

@@ -10,8 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.accounts import verification
 from app.accounts.models import Registration, RegistrationStatus, Role, User
 from app.audit.models import AuditEvent
+from app.core.config import Settings as Settings_
 from app.core.config import get_settings
 from app.enterprises.models import Enterprise
 from tests.factories import bearer, make_enterprise, make_user
@@ -280,10 +282,19 @@ def test_the_contact_phone_is_shown_only_masked(client: TestClient, db: Session)
 
 
 def test_the_log_sms_backend_is_refused_in_production(
-    client: TestClient, db: Session, settings: Settings
+    client: TestClient, db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     firm = make_enterprise(db, legal_representative="李四", contact_phone=PHONE)
-    settings(registration_verifier="sms", env="production")
+    with pytest.raises(ValueError, match="XYD_SMS_BACKEND=log"):
+        Settings_(env="production", registration_verifier="sms")
+    # Settings made some other way still cannot send codes to the log outside development.
+    monkeypatch.setattr(
+        verification,
+        "get_settings",
+        lambda: Settings_(env="production", registration_verifier="manual").model_copy(
+            update={"registration_verifier": "sms"}
+        ),
+    )
     answer = client.post("/api/v1/auth/register-enterprise", json=signup(firm, "owner"))
     assert answer.status_code == 503 and answer.json()["code"] == "registration_unavailable"
     assert db.exec(select(User).where(User.username == "owner")).first() is None
