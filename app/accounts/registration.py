@@ -12,8 +12,9 @@ import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from app.accounts import licences, repository, verification
@@ -48,6 +49,7 @@ from app.enterprises.models import Enterprise, EnterpriseStatus
 log = logging.getLogger(__name__)
 TOKEN_PURPOSE = "registration-token"  # noqa: S105 - a digest purpose, not a secret
 # One message for every mismatch: it must not say whether the code or the name was wrong.
+MANUAL_PENDING_COUNTS_FOR = timedelta(days=7)
 REFUSED = "统一社会信用代码与法定代表人不匹配，或该企业不是在册的存续企业"
 
 
@@ -117,10 +119,22 @@ def _matching_enterprise(session: Session, data: EnterpriseSignup) -> Enterprise
 
 
 def _check_cap(session: Session, uscc: str) -> None:
-    """Active accounts and registrations still pending count against the cap."""
+    """Active accounts and live registrations count against the cap.
+
+    A registration whose code has expired, or a manual one older than a week, no longer
+    counts: a stranger cannot fill the cap for good with registrations nobody can finish.
+    """
     limit = get_settings().registration_max_accounts
+    now = utcnow()
+    live = or_(
+        col(Registration.code_expires_at) > now,
+        and_(
+            Registration.method == VerificationMethod.MANUAL,
+            col(Registration.created_at) > now - MANUAL_PENDING_COUNTS_FOR,
+        ),
+    )
     pending = select(Registration.user_id).where(
-        Registration.uscc == uscc, Registration.status == RegistrationStatus.PENDING
+        Registration.uscc == uscc, Registration.status == RegistrationStatus.PENDING, live
     )
     taken = session.exec(
         select(func.count())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -148,8 +149,6 @@ def test_an_expired_code_does_not_work(
     settings: Settings,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from datetime import timedelta
-
     settings(registration_verifier="sms")
     firm = make_enterprise(db, legal_representative="李四", contact_phone=PHONE)
     with caplog.at_level(logging.WARNING, logger="app.accounts.verification"):
@@ -222,6 +221,14 @@ def test_the_cap_on_accounts_per_enterprise_holds(
     over = client.post("/api/v1/auth/register-enterprise", json=signup(firm, "third"))
     assert over.status_code == 409 and over.json()["code"] == "account_limit_reached"
     assert db.exec(select(User).where(User.username == "third")).first() is None
+    # A registration nobody can finish stops counting: strangers cannot fill the cap for good.
+    stale = db.get(Registration, first.json()["registration"]["id"])
+    assert stale is not None
+    stale.created_at -= timedelta(days=8)
+    db.add(stale)
+    db.commit()
+    later = client.post("/api/v1/auth/register-enterprise", json=signup(firm, "third"))
+    assert later.status_code == 202, later.text
 
 
 def test_the_enterprises_users_are_told(client: TestClient, db: Session) -> None:
