@@ -129,7 +129,7 @@ def _check_cap(session: Session, uscc: str) -> None:
     live = or_(
         col(Registration.code_expires_at) > now,
         and_(
-            Registration.method == VerificationMethod.MANUAL,
+            col(Registration.method) == VerificationMethod.MANUAL,
             col(Registration.created_at) > now - MANUAL_PENDING_COUNTS_FOR,
         ),
     )
