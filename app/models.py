@@ -1,11 +1,12 @@
 """Every table of the platform, imported in one place for Alembic and the test suite."""
 
-from app.accounts.models import ApiKey, RevokedToken, User
+from app.accounts.models import ApiKey, Notice, Registration, RevokedToken, User
 from app.applications.models import ApplicationTransition, FinancingApplication
 from app.audit.models import AuditEvent
 from app.consent.models import Authorization
 from app.core.idempotency import IdempotencyKey
 from app.core.receipts import TaskReceipt
+from app.core.throttle import ThrottleHit
 from app.enterprises.models import Enterprise, UsccReview
 from app.ops.models import ProbeAttempt, ProbeRun
 from app.outbox.models import OutboxEvent
@@ -46,15 +47,18 @@ __all__ = [
     "LoanRepayment",
     "Match",
     "ModelVersion",
+    "Notice",
     "OutboxEvent",
     "ProbeAttempt",
     "ProbeRun",
+    "Registration",
     "RejectedRow",
     "RevokedToken",
     "Score",
     "ScoreRun",
     "SourceBatch",
     "TaskReceipt",
+    "ThrottleHit",
     "UsccReview",
     "User",
     "WebhookEndpoint",

@@ -1,4 +1,11 @@
-from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from app.core.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
 
 
 class InvalidCredentials(NotAuthenticated):
@@ -23,3 +30,29 @@ class InvalidAccount(InvalidInput):
 
 class RegistrationRefused(PermissionDenied):
     code = "registration_refused"
+
+
+class RegistrationMisconfigured(DomainError):
+    code = "registration_unavailable"
+    status = 503
+    title = "Service Unavailable"
+
+
+class RegistrationNotFound(NotFound):
+    code = "registration_not_found"
+
+
+class RegistrationClosed(Conflict):
+    code = "registration_closed"
+
+
+class WrongCode(InvalidInput):
+    code = "wrong_code"
+
+
+class AccountLimitReached(Conflict):
+    code = "account_limit_reached"
+
+
+class InvalidLicence(InvalidInput):
+    code = "invalid_licence"

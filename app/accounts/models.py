@@ -79,3 +79,58 @@ class RevokedToken(SQLModel, table=True):
     revoked_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
+
+
+class VerificationMethod(StrEnum):
+    SMS = "sms"  # 短信验证码 to the contact phone the registry holds
+    MANUAL = "manual"  # 人工审核 of the uploaded business licence
+
+
+class RegistrationStatus(StrEnum):
+    PENDING = "pending"  # 待验证
+    VERIFIED = "verified"  # 已验证: the account is active
+    REJECTED = "rejected"  # 已驳回
+    LOCKED = "locked"  # too many wrong codes
+
+
+class Registration(SQLModel, table=True):
+    """An enterprise's self-registration, holding its inactive account until control is proven."""
+
+    __tablename__ = "registrations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", unique=True)
+    uscc: str = Field(max_length=18, foreign_key="enterprises.uscc", index=True)
+    method: VerificationMethod = Field(sa_type=enum_type(VerificationMethod))
+    status: RegistrationStatus = Field(
+        default=RegistrationStatus.PENDING, sa_type=enum_type(RegistrationStatus), index=True
+    )
+    # Digest of the secret the registrant got once; it alone may verify, resend or upload.
+    token_digest: str = Field(max_length=64)
+    code_digest: str | None = Field(default=None, max_length=64)
+    code_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    code_attempts: int = 0
+    codes_sent: int = 0
+    licence_path: str | None = Field(default=None, max_length=255)
+    licence_type: str | None = Field(default=None, max_length=32)
+    licence_bytes: int | None = None
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    decision_note: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class Notice(SQLModel, table=True):
+    """A message for one user inside the platform (站内通知)."""
+
+    __tablename__ = "notices"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    kind: str = Field(max_length=64)
+    message: str = Field(max_length=500)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )

@@ -12,20 +12,17 @@ from app.accounts.exceptions import (
     ApiKeyNotFound,
     InvalidAccount,
     InvalidCredentials,
-    RegistrationRefused,
     UsernameTaken,
     UserNotFound,
 )
 from app.accounts.models import ApiKey, RevokedToken, Role, User
 from app.accounts.principal import Principal
-from app.accounts.schemas import ApiKeyCreate, EnterpriseSignup, UserCreate, UserUpdate
+from app.accounts.schemas import ApiKeyCreate, UserCreate, UserUpdate
 from app.audit import service as audit_service
 from app.audit.service import Actor
 from app.core import security
 from app.core.clock import utcnow
-from app.enterprises import repository as enterprise_repository
 from app.enterprises import service as enterprise_service
-from app.enterprises.models import EnterpriseStatus
 from lenders.institutions import service as lender_service
 
 # Verifying against a real hash when the user is unknown keeps both paths equally slow.
@@ -134,37 +131,6 @@ def _check_binding(session: Session, data: UserCreate) -> None:
         lender_service.get(session, lender_id=data.lender_id)
     elif data.uscc or data.lender_id is not None:
         raise InvalidAccount(f"a {data.role.value} user is bound to no enterprise or lender")
-
-
-def signup_enterprise(session: Session, *, data: EnterpriseSignup) -> User:
-    """An enterprise registers itself: its code and legal representative must match the registry."""
-    enterprise = enterprise_repository.get(session, data.uscc.strip().upper())
-    refused = RegistrationRefused(
-        "the code and legal representative do not match an active enterprise in the registry"
-    )
-    if enterprise is None or enterprise.status is not EnterpriseStatus.ACTIVE:
-        raise refused
-    claimed = enterprise_service.legal_rep_digest(data.legal_representative)
-    if not security.constant_time_equals(claimed, enterprise.legal_rep_digest):
-        raise refused
-    creator = _SelfService(enterprise.uscc)
-    return create_user(
-        session,
-        data=UserCreate(
-            username=data.username,
-            display_name=data.display_name,
-            password=data.password,
-            role=Role.ENTERPRISE,
-            uscc=enterprise.uscc,
-        ),
-        actor=creator,
-    )
-
-
-class _SelfService:
-    def __init__(self, uscc: str) -> None:
-        self.ref = f"enterprise:{uscc}"
-        self.role = Role.ENTERPRISE.value
 
 
 def get_user(session: Session, *, user_id: int) -> User:

@@ -21,7 +21,14 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 def problem(
-    *, status: int, code: str, title: str, detail: str, request: Request, **extra: Any
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    request: Request,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> JSONResponse:
     body = {
         "type": f"https://xinyidai.example/problems/{code}",
@@ -33,7 +40,9 @@ def problem(
         "request_id": request_id_var.get(),
         **extra,
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -53,6 +62,7 @@ def install(app: FastAPI) -> None:
             title=error.title,
             detail=error.detail,
             request=request,
+            headers=getattr(error, "headers", None),  # e.g. Retry-After on 429
             **error.extra,
         )
 

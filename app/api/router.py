@@ -14,6 +14,7 @@ from app.api.routes import (
     loans,
     models,
     products,
+    registrations,
     scores,
     users,
     webhooks,
@@ -23,6 +24,7 @@ from app.api.routes import (
 api_router = APIRouter(prefix="/api/v1")
 for module in (
     auth,
+    registrations,
     users,
     lenders,
     enterprises,

@@ -81,6 +81,24 @@ class Settings(BaseSettings):
     excel_max_unpacked_bytes: int = Field(default=128 << 20, ge=1)
     excel_max_ratio: int = Field(default=200, ge=1)
 
+    # Sign-in throttling (app/core/throttle.py): wrong passwords per user name and per address
+    # within the window; past either the caller gets 429 until the oldest failure ages out.
+    login_max_failures: int = Field(default=5, ge=1, le=1000)
+    login_ip_max_failures: int = Field(default=30, ge=1, le=100_000)
+    login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Enterprise self-registration: attempts per address and per USCC per hour, accounts per
+    # enterprise, how control is proven (sms: a code to the registry's contact phone; manual:
+    # an operator approves the uploaded business licence) and the SMS backend ("log" writes
+    # the code to the log and is refused outside development and tests).
+    registration_ip_max_attempts: int = Field(default=10, ge=1, le=100_000)
+    registration_uscc_max_attempts: int = Field(default=5, ge=1, le=1000)
+    registration_max_accounts: int = Field(default=3, ge=1, le=100)
+    registration_verifier: str = Field(default="manual", pattern="^(sms|manual)$")
+    sms_backend: str = Field(default="log", pattern="^(log)$")
+    registration_code_minutes: int = Field(default=10, ge=1, le=60)
+    registration_code_attempts: int = Field(default=5, ge=1, le=20)
+    registration_licence_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+
     @field_validator("whitelist_refresh_cron", "application_expiry_cron", "lead_cron")
     @classmethod
     def _cron(cls, value: str) -> str:
@@ -100,6 +118,18 @@ class Settings(BaseSettings):
         # Every process (app factory, worker, beat, CLI) builds its settings here, so a
         # placeholder secret cannot reach production through any entry point.
         self.assert_safe_for_serving()
+        return self
+
+    @model_validator(mode="after")
+    def _no_log_sms_in_production(self) -> Settings:
+        # The log backend writes registration codes where operators can read them.
+        log_codes = self.registration_verifier == "sms" and self.sms_backend == "log"
+        if log_codes and self.env not in (Environment.DEVELOPMENT, Environment.TEST):
+            raise ValueError(
+                "XYD_SMS_BACKEND=log writes registration codes to the log and is only for "
+                "development and tests; configure an SMS gateway or set "
+                "XYD_REGISTRATION_VERIFIER=manual"
+            )
         return self
 
     @property

@@ -63,6 +63,9 @@ class Enterprise(SQLModel, table=True):
     size_class: str | None = Field(default=None, max_length=8)
     legal_rep_masked: str = Field(max_length=64)
     legal_rep_digest: str = Field(max_length=64)
+    # The contact phone the registry holds (企业联系电话); registration codes go here. Shown
+    # only masked (138****5678): see ``contact_phone_masked``.
+    contact_phone: str | None = Field(default=None, max_length=20)
     # False for codes accepted from the review list although their check character fails.
     uscc_check_passed: bool = True
     created_at: datetime = Field(
@@ -71,6 +74,18 @@ class Enterprise(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
+
+    @property
+    def contact_phone_masked(self) -> str | None:
+        """The contact phone as every view shows it."""
+        return mask_phone(self.contact_phone)
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """Keep the first three and last four digits: 13812345678 → 138****5678."""
+    if not phone:
+        return None
+    return phone[:3] + "*" * max(len(phone) - 7, 1) + phone[-4:] if len(phone) > 7 else "****"
 
 
 class UsccReview(SQLModel, table=True):

@@ -34,6 +34,11 @@ class EnterpriseCreate(BaseModel):
     headcount: int | None = Field(default=None, ge=0, le=10_000_000)
     annual_revenue_yuan: YuanAmount | None = None
     legal_representative: str = Field(min_length=1, max_length=64, description="stored masked")
+    contact_phone: str | None = Field(
+        default=None,
+        pattern=r"^1[3-9]\d{9}$",
+        description="企业联系电话 (mobile): registration codes go here; shown masked",
+    )
 
     @field_validator("registered_capital_yuan", "annual_revenue_yuan", mode="before")
     @classmethod
@@ -71,6 +76,7 @@ class EnterprisePublic(BaseModel):
     annual_revenue_fen: int | None
     size_class: str | None
     legal_rep_masked: str
+    contact_phone_masked: str | None = None
     uscc_check_passed: bool
     created_at: datetime
 

@@ -108,6 +108,8 @@ def hold_for_review(
     payload = data.model_dump(mode="json")
     payload["legal_representative"] = mask_name(data.legal_representative)
     payload["legal_rep_digest"] = legal_rep_digest(data.legal_representative)
+    # The review list is read by people: the phone is kept out (re-ingest it after acceptance).
+    payload["contact_phone"] = None
     review = UsccReview(
         uscc=checked.code,
         expected_check_char=checked.expected_check_char or "",
@@ -144,6 +146,7 @@ def _build(data: EnterpriseCreate, *, code: str, check_passed: bool) -> Enterpri
         size_class=size.value if size else None,
         legal_rep_masked=mask_name(data.legal_representative),
         legal_rep_digest=legal_rep_digest(data.legal_representative),
+        contact_phone=data.contact_phone,
         uscc_check_passed=check_passed,
     )
 

@@ -9,11 +9,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from app.accounts import limits
 from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.principal import Principal
+from app.api.client import client_address
 from app.api.deps import SESSION_COOKIE, PageDep, SessionDep, reads_first
 from app.consent import service as consent_service
+from app.core import throttle
 from app.core.clock import to_local
 from app.core.config import get_settings
 from app.core.errors import DomainError, NotFound, PermissionDenied
@@ -75,8 +78,16 @@ def login(
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
 ) -> Response:
+    guards, resets = limits.login_guards(username=username, address=client_address(request))
     try:
-        user = account_service.authenticate(session, username=username, password=password)
+        with throttle.counting_failures(session, guards=guards, reset_on_success=resets):
+            user = account_service.authenticate(session, username=username, password=password)
+    except throttle.Throttled as error:
+        locked = render(
+            request, "login.html", None, status=429, locked=error.detail, username=username
+        )
+        locked.headers.update(error.headers)
+        return locked
     except DomainError:
         return render(request, "login.html", None, status=401, failed=True, username=username)
     response = RedirectResponse("/", status_code=303)

@@ -21,7 +21,7 @@ from scoring.model.scale import GRADE_NAMES
 from scoring.scores.models import Score
 from whitelist.rules import operating_months
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the masked legal representative is gone
 
 
 def _yuan(fen: int | None) -> str | None:
@@ -67,7 +67,9 @@ def build(
             "industry_division": enterprise.industry_division,
             "district": enterprise.district,
             "registration_date": enterprise.registration_date.isoformat(),
-            "legal_representative": enterprise.legal_rep_masked,
+            # No legal representative, not even masked: its first character would narrow the
+            # guess of the one secret-looking fact registration used to rest on. Banks verify
+            # the representative in their own KYC.
         },
         "indicators": {
             "operating_months": operating_months(

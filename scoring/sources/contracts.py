@@ -130,6 +130,14 @@ REGISTRATION = Contract(
             "法定代表人",
             rule="stored masked and as a keyed digest",
         ),
+        Column(
+            "contact_phone",
+            Type.TEXT,
+            "企业联系电话",
+            required=False,
+            rule="a mainland mobile number (11 digits, 1[3-9]…); registration codes go here; "
+            "shown masked",
+        ),
     ),
     notes="Loads into the enterprise registry; a later row for the same code updates the entity.",
 )

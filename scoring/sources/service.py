@@ -32,6 +32,10 @@ from scoring.sources.validation import Context, Validated, validate
 from whitelist import exits as whitelist_exits
 from whitelist.models import DISQUALIFYING_LISTS, Trigger
 
+# Registration columns about people: never written to the Parquet history in clear.
+PERSONAL_COLUMNS = ("legal_representative", "contact_phone")
+
+
 log = logging.getLogger(__name__)
 Report = Callable[[str], None]
 
@@ -256,7 +260,9 @@ def _store(
     if contract.storage == "registry":
         # History of registration records is kept in Parquet too; the registry holds the present.
         # Codes held for review are not history yet: the review decides whether they exist.
-        store.write(contract.kind, batch_id, rows[~held.to_numpy()])
+        # Personal data stays out of the history: the registry keeps it masked or digested.
+        history = rows[~held.to_numpy()].drop(columns=list(PERSONAL_COLUMNS), errors="ignore")
+        store.write(contract.kind, batch_id, history)
         registered = loaders.to_registry(
             session, rows=rows, held=held, actor=actor, batch_id=batch_id
         )

@@ -45,6 +45,7 @@ MESSAGES = {
     "too_short": "is too short",
     "industry": "is not a GB/T 4754 division of the given section",
     "unknown_district": "is not a district of this city",
+    "phone_format": "is not a mainland mobile number (11 digits starting 13–19)",
     "before_start": "is before the publicity start date",
     "before_disbursement": "is before the disbursement month",
     "duplicate_key": "repeats the key of an earlier row in the same file",
@@ -162,6 +163,9 @@ def convert(
     return converter(raw, column, context)
 
 
+PHONE_PATTERN = r"1[3-9]\d{9}"
+
+
 def _text(
     raw: pd.Series, column: Column, context: Context
 ) -> tuple[pd.Series, dict[str, pd.Series]]:
@@ -170,6 +174,8 @@ def _text(
         problems["too_short"] = raw.str.len() < 2
     if column.name == "district":
         problems["unknown_district"] = ~raw.isin(context.districts)
+    if column.name == "contact_phone":
+        problems["phone_format"] = raw.notna() & ~raw.str.fullmatch(PHONE_PATTERN).fillna(False)
     return raw, problems
 
 

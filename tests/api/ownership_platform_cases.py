@@ -20,6 +20,31 @@ from tests.factories import (
 )
 
 PLATFORM_CASES: list[Case] = [
+    # The registrant's own routes need the secret the registration returned: nobody's sign-in
+    # counts, so without it every caller is told the registration does not exist.
+    Case(
+        "POST",
+        "/api/v1/auth/registrations/{registration}/verify",
+        expect(404, anonymous=404),
+        lambda: {"code": "123456"},
+    ),
+    Case("POST", "/api/v1/auth/registrations/{registration}/resend", expect(404, anonymous=404)),
+    Case(
+        "POST",
+        "/api/v1/auth/registrations/{registration}/licence",
+        expect(404, anonymous=404),
+        files=lambda: {"file": ("l.pdf", b"%PDF-1.4 x")},
+    ),
+    Case("GET", "/api/v1/registrations", expect(403, admin=200, operator=200)),
+    Case(
+        "GET", "/api/v1/registrations/{registration}/licence", expect(403, admin=200, operator=200)
+    ),
+    Case(
+        "POST",
+        "/api/v1/registrations/{registration}/decision",
+        expect(403, admin=200, operator=200),
+        lambda: {"approve": True, "note": "执照核对无误"},
+    ),
     Case("GET", "/api/v1/users", expect(403, admin=200)),
     Case("POST", "/api/v1/users", expect(403, admin=201), new_user),
     Case("GET", "/api/v1/users/{firm_1_user}", expect(403, admin=200)),

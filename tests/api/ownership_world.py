@@ -10,11 +10,13 @@ from typing import Any
 
 from sqlmodel import Session
 
+from app.accounts import licences
 from app.accounts import service as account_service
-from app.accounts.models import Role, User
+from app.accounts.models import Registration, Role, User, VerificationMethod
 from app.api.deps import SESSION_COOKIE
 from app.audit.service import SystemActor
 from app.enterprises import service as enterprise_service
+from app.enterprises.models import Enterprise
 from app.outbox import service as outbox
 from app.outbox.models import DeliveryStatus
 from lenders.delivery import webhooks
@@ -135,7 +137,9 @@ def build_world(db: Session) -> World:
     (event,) = outbox.publish(db, topic="lead.created", lender_codes=[bank_a.code], payload={})
     event.status = DeliveryStatus.DEAD  # a dead letter staff may redeliver
     db.add(event)
+    registration = pending_registration(db, firm_2)
     world.ids = {
+        "registration": registration.id,
         "bank_a": bank_a.id,
         "secret_a": secret.id,
         "event_a": event.event_id,
@@ -160,6 +164,22 @@ def build_world(db: Session) -> World:
     }
     db.commit()
     return world
+
+
+def pending_registration(db: Session, firm: Enterprise) -> Registration:
+    """A self-registration of ``firm`` awaiting an operator, its licence uploaded."""
+    user = make_user(db, Role.ENTERPRISE, uscc=firm.uscc, is_active=False)
+    assert user.id is not None
+    registration = Registration(
+        user_id=user.id, uscc=firm.uscc, method=VerificationMethod.MANUAL, token_digest="0" * 64
+    )
+    db.add(registration)
+    db.flush()
+    assert registration.id is not None
+    path, media_type = licences.store(registration_id=registration.id, content=b"%PDF-1.4 x")
+    registration.licence_path, registration.licence_type = path, media_type
+    db.add(registration)
+    return registration
 
 
 @dataclass(frozen=True)

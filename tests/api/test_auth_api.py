@@ -48,23 +48,6 @@ def test_missing_and_garbage_credentials(client: TestClient) -> None:
     assert client.get("/api/v1/me", headers={"X-API-Key": "xyd_000000000000_x"}).status_code == 401
 
 
-def test_enterprise_self_registration(client: TestClient, db: Session) -> None:
-    enterprise = make_enterprise(db, legal_representative="李四")
-    payload = {
-        "uscc": enterprise.uscc,
-        "legal_representative": "李四",
-        "username": "lisi-co",
-        "display_name": "李四",
-        "password": "long-enough-password",
-    }
-    response = client.post("/api/v1/auth/register-enterprise", json=payload)
-    assert response.status_code == 201, response.text
-    assert response.json()["uscc"] == enterprise.uscc and response.json()["role"] == "enterprise"
-    token = login(client, "lisi-co", "long-enough-password")["access_token"]
-    me = client.get("/api/v1/enterprises/me", headers={"Authorization": f"Bearer {token}"})
-    assert me.json()["uscc"] == enterprise.uscc
-
-
 def test_self_registration_refused_on_wrong_representative(client: TestClient, db: Session) -> None:
     enterprise = make_enterprise(db, legal_representative="李四")
     payload = {

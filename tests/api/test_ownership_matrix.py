@@ -25,6 +25,7 @@ OPEN_ROUTES = {
     ("POST", "/api/v1/auth/register-enterprise"),
     ("POST", "/api/v1/auth/logout"),
     ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/me/notices"),
     ("GET", "/api/v1/enterprises/me"),
     ("GET", "/"),
     ("GET", "/login"),

@@ -1,4 +1,4 @@
-"""Sign-in (OAuth2 password flow, so /docs can log in) and enterprise self-registration."""
+"""Sign-in (OAuth2 password flow, so /docs can log in), throttled per user name and address."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
+from app.accounts import limits
 from app.accounts import service as account_service
-from app.accounts.schemas import EnterpriseSignup, PrincipalPublic, Token, UserPublic
+from app.accounts.schemas import PrincipalPublic, Token
+from app.api.client import client_address
 from app.api.deps import SESSION_COOKIE, CurrentPrincipal, SessionDep, oauth2_scheme, reads_first
 from app.api.problems import problem_schema
+from app.core import throttle
 from app.core.config import get_settings
 
 router = APIRouter(tags=["auth"])
@@ -19,28 +22,23 @@ router = APIRouter(tags=["auth"])
 @router.post(
     "/auth/token",
     response_model=Token,
-    responses={401: problem_schema("invalid_credentials")},
+    responses={
+        401: problem_schema("invalid_credentials"),
+        429: problem_schema("too_many_attempts"),
+    },
 )
 @reads_first  # Argon2 runs before any write: it must not hold SQLite's write lock
-def login(session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+def login(
+    request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+) -> Token:
     """Exchange a username and password for a short-lived access token."""
-    user = account_service.authenticate(session, username=form.username, password=form.password)
+    guards, resets = limits.login_guards(username=form.username, address=client_address(request))
+    with throttle.counting_failures(session, guards=guards, reset_on_success=resets):
+        user = account_service.authenticate(session, username=form.username, password=form.password)
     return Token(
         access_token=account_service.issue_token(user),
         expires_in=get_settings().access_token_minutes * 60,
     )
-
-
-@router.post(
-    "/auth/register-enterprise",
-    response_model=UserPublic,
-    status_code=201,
-    responses={403: problem_schema("registration_refused"), 409: problem_schema("username_taken")},
-)
-def register_enterprise(session: SessionDep, data: EnterpriseSignup) -> UserPublic:
-    """An enterprise creates its account, bound to its USCC (企业注册)."""
-    user = account_service.signup_enterprise(session, data=data)
-    return UserPublic.model_validate(user)
 
 
 @router.get(

@@ -35,6 +35,9 @@ def test_a_member_is_offered_to_the_best_ranked_bank_with_what_it_authorized(
     assert set(sent["data_current_to"]) >= {"tax_monthly", "utility_monthly"}
     assert sent["authorization"]["scope"] == "matched_banks"
     assert "legal_rep_digest" not in sent["enterprise"]
+    # Not even masked: 张** would tell a guesser of the registration's name the first character.
+    assert "legal_representative" not in sent["enterprise"]
+    assert market.firm.legal_rep_masked not in str(sent)
     [event] = db.exec(select(OutboxEvent).where(OutboxEvent.topic == "lead.created")).all()
     assert event.lender_code == best.code and event.payload == sent
     [deadline] = db.exec(select(LeadDeadline)).all()

@@ -23,6 +23,7 @@ VALID: dict[str, dict[str, Any]] = {
         "headcount": "25",
         "annual_revenue_yuan": "5000000",
         "legal_representative": "张三丰",
+        "contact_phone": "13812345678",
     },
     "public_credit_events": {
         "event_id": "PE0000000001",
@@ -127,4 +128,5 @@ BAD_TEXT: dict[str, list[tuple[str, str]]] = {
     "name": [("厂", "too_short")],
     "district": [("330599", "unknown_district")],
     "industry_division": [("52", "industry")],
+    "contact_phone": [("0572-1234567", "phone_format"), ("1381234567", "phone_format")],
 }

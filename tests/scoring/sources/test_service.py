@@ -154,8 +154,10 @@ def test_registration_creates_updates_and_holds_for_review(
     assert (first.rows_loaded, first.rows_held_for_review, first.rows_rejected) == (1, 1, 1)
     enterprise = db.get(Enterprise, CODE)
     assert enterprise is not None and enterprise.legal_rep_masked == "张**"
+    assert enterprise.contact_phone == "13812345678"  # registration codes go here
     review = db.exec(select(UsccReview).where(UsccReview.uscc == FAILING_CODE)).one()
     assert review.source == f"batch:{first.id}" and "张三丰" not in str(review.payload)
+    assert "13812345678" not in str(review.payload)
     grown = {**VALID["registration"], "headcount": "400", "annual_revenue_yuan": "30000000"}
     second = ingest(db, store, write_csv(tmp_path / "registration-2.csv", [grown])).batch
     assert (second.rows_loaded, second.rows_superseded) == (1, 1)
@@ -163,6 +165,7 @@ def test_registration_creates_updates_and_holds_for_review(
     assert db.get(Enterprise, CODE).headcount == 400  # type: ignore[union-attr]
     history = store.read("registration", [first.id, second.id])
     assert history["headcount"].tolist() == [25, 400]
+    assert not {"legal_representative", "contact_phone"} & set(history.columns)
 
 
 def test_a_corrected_event_supersedes_its_earlier_version(

@@ -1,7 +1,7 @@
 """revoked tokens: access tokens signed out before they expire
 
-Revision ID: a7c3e9f1b2d4
-Revises: b1d2e3f4a5c6
+Revision ID: 9d8e7f6a5b4c
+Revises: c3d4e5f6a7b8
 Create Date: 2026-12-01 10:10:00.000000+00:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "a7c3e9f1b2d4"
-down_revision: str | None = "b1d2e3f4a5c6"
+revision: str = "9d8e7f6a5b4c"
+down_revision: str | None = "c3d4e5f6a7b8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

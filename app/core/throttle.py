@@ -1,0 +1,171 @@
+"""One limiter for every route that must not be hammered: sign-in, registration, codes.
+
+Sliding-window counters kept in the database (table ``throttle_hits``), so every server
+process, worker and the embedded SQLite mode see the same counts without another service.
+A key is stored only as a keyed digest: user names and addresses are personal data.
+
+Under heavy concurrency on PostgreSQL two requests may both pass the check before either
+records its hit; a limit can then be exceeded by the number of requests in flight, which
+still caps guessing at a handful per window instead of hundreds per second.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Column, Index, delete, func
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from app.core.clock import utcnow
+from app.core.db import UTCDateTime
+from app.core.errors import DomainError
+from app.core.security import keyed_digest
+
+KEY_PURPOSE = "throttle-key"
+
+
+class ThrottleHit(SQLModel, table=True):
+    """One counted attempt (a wrong password, a registration) under a limit's scope."""
+
+    __tablename__ = "throttle_hits"
+    __table_args__ = (Index("ix_throttle_hits_scope_key_at", "scope", "key_digest", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=32)
+    key_digest: str = Field(max_length=64)
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class Throttled(DomainError):
+    """Too many attempts: answered 429 with ``Retry-After``."""
+
+    code = "too_many_attempts"
+    status = 429
+    title = "Too Many Requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail, retry_after=retry_after)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most ``max_hits`` hits per key within ``window_seconds``, then locked until one ages."""
+
+    scope: str
+    max_hits: int
+    window_seconds: int
+    message: str = "尝试次数过多，请稍后再试"
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(seconds=self.window_seconds)
+
+
+def _digest(key: str) -> str:
+    return keyed_digest(key.strip().lower(), purpose=KEY_PURPOSE)
+
+
+def retry_after(session: Session, *, limit: Limit, key: str) -> int | None:
+    """Seconds until the next attempt is allowed, or None when the key is under its limit."""
+    since = utcnow() - limit.window
+    rows = session.exec(
+        select(ThrottleHit.at)
+        .where(
+            ThrottleHit.scope == limit.scope,
+            ThrottleHit.key_digest == _digest(key),
+            col(ThrottleHit.at) > since,
+        )
+        .order_by(col(ThrottleHit.at).desc())
+        .limit(limit.max_hits)
+    ).all()
+    if len(rows) < limit.max_hits:
+        return None
+    # The oldest of the last max_hits hits must leave the window before another is allowed.
+    free_at = rows[-1] + limit.window
+    return max(1, math.ceil((free_at - utcnow()).total_seconds()))
+
+
+def check(session: Session, *, limit: Limit, key: str) -> None:
+    """Raise Throttled when ``key`` has used up ``limit``."""
+    wait = retry_after(session, limit=limit, key=key)
+    if wait is not None:
+        minutes = max(1, math.ceil(wait / 60))
+        raise Throttled(f"{limit.message}（约 {minutes} 分钟后）", retry_after=wait)
+
+
+def hit(session: Session, *, limit: Limit, key: str) -> None:
+    """Count one attempt for ``key``, and forget this key's hits that left the window."""
+    digest = _digest(key)
+    session.execute(
+        delete(ThrottleHit).where(
+            col(ThrottleHit.scope) == limit.scope,
+            col(ThrottleHit.key_digest) == digest,
+            col(ThrottleHit.at) <= utcnow() - limit.window,
+        )
+    )
+    session.add(ThrottleHit(scope=limit.scope, key_digest=digest))
+    session.flush()
+
+
+def reset(session: Session, *, limit: Limit, key: str) -> None:
+    """Forget every hit of ``key`` (a successful sign-in clears its user's failures)."""
+    session.execute(
+        delete(ThrottleHit).where(
+            col(ThrottleHit.scope) == limit.scope, col(ThrottleHit.key_digest) == _digest(key)
+        )
+    )
+
+
+def count(session: Session, *, limit: Limit, key: str) -> int:
+    """Hits of ``key`` within the window (for tests and operations)."""
+    since = utcnow() - limit.window
+    return session.exec(
+        select(func.count())
+        .select_from(ThrottleHit)
+        .where(
+            ThrottleHit.scope == limit.scope,
+            ThrottleHit.key_digest == _digest(key),
+            col(ThrottleHit.at) > since,
+        )
+    ).one()
+
+
+Guard = tuple[Limit, str]
+
+
+@contextmanager
+def counting_failures(
+    session: Session,
+    *,
+    guards: Sequence[Guard],
+    reset_on_success: Sequence[Guard] = (),
+    count_always: bool = False,
+    keep_work_on_failure: bool = False,
+) -> Iterator[None]:
+    """Refuse when any guard is used up; count a failure (or every attempt) against each.
+
+    A failure is committed before the error goes on, because the request's own transaction
+    rolls back on error and would otherwise forget it. The work done before the failure is
+    rolled back first unless ``keep_work_on_failure`` (a wrong code's used-up attempt).
+    """
+    for limit, key in guards:
+        check(session, limit=limit, key=key)
+    try:
+        yield
+    except DomainError:
+        if not keep_work_on_failure:
+            session.rollback()
+        for limit, key in guards:
+            hit(session, limit=limit, key=key)
+        session.commit()
+        raise
+    if count_always:
+        for limit, key in guards:
+            hit(session, limit=limit, key=key)
+    for limit, key in reset_on_success:
+        reset(session, limit=limit, key=key)
