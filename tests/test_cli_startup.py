@@ -75,24 +75,13 @@ def test_help_loads_no_heavy_package(env: dict[str, str]) -> None:
 
 @pytest.mark.slow
 def test_demo_if_empty_on_a_filled_database_skips_the_scoring_stack(
-    env: dict[str, str], tmp_path: Path
+    env: dict[str, str], committed_database: str
 ) -> None:
-    url = env["XYD_DATABASE_URL"]
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    previous = os.environ.get("XYD_DATABASE_URL")
-    os.environ["XYD_DATABASE_URL"] = url
-    from app.core import db as core_db
-
-    core_db.reset_caches()
-    try:
-        with session_scope() as session:
-            make_enterprise(session)
-    finally:
-        os.environ["XYD_DATABASE_URL"] = previous or ""
-        core_db.reset_caches()
-    result, modules = imported_by(env, "demo", "--if-empty")
+    with session_scope() as session:
+        make_enterprise(session)
+    result, modules = imported_by(
+        {**env, "XYD_DATABASE_URL": committed_database}, "demo", "--if-empty"
+    )
     assert result.returncode == 0 and "nothing to do" in result.stderr
     assert modules.isdisjoint({"lightgbm", "pandas", "pyarrow", "sklearn"}), modules
 
