@@ -1,4 +1,10 @@
-"""The ``xyd`` command: operate the platform from a shell."""
+"""The ``xyd`` command: operate the platform from a shell.
+
+Start-up is kept light (``xyd --help`` loads Typer and nothing of the platform): every command
+imports what it needs in its body, and a test keeps pandas, LightGBM and Celery out of
+``import app.cli``. Before a command that needs the schema runs, the database's revision is
+checked, so an unmigrated database gets one line naming ``xyd db upgrade``, not a traceback.
+"""
 
 from __future__ import annotations
 
@@ -11,22 +17,8 @@ from typing import Annotated
 import typer
 
 from app import cli_applications, cli_banksim, cli_deliveries, cli_leads, cli_scoring, cli_whitelist
-from app.accounts import service as account_service
-from app.accounts.models import Role
-from app.accounts.schemas import ApiKeyCreate, UserCreate
-from app.cli_support import CLI_ACTOR, fail
-from app.core.config import InsecureSettingsError, get_settings
-from app.core.db import get_engine, session_scope
-from app.core.errors import DomainError
-from app.core.logging import configure_logging
-from app.core.migrations import upgrade
-from app.core.taskqueue import configure_celery, wait_for_inline_tasks
-from app.demo import story
-from app.enterprises import repository as enterprise_repository
-from app.ops import service as ops_service
-from lenders.institutions import service as lender_service
-from lenders.institutions.schemas import LenderCreate
-from scoring.synthetic.registry import CitySpec
+from app.accounts.roles import Role
+from app.cli_support import cli_actor, fail, require_schema
 
 cli = typer.Typer(help="信易贷 platform command line.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -51,16 +43,28 @@ for command in (cli_scoring.ingest, cli_scoring.synth, cli_scoring.score):
     cli.command()(command)
 
 
+# Commands that do not read the schema, or check it themselves after an earlier refusal.
+SCHEMA_FREE = frozenset({"db", "synth", "bank-sim", "serve", "worker", "beat", "model"})
+
+
 @cli.callback()
-def _setup() -> None:
+def _setup(ctx: typer.Context) -> None:
+    from app.core.config import get_settings
+    from app.core.logging import configure_logging
+
     settings = get_settings()
     configure_logging(level=settings.log_level, json_lines=settings.log_json)
-    configure_celery()
+    # Celery is configured (and every area's tasks imported) by the first task sent, not here.
+    if ctx.invoked_subcommand not in SCHEMA_FREE:
+        require_schema()
 
 
 @db_cli.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply the migrations up to REVISION (default: head)."""
+    from app.core.db import get_engine
+    from app.core.migrations import upgrade
+
     upgrade(get_engine(), revision)
     typer.echo(f"database at {revision}")
 
@@ -74,11 +78,14 @@ def serve(
     """Serve the API, the OpenAPI docs and the pages."""
     import uvicorn
 
+    from app.core.config import InsecureSettingsError, get_settings
+
     settings = get_settings()
     try:
         settings.assert_safe_for_serving()
     except InsecureSettingsError as error:
         fail(str(error))
+    require_schema()
     if workers == 1:
         from app.core.inline_beat import start_if_brokerless
 
@@ -95,11 +102,14 @@ def serve(
 
 
 def _require_broker(what: str) -> None:
+    from app.core.config import get_settings
+
     if not get_settings().uses_broker:
         fail(
             f"XYD_BROKER_URL is not set; {what} needs a broker "
             "(without one, tasks run inside `xyd serve`)"
         )
+    require_schema()
 
 
 @cli.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -126,6 +136,10 @@ def probe(
     timeout: float = 30.0,
 ) -> None:
     """Send a probe task and wait until its effect is visible: proves the worker pipeline."""
+    from app.core.db import session_scope
+    from app.core.taskqueue import wait_for_inline_tasks
+    from app.ops import service as ops_service
+
     with session_scope() as session:
         probe_id = ops_service.request_probe(session, hold_seconds=hold)
     wait_for_inline_tasks()
@@ -152,6 +166,12 @@ def user_create(
     ] = "",
 ) -> None:
     """Create a user (the password is prompted for unless --password is given)."""
+    from app.accounts import service as account_service
+    from app.accounts.schemas import UserCreate
+    from app.core.db import session_scope
+    from app.core.errors import DomainError
+    from lenders.institutions import service as lender_service
+
     try:
         with session_scope() as session:
             lender_id = lender_service.get_by_code(session, code=lender).id if lender else None
@@ -165,7 +185,7 @@ def user_create(
                     uscc=uscc,
                     lender_id=lender_id,
                 ),
-                actor=CLI_ACTOR,
+                actor=cli_actor(),
             )
             typer.echo(json.dumps({"id": user.id, "username": user.username, "role": user.role}))
     except (DomainError, ValueError) as error:
@@ -175,6 +195,11 @@ def user_create(
 @lender_cli.command("create")
 def lender_create(code: str, name: str) -> None:
     """Register a lender by its short code and full name."""
+    from app.core.db import session_scope
+    from app.core.errors import DomainError
+    from lenders.institutions import service as lender_service
+    from lenders.institutions.schemas import LenderCreate
+
     try:
         with session_scope() as session:
             lender = lender_service.create(session, data=LenderCreate(code=code, name=name))
@@ -196,6 +221,12 @@ def apikey_create(
     """Create an API key for a lender's systems; the key is printed once."""
     from datetime import UTC
 
+    from app.accounts import service as account_service
+    from app.accounts.schemas import ApiKeyCreate
+    from app.core.db import session_scope
+    from app.core.errors import DomainError
+    from lenders.institutions import service as lender_service
+
     try:
         with session_scope() as session:
             lender_id = lender_service.get_by_code(session, code=lender).id
@@ -206,7 +237,7 @@ def apikey_create(
                 data=ApiKeyCreate(
                     name=name, expires_at=expires.replace(tzinfo=UTC) if expires else None
                 ),
-                actor=CLI_ACTOR,
+                actor=cli_actor(),
             )
             typer.echo(json.dumps({"id": api_key.id, "lender": lender, "key": key}))
     except (DomainError, ValueError) as error:
@@ -222,11 +253,21 @@ def demo(
     if_empty: Annotated[bool, typer.Option(help="do nothing when enterprises exist")] = False,
 ) -> None:
     """Run the headless demo story: synthesize and ingest a city, add lenders and accounts."""
-    city_dir = get_settings().data_dir / "demo-city" / f"{enterprises}-{months}-{seed}"
+    from app.core.config import get_settings
+    from app.core.db import session_scope
+    from app.enterprises import repository as enterprise_repository
+
     with session_scope() as session:
+        # Checked before the story's imports: a second `make run` pays for none of them.
         if if_empty and enterprise_repository.count(session) > 0:
             typer.echo("demo data present; nothing to do", err=True)
             return
+    from app.core.taskqueue import wait_for_inline_tasks
+    from app.demo import story
+    from scoring.synthetic.registry import CitySpec
+
+    city_dir = get_settings().data_dir / "demo-city" / f"{enterprises}-{months}-{seed}"
+    with session_scope() as session:
         summary = story.run(
             session,
             spec=CitySpec(enterprises=enterprises, seed=seed),
@@ -271,6 +312,10 @@ def main() -> None:
     """Entry point of the ``xyd`` script."""
     try:
         cli()
-    except InsecureSettingsError as error:
+    except Exception as error:
+        from app.core.config import InsecureSettingsError  # here: --help never loads settings
+
+        if not isinstance(error, InsecureSettingsError):
+            raise
         typer.echo(f"error: {error}", err=True)
         sys.exit(1)

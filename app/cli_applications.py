@@ -6,9 +6,7 @@ import json
 
 import typer
 
-from app.cli_support import CLI_ACTOR, fail
-from app.core.db import session_scope
-from app.core.errors import DomainError
+from app.cli_support import cli_actor, fail
 
 applications_cli = typer.Typer(
     help="Financing applications (融资需求): the expiry sweep.", no_args_is_help=True
@@ -19,10 +17,12 @@ applications_cli = typer.Typer(
 def expire() -> None:
     """Expire applications older than the whitelist's demand window that no bank accepted."""
     from app.applications.expiry import expire_stale
+    from app.core.db import session_scope
+    from app.core.errors import DomainError
 
     try:
         with session_scope() as session:
-            swept = expire_stale(session, actor=CLI_ACTOR)
+            swept = expire_stale(session, actor=cli_actor())
             typer.echo(
                 json.dumps(
                     {

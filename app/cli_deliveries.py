@@ -7,10 +7,8 @@ from typing import Annotated
 
 import typer
 
-from app.cli_support import CLI_ACTOR, fail
-from app.core.db import session_scope
-from app.core.errors import DomainError
-from app.outbox.models import DeliveryStatus
+from app.cli_support import cli_actor, fail
+from app.outbox.status import DeliveryStatus
 
 deliveries_cli = typer.Typer(
     help="Webhook deliveries to banks: run, list dead letters (死信), redeliver.",
@@ -25,6 +23,7 @@ def list_deliveries(
     limit: int = 50,
 ) -> None:
     """Print events in ``status`` (dead by default), newest first, one JSON object a line."""
+    from app.core.db import session_scope
     from lenders.delivery import dead_letters
 
     with session_scope() as session:
@@ -53,12 +52,14 @@ def list_deliveries(
 @deliveries_cli.command("redeliver")
 def redeliver(event_ids: list[str]) -> None:
     """Put dead events back in line, due now (audited)."""
+    from app.core.db import session_scope
+    from app.core.errors import DomainError
     from lenders.delivery import dead_letters
 
     try:
         with session_scope() as session:
             for event_id in event_ids:
-                dead_letters.redeliver(session, event_id=event_id, actor=CLI_ACTOR)
+                dead_letters.redeliver(session, event_id=event_id, actor=cli_actor())
     except DomainError as error:
         fail(str(error))
     typer.echo(json.dumps({"redelivered": len(event_ids)}))

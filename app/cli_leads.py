@@ -7,9 +7,7 @@ from dataclasses import asdict
 
 import typer
 
-from app.cli_support import CLI_ACTOR, fail
-from app.core.db import session_scope
-from app.core.errors import DomainError
+from app.cli_support import cli_actor, fail
 
 leads_cli = typer.Typer(
     help="Leads (推荐): route applications, sweep deadlines.", no_args_is_help=True
@@ -19,11 +17,13 @@ leads_cli = typer.Typer(
 @leads_cli.command("route")
 def route() -> None:
     """Match and offer every submitted application of a whitelist member; print the counts."""
+    from app.core.db import session_scope
+    from app.core.errors import DomainError
     from lenders.leads.routing import route_pending
 
     try:
         with session_scope() as session:
-            typer.echo(json.dumps(route_pending(session, actor=CLI_ACTOR)))
+            typer.echo(json.dumps(route_pending(session, actor=cli_actor())))
     except DomainError as error:
         fail(str(error))
 
@@ -31,10 +31,12 @@ def route() -> None:
 @leads_cli.command("sweep")
 def sweep() -> None:
     """Expire unanswered offers (passing them on) and record late decisions; print the counts."""
+    from app.core.db import session_scope
+    from app.core.errors import DomainError
     from lenders.leads.sweep import sweep as run_sweep
 
     try:
         with session_scope() as session:
-            typer.echo(json.dumps(asdict(run_sweep(session, actor=CLI_ACTOR))))
+            typer.echo(json.dumps(asdict(run_sweep(session, actor=cli_actor()))))
     except DomainError as error:
         fail(str(error))

@@ -8,17 +8,17 @@ from typing import Annotated
 
 import typer
 
-from app.cli_support import CLI_ACTOR, fail
-from app.core.clock import to_local, utcnow
-from app.core.config import get_settings
-from app.core.db import session_scope
-from app.core.errors import DomainError
-from scoring.sources import service as source_service
-from scoring.synthetic.registry import CitySpec
+from app.cli_support import cli_actor, fail, require_schema
 
 model_cli = typer.Typer(
     help="Credit models: evaluate, train, register, promote.", no_args_is_help=True
 )
+
+
+@model_cli.callback()
+def _model_setup(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand != "evaluate":  # evaluate reads a file, not the database
+        require_schema()
 
 
 def ingest(
@@ -29,6 +29,9 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON summary")] = False,
 ) -> None:
     """Load source files, one batch each: good rows load, bad rows are kept with reasons."""
+    from app.core.db import session_scope
+    from scoring.sources import service as source_service
+
     say = lambda message: typer.echo(message, err=True)  # noqa: E731 - progress to stderr
     files = source_service.source_files(path)
     outcomes = []
@@ -36,7 +39,7 @@ def ingest(
         say(f"[{index}/{len(files)}] {file.name}")
         with session_scope() as session:
             result = source_service.ingest_file(
-                session, path=file, actor=CLI_ACTOR, kind=kind, report=say
+                session, path=file, actor=cli_actor(), kind=kind, report=say
             )
             batch = result.batch
             outcomes.append(
@@ -71,6 +74,7 @@ def synth(
 ) -> None:
     """Write a synthetic city (湖州) in the data contracts, plus truth.parquet; prints a summary."""
     from scoring.synthetic.city import CityParams, generate_city
+    from scoring.synthetic.registry import CitySpec
 
     summary = generate_city(
         CitySpec(enterprises=enterprises, seed=seed),
@@ -104,6 +108,10 @@ def score(
     """Score every enterprise with the champion model, partition by partition; PSI vs last run."""
     from datetime import date
 
+    from app.core.clock import to_local, utcnow
+    from app.core.config import get_settings
+    from app.core.db import session_scope
+    from app.core.errors import DomainError
     from scoring.scores import service as score_service
     from scoring.sources.snapshot import load_sources
     from scoring.sources.store import SourceStore
@@ -113,7 +121,7 @@ def score(
         with session_scope() as session:
             sources = load_sources(session, store=SourceStore(get_settings().data_dir))
             run = score_service.run_batch(
-                session, as_of=day, sources=sources, actor=CLI_ACTOR, partitions=partitions
+                session, as_of=day, sources=sources, actor=cli_actor(), partitions=partitions
             )
             summary = {
                 "run": run.id,
@@ -166,6 +174,8 @@ def model_train(
     months: Annotated[int, typer.Option(help="as-of months of platform snapshots")] = 24,
 ) -> None:
     """Train and register a model (not champion until promoted): on a table, or the platform."""
+    from app.core.config import get_settings
+    from app.core.db import session_scope
     from scoring.model.estimator import InvalidTrainingData
     from scoring.model.table_training import train_file
     from scoring.sources.store import SourceStore
@@ -177,13 +187,13 @@ def model_train(
         with session_scope() as session:
             if data is not None and label:
                 version = train_file(
-                    session, path=data, label=label, id_column=id_column, actor=CLI_ACTOR
+                    session, path=data, label=label, id_column=id_column, actor=cli_actor()
                 )
             else:
                 version = train_platform_model(
                     session,
                     store=SourceStore(get_settings().data_dir),
-                    actor=CLI_ACTOR,
+                    actor=cli_actor(),
                     months=months,
                 )
             test = version.metrics["test"]
@@ -203,11 +213,13 @@ def model_train(
 @model_cli.command("promote")
 def model_promote(name: str) -> None:
     """Make a registered model the champion that scores every enterprise (audited)."""
+    from app.core.db import session_scope
+    from app.core.errors import DomainError
     from scoring.registry import service as registry_service
 
     try:
         with session_scope() as session:
-            version = registry_service.promote(session, name=name, actor=CLI_ACTOR)
+            version = registry_service.promote(session, name=name, actor=cli_actor())
             typer.echo(json.dumps({"champion": version.name}))
     except DomainError as error:
         fail(str(error))
@@ -216,6 +228,7 @@ def model_promote(name: str) -> None:
 @model_cli.command("list")
 def model_list() -> None:
     """Registered models, newest first; * marks the champion."""
+    from app.core.db import session_scope
     from scoring.registry import service as registry_service
 
     with session_scope() as session:

@@ -6,9 +6,7 @@ import json
 
 import typer
 
-from app.cli_support import CLI_ACTOR, fail
-from app.core.db import session_scope
-from app.core.errors import DomainError
+from app.cli_support import cli_actor, fail
 
 whitelist_cli = typer.Typer(
     help="The whitelist (白名单): refresh and inspect.", no_args_is_help=True
@@ -18,11 +16,13 @@ whitelist_cli = typer.Typer(
 @whitelist_cli.command("refresh")
 def refresh() -> None:
     """Judge every enterprise under the current policy and champion; print the version."""
+    from app.core.db import session_scope
+    from app.core.errors import DomainError
     from whitelist.refresh import refresh as run_refresh
 
     try:
         with session_scope() as session:
-            result = run_refresh(session, actor=CLI_ACTOR)
+            result = run_refresh(session, actor=cli_actor())
             version = result.version
             typer.echo(
                 json.dumps(

@@ -1,8 +1,11 @@
-"""What every benchmark script needs: its own database, and its peak memory."""
+"""What every benchmark script needs: its own database, its peak memory, its goals and verdict."""
 
 from __future__ import annotations
 
+import argparse
 import resource
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -29,3 +32,36 @@ def fresh_database(url: str) -> None:
     ) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{target.database}"')
+
+
+def add_common_options(parser: argparse.ArgumentParser, *, tiny: str) -> None:
+    """``--check`` and ``--tiny``, the same in every benchmark."""
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 when a goal is missed (goals are full size)"
+    )
+    parser.add_argument(
+        "--tiny", action="store_true", help=f"a smoke run in seconds, not a measurement: {tiny}"
+    )
+
+
+@dataclass
+class Goals:
+    """Each goal's verdict as the benchmark prints it; ``finish`` decides the exit status."""
+
+    missed: list[str] = field(default_factory=list)
+
+    def judge(self, name: str, *, figure: str, goal: str, met: bool) -> bool:
+        """Print one line: the figure, its goal, met or not; remember a miss."""
+        print(f"goal {name}: {figure} (goal {goal}) → {'met' if met else 'NOT met'}", flush=True)
+        if not met:
+            self.missed.append(name)
+        return met
+
+    def finish(self, *, check: bool) -> None:
+        """With ``check``, exit 1 naming the goals missed; otherwise only say so."""
+        if not self.missed:
+            print("every goal met")
+            return
+        print(f"goals missed: {', '.join(self.missed)}")
+        if check:
+            sys.exit(1)

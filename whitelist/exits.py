@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from app.core.clock import utcnow
-from whitelist import facts, members, policy
+from whitelist import members, policy
 from whitelist.models import Trigger
 from whitelist.refresh import latest
 
@@ -34,6 +34,8 @@ def reassess(
     if version is None:  # members exist only through a version; nothing to judge against
         return {}
     moment = now or utcnow()
+    from whitelist import facts  # pandas loads with the first judgement, not the web app
+
     judged = facts.judged(
         session,
         model_name=version.model_name,

@@ -13,7 +13,7 @@ from app.audit.service import Actor
 from app.core.clock import utcnow
 from scoring.registry import service as registry_service
 from scoring.scores.models import Score
-from whitelist import facts, members, policy
+from whitelist import members, policy
 from whitelist.exceptions import ChampionNotScored
 from whitelist.models import Trigger, WhitelistChange, WhitelistVersion
 
@@ -41,6 +41,8 @@ def refresh(session: Session, *, actor: Actor, now: datetime | None = None) -> R
         raise ChampionNotScored(
             f"champion {champion.name} has not scored any enterprise yet; run `xyd score` first"
         )
+    from whitelist import facts  # pandas loads with the first judgement, not the web app
+
     judged = facts.judged(session, model_name=champion.name, policy=rules_now, now=moment)
     qualified = set(judged.index[judged.map(len) == 0])
     on_list = members.current(session)

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Column
 from sqlmodel import Field, SQLModel
 
+from app.accounts.roles import Role
 from app.core.clock import utcnow
 from app.core.db import UTCDateTime, enum_type
-
-
-class Role(StrEnum):
-    ENTERPRISE = "enterprise"  # 企业用户
-    LENDER_USER = "lender_user"  # 金融机构工作人员
-    LENDER_CLIENT = "lender_client"  # 金融机构系统 (API key only)
-    OFFICE = "office"  # 金融办/信用办
-    DATA_OPERATOR = "data_operator"  # 数据运维
-    ADMIN = "admin"  # 系统管理员
 
 
 class User(SQLModel, table=True):

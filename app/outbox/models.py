@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 from uuid import uuid4
 
@@ -12,15 +11,8 @@ from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
 from app.core.db import UTCDateTime, enum_type
+from app.outbox.status import DeliveryStatus
 from lenders.institutions import models as _lenders  # noqa: F401 - the table lender_code refers to
-
-
-class DeliveryStatus(StrEnum):
-    """Where an event's push to its bank stands; pulling never changes it."""
-
-    PENDING = "pending"  # 待投递: not yet acknowledged, retried with back-off
-    DELIVERED = "delivered"  # 已送达: the bank answered 2xx
-    DEAD = "dead"  # 死信 dead letter: retries ran out; staff may redeliver
 
 
 class OutboxEvent(SQLModel, table=True):

@@ -6,10 +6,10 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scoring.model import calibration
-from scoring.model.estimator import CreditModel
+if TYPE_CHECKING:  # LightGBM loads when a model does, not with the web app
+    from scoring.model.estimator import CreditModel
 
 MODEL_FILE, CARD_FILE, READABLE_FILE = "model.txt", "card.json", "card.md"
 
@@ -54,6 +54,9 @@ def load(directory: Path) -> tuple[CreditModel, dict[str, Any]]:
     card = json.loads((directory / CARD_FILE).read_text(encoding="utf-8"))
     if sha256_text(text) != card["artifact_sha256"]:
         raise ValueError(f"{directory / MODEL_FILE} does not match the hash on its card")
+    from scoring.model import calibration
+    from scoring.model.estimator import CreditModel
+
     model = CreditModel.from_artifacts(
         model_text=text,
         calibrator=calibration.from_json(card["calibration"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -14,10 +14,12 @@ from app.audit import service as audit_service
 from app.audit.service import Actor
 from app.core.clock import utcnow
 from app.core.config import get_settings
-from scoring.model.estimator import CreditModel
 from scoring.registry import artifacts, card
 from scoring.registry.exceptions import ModelNotFound, NoChampion
 from scoring.registry.models import ModelVersion
+
+if TYPE_CHECKING:  # LightGBM loads when a model does, not with the web app
+    from scoring.model.estimator import CreditModel
 
 
 def models_dir() -> Path:

@@ -40,7 +40,8 @@ def test_out_of_time_model_approaches_the_oracle(city: Path) -> None:
     as_of = trained.split.test[0]
     truth_month = (pd.Period(as_of, "M") - 1).strftime("%Y-%m")
     oracle = oracle_auc(pd.read_parquet(city / "truth.parquet"), month=truth_month)
-    # 2,500 firms leave ~25 test defaults; the 0.95 goal is measured at city scale by bench/
+    # 2,500 firms leave ~25 test defaults; the 0.95 goal is measured at city scale by
+    # bench/scoring_bench.py
     assert test["positives"] > 5 and test["auc"] > 0.8 * oracle
     rates = test["default_rate_by_grade"]
     overall = test["positives"] / test["n"]
