@@ -45,8 +45,22 @@ def latest_for(session: Session, *, uscc: str) -> Score | None:
     ).first()
 
 
+def lock_run(session: Session, *, run_id: int) -> ScoreRun | None:
+    """The run, locked until the caller's transaction ends, so partitions count one at a time.
+
+    Each partition takes the lock after writing its receipt and counts after getting it: the
+    last to get it counts every other partition's receipt, committed when their lock was
+    released. ``FOR NO KEY UPDATE``, not ``FOR UPDATE``: the scores' foreign key holds a
+    ``KEY SHARE`` lock on the run, which ``FOR UPDATE`` would wait for (two partitions would
+    deadlock). SQLite has one writer at a time and ignores the clause.
+    """
+    return session.get(
+        ScoreRun, run_id, with_for_update={"key_share": True}, populate_existing=True
+    )
+
+
 def partitions_done(session: Session, *, run_id: int) -> int:
-    """Partitions of the run whose scores are committed (their task receipts)."""
+    """Partitions of the run whose receipts this transaction sees; see ``lock_run`` first."""
     from app.core.receipts import TaskReceipt
 
     return session.exec(

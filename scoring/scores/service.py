@@ -63,6 +63,14 @@ def score_partition(
     return len(scored)
 
 
+def closes_run(session: Session, *, run_id: int) -> bool:
+    """Whether the caller's partition, committed with this transaction, completes the run."""
+    run = repository.lock_run(session, run_id=run_id)
+    if run is None or run.status is not RunStatus.RUNNING:
+        return False
+    return repository.partitions_done(session, run_id=run_id) == run.partitions
+
+
 def _rows(scored: pd.DataFrame, *, run: ScoreRun) -> list[dict[str, Any]]:
     now = utcnow()
     return [

@@ -12,7 +12,6 @@ from app.core.config import get_settings
 from app.core.db import session_scope
 from app.core.taskqueue import celery_app, enqueue_after_commit
 from scoring.features import build_features
-from scoring.scores import repository
 from scoring.scores import service as score_service
 from scoring.scores.models import RunStatus
 from scoring.sources.snapshot import load_sources
@@ -46,8 +45,7 @@ def score_partition(*, run_id: int, index: int) -> int:
         written = score_service.score_partition(
             session, run_id=run_id, index=index, sources=_sources(session)
         )
-        run = session.get(score_service.ScoreRun, run_id)
-        if run is not None and repository.partitions_done(session, run_id=run_id) == run.partitions:
+        if score_service.closes_run(session, run_id=run_id):
             enqueue_after_commit(session, "scoring.finish_run", run_id=run_id)
         return written
 
