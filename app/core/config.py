@@ -69,8 +69,24 @@ class Settings(BaseSettings):
     delivery_interval_seconds: float = Field(default=5.0, gt=0)
     # After a new webhook secret is created the older one still signs for this long (rotation).
     webhook_secret_grace_days: float = Field(default=7.0, ge=0)
+    # Batch scoring: a run still open this long after it started has its missing partitions sent
+    # again (once); still open after twice as long it is failed. Beat sweeps on the cron below.
+    score_run_timeout_minutes: float = Field(default=120.0, gt=0)
+    score_sweep_cron: str = "*/10 * * * *"
+    # Retention, purged in batches on the cron below: delivery attempts of delivered events after
+    # these days (attempts of pending and dead events are kept for staff), idempotency keys after
+    # these hours (never before their 24-hour replay window ends).
+    delivery_attempts_retention_days: float = Field(default=30.0, gt=0)
+    idempotency_key_retention_hours: float = Field(default=48.0, gt=0)
+    retention_cron: str = "40 3 * * *"
 
-    @field_validator("whitelist_refresh_cron", "application_expiry_cron", "lead_cron")
+    @field_validator(
+        "whitelist_refresh_cron",
+        "application_expiry_cron",
+        "lead_cron",
+        "score_sweep_cron",
+        "retention_cron",
+    )
     @classmethod
     def _cron(cls, value: str) -> str:
         value = " ".join(value.split())

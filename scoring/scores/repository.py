@@ -61,16 +61,29 @@ def lock_run(session: Session, *, run_id: int) -> ScoreRun | None:
 
 def partitions_done(session: Session, *, run_id: int) -> int:
     """Partitions of the run whose receipts this transaction sees; see ``lock_run`` first."""
+    return len(done_partitions(session, run_id=run_id))
+
+
+def done_partitions(session: Session, *, run_id: int) -> set[int]:
+    """The indexes of the run's partitions whose receipts this transaction sees."""
     from app.core.receipts import TaskReceipt
 
-    return session.exec(
-        select(func.count())
-        .select_from(TaskReceipt)
-        .where(
+    prefix = f"{run_id}:"
+    keys = session.exec(
+        select(TaskReceipt.key).where(
             TaskReceipt.task == "scoring.score_partition",
-            col(TaskReceipt.key).startswith(f"{run_id}:"),
+            col(TaskReceipt.key).startswith(prefix),
         )
-    ).one()
+    ).all()
+    return {int(key.removeprefix(prefix)) for key in keys}
+
+
+def open_run_ids(session: Session) -> list[int]:
+    """The runs not yet done nor failed, oldest first."""
+    ids = session.exec(
+        select(ScoreRun.id).where(ScoreRun.status == RunStatus.RUNNING).order_by(col(ScoreRun.id))
+    ).all()
+    return [run_id for run_id in ids if run_id is not None]
 
 
 def runs(session: Session, *, offset: int, limit: int) -> tuple[list[ScoreRun], int]:

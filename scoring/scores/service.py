@@ -174,6 +174,11 @@ def latest(session: Session, *, uscc: str) -> Score:
     return score
 
 
+def get_run(session: Session, *, run_id: int) -> ScoreRun:
+    """The run; NotFound when there is none."""
+    return _run(session, run_id)
+
+
 def _run(session: Session, run_id: int) -> ScoreRun:
     run = session.get(ScoreRun, run_id)
     if run is None:
