@@ -35,7 +35,11 @@ class xact_horizon(FunctionElement[int]):
 
 
 class own_xact_id(FunctionElement[int]):
-    """The reading transaction's own id if it has written (its own rows it may see); else NULL."""
+    """The reading transaction's own id if it has written, else NULL: its own rows it may see.
+
+    Only a transaction that writes events and then pages through them (a test's single
+    transaction) uses this; a pull is a read-only request, whose id is NULL.
+    """
 
     type = BigInteger()
     inherit_cache = True
