@@ -41,6 +41,7 @@ cli.command(
 )(cli_banksim.bank_sim)
 for command in (cli_scoring.ingest, cli_scoring.synth, cli_scoring.score):
     cli.command()(command)
+cli.command("score-sweep")(cli_scoring.score_sweep)
 
 
 # Commands that do not read the schema, or check it themselves after an earlier refusal.

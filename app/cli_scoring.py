@@ -140,6 +140,31 @@ def score(
     )
 
 
+def score_sweep(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Close score runs whose partitions are all done; re-queue, then fail, stuck ones."""
+    from datetime import timedelta
+
+    from app.core.clock import utcnow
+    from app.core.config import get_settings
+    from app.core.db import session_scope
+    from scoring.scores.sweep import sweep_runs
+
+    timeout = timedelta(minutes=get_settings().score_run_timeout_minutes)
+    with session_scope() as session:
+        outcome = sweep_runs(session, now=utcnow(), timeout=timeout)
+    summary = {
+        "finished": outcome.finished,
+        "requeued": {str(run): parts for run, parts in outcome.requeued.items()},
+        "failed": outcome.failed,
+    }
+    typer.echo(
+        json.dumps(summary)
+        if as_json
+        else f"{len(outcome.finished)} closed, {len(outcome.requeued)} re-queued, "
+        f"{len(outcome.failed)} failed"
+    )
+
+
 @model_cli.command("evaluate")
 def model_evaluate(
     data: Annotated[Path, typer.Option(exists=True, help="a labelled table: CSV, Excel, Parquet")],

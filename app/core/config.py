@@ -98,8 +98,24 @@ class Settings(BaseSettings):
     registration_code_minutes: int = Field(default=10, ge=1, le=60)
     registration_code_attempts: int = Field(default=5, ge=1, le=20)
     registration_licence_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    # Batch scoring: a run still open this long after it started has its missing partitions sent
+    # again (once); still open after twice as long it is failed. Beat sweeps on the cron below.
+    score_run_timeout_minutes: float = Field(default=120.0, gt=0)
+    score_sweep_cron: str = "*/10 * * * *"
+    # Retention, purged in batches on the cron below: delivery attempts of delivered events after
+    # these days (attempts of pending and dead events are kept for staff), idempotency keys after
+    # these hours (never before their 24-hour replay window ends).
+    delivery_attempts_retention_days: float = Field(default=30.0, gt=0)
+    idempotency_key_retention_hours: float = Field(default=48.0, gt=0)
+    retention_cron: str = "40 3 * * *"
 
-    @field_validator("whitelist_refresh_cron", "application_expiry_cron", "lead_cron")
+    @field_validator(
+        "whitelist_refresh_cron",
+        "application_expiry_cron",
+        "lead_cron",
+        "score_sweep_cron",
+        "retention_cron",
+    )
     @classmethod
     def _cron(cls, value: str) -> str:
         value = " ".join(value.split())

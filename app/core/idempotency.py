@@ -5,7 +5,8 @@ its effect, and the answer is written to the same row before commit. So a call t
 leaves no row and may be retried; a call that committed is replayed, never repeated; and of
 two concurrent calls with one key the unique constraint lets exactly one through. Only
 successful answers are kept: a refused call changed nothing, so its retry runs again. Rows
-older than ``KEY_LIFETIME`` no longer count and are replaced on next use (a sweep can come).
+older than ``KEY_LIFETIME`` no longer count and are replaced on next use; a daily purge deletes
+them after the retention setting, never before their lifetime ends.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint, delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from app.core.clock import utcnow
 from app.core.db import UTCDateTime
@@ -127,3 +128,21 @@ def _replay(record: IdempotencyKey, *, key: str, route: str, request_hash: str) 
 
 def _in_progress(key: str) -> str:
     return f"a request with Idempotency-Key {key!r} is still being processed; retry shortly"
+
+
+def purge_cutoff(*, now: datetime, retention: timedelta) -> datetime:
+    """Keys created before this may go: after ``retention``, but never within ``KEY_LIFETIME``."""
+    return now - max(retention, KEY_LIFETIME)
+
+
+def purge_batch(session: Session, *, before: datetime, limit: int) -> int:
+    """Delete up to ``limit`` keys created before ``before``; how many."""
+    ids = session.exec(
+        select(IdempotencyKey.id)
+        .where(col(IdempotencyKey.created_at) < before)
+        .order_by(col(IdempotencyKey.id))
+        .limit(limit)
+    ).all()
+    if ids:
+        session.execute(delete(IdempotencyKey).where(col(IdempotencyKey.id).in_(list(ids))))
+    return len(ids)

@@ -1,10 +1,11 @@
 """Without a broker there is no ``xyd beat``: ``xyd serve`` keeps the same schedule on a thread.
 
 The schedule is the one beat would use (``taskqueue.beat_schedule``: webhook deliveries due every
-few seconds, lead routing and the deadline sweep every five minutes, the daily application
-expiry sweep and whitelist refresh). A due entry runs on the beat's own thread, one after
-another, so a slow run delays the next instead of piling up. So ``make run`` retries deliveries,
-routes leads and sweeps deadlines as a deployment with Redis and beat would.
+few seconds, lead routing and the deadline sweep every five minutes, the score-run sweep every
+ten, the daily application expiry sweep, whitelist refresh and retention purges). A due entry
+runs on the beat's own thread, one after another, so a slow run delays the next instead of
+piling up. So ``make run`` retries deliveries, routes leads and sweeps deadlines as a
+deployment with Redis and beat would.
 """
 
 from __future__ import annotations

@@ -100,6 +100,20 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "task": "applications.expire",
             "schedule": crontab(**cron_fields(settings.application_expiry_cron)),
         }
+    if settings.score_sweep_cron:
+        schedule["scoring-sweep"] = {
+            "task": "scoring.sweep_runs",
+            "schedule": crontab(**cron_fields(settings.score_sweep_cron)),
+        }
+    if settings.retention_cron:
+        for name, task in (
+            ("purge-delivery-attempts", "lenders.purge_delivery_attempts"),
+            ("purge-idempotency-keys", "ops.purge_idempotency_keys"),
+        ):
+            schedule[name] = {
+                "task": task,
+                "schedule": crontab(**cron_fields(settings.retention_cron)),
+            }
     return schedule
 
 

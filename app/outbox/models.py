@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, BigInteger, Column, Index
 from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
 from app.core.db import UTCDateTime, enum_type
+from app.core.xact import current_xact_id
 from app.outbox.status import DeliveryStatus
 from lenders.institutions import models as _lenders  # noqa: F401 - the table lender_code refers to
 
@@ -20,10 +21,19 @@ class OutboxEvent(SQLModel, table=True):
 
     __tablename__ = "outbox_events"
     # The delivery's claim: pending events in order of when they are due.
-    __table_args__ = (Index("ix_outbox_events_status_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_events_status_due", "status", "next_attempt_at"),
+        # The pull feed: a bank's events in the order of their writing transactions.
+        Index("ix_outbox_events_feed", "lender_code", "xact_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: str = Field(default_factory=lambda: uuid4().hex, max_length=32, unique=True)
+    # The id of the transaction that wrote the event (0 on SQLite); see app.core.xact.
+    xact_id: int = Field(
+        default=None,
+        sa_column=Column(BigInteger, nullable=False, default=current_xact_id(), server_default="0"),
+    )
     topic: str = Field(max_length=64, index=True)
     lender_code: str = Field(max_length=32, foreign_key="lenders.code", index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

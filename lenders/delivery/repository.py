@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, literal, or_, tuple_, update
 from sqlmodel import Session, col, select
 
 from app.core.db import table_of
+from app.core.xact import own_xact_id, xact_horizon
 from app.outbox.models import DeliveryStatus, OutboxEvent
 from lenders.delivery.models import DeliveryAttempt, WebhookEndpoint, WebhookSecret
 from lenders.institutions.models import Lender
@@ -120,12 +121,23 @@ def get_event(session: Session, event_id: str, *, for_update: bool = False) -> O
     return session.exec(query).first()
 
 
-def feed(session: Session, *, lender_code: str, after_id: int, limit: int) -> Sequence[OutboxEvent]:
-    """A bank's events after ``after_id``, in creation order."""
+def feed(
+    session: Session, *, lender_code: str, after: tuple[int, int], limit: int
+) -> Sequence[OutboxEvent]:
+    """A bank's final events after the position ``after`` (transaction id, outbox id), in order.
+
+    Final: written by a transaction older than every one still running (or by the reader's
+    own), so no event can later commit before the last one handed out; see app.core.xact.
+    """
+    xact_id, id_ = col(OutboxEvent.xact_id), col(OutboxEvent.id)
     return session.exec(
         select(OutboxEvent)
-        .where(OutboxEvent.lender_code == lender_code, col(OutboxEvent.id) > after_id)
-        .order_by(col(OutboxEvent.id))
+        .where(
+            OutboxEvent.lender_code == lender_code,
+            tuple_(xact_id, id_) > tuple_(literal(after[0]), literal(after[1])),
+            or_(xact_id < xact_horizon(), xact_id == own_xact_id()),
+        )
+        .order_by(xact_id, id_)
         .limit(limit)
     ).all()
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from app.core.clock import utcnow
+from app.core.config import get_settings
+from app.core.retention import BATCH, purge_in_batches
 from app.core.taskqueue import celery_app
 from lenders.delivery.dispatch import deliver_due as run_deliveries
+from lenders.delivery.retention import purge_attempts_batch
 
 log = logging.getLogger(__name__)
 
@@ -29,3 +34,17 @@ def deliver_due() -> int:
             },
         )
     return summary.delivered
+
+
+@celery_app.task(name="lenders.purge_delivery_attempts")
+def purge_delivery_attempts(*, batch: int = BATCH) -> int:
+    """Delete delivered events' attempts older than the retention period; how many."""
+    days = get_settings().delivery_attempts_retention_days
+    before = utcnow() - timedelta(days=days)
+    removed = purge_in_batches(
+        lambda session, limit: purge_attempts_batch(session, before=before, limit=limit),
+        batch=batch,
+    )
+    if removed:
+        log.info("delivery attempts purged", extra={"removed": removed, "before": before})
+    return removed

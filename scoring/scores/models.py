@@ -16,6 +16,7 @@ from app.core.db import UTCDateTime, enum_type
 class RunStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
+    FAILED = "failed"  # partitions still missing long after a re-queue (see scores.sweep)
 
 
 class ScoreRun(SQLModel, table=True):

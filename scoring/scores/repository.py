@@ -45,18 +45,45 @@ def latest_for(session: Session, *, uscc: str) -> Score | None:
     ).first()
 
 
+def lock_run(session: Session, *, run_id: int) -> ScoreRun | None:
+    """The run, locked until the caller's transaction ends, so partitions count one at a time.
+
+    Each partition takes the lock after writing its receipt and counts after getting it: the
+    last to get it counts every other partition's receipt, committed when their lock was
+    released. ``FOR NO KEY UPDATE``, not ``FOR UPDATE``: the scores' foreign key holds a
+    ``KEY SHARE`` lock on the run, which ``FOR UPDATE`` would wait for (two partitions would
+    deadlock). SQLite has one writer at a time and ignores the clause.
+    """
+    return session.get(
+        ScoreRun, run_id, with_for_update={"key_share": True}, populate_existing=True
+    )
+
+
 def partitions_done(session: Session, *, run_id: int) -> int:
-    """Partitions of the run whose scores are committed (their task receipts)."""
+    """Partitions of the run whose receipts this transaction sees; see ``lock_run`` first."""
+    return len(done_partitions(session, run_id=run_id))
+
+
+def done_partitions(session: Session, *, run_id: int) -> set[int]:
+    """The indexes of the run's partitions whose receipts this transaction sees."""
     from app.core.receipts import TaskReceipt
 
-    return session.exec(
-        select(func.count())
-        .select_from(TaskReceipt)
-        .where(
+    prefix = f"{run_id}:"
+    keys = session.exec(
+        select(TaskReceipt.key).where(
             TaskReceipt.task == "scoring.score_partition",
-            col(TaskReceipt.key).startswith(f"{run_id}:"),
+            col(TaskReceipt.key).startswith(prefix),
         )
-    ).one()
+    ).all()
+    return {int(key.removeprefix(prefix)) for key in keys}
+
+
+def open_run_ids(session: Session) -> list[int]:
+    """The runs not yet done nor failed, oldest first."""
+    ids = session.exec(
+        select(ScoreRun.id).where(ScoreRun.status == RunStatus.RUNNING).order_by(col(ScoreRun.id))
+    ).all()
+    return [run_id for run_id in ids if run_id is not None]
 
 
 def runs(session: Session, *, offset: int, limit: int) -> tuple[list[ScoreRun], int]:

@@ -63,6 +63,14 @@ def score_partition(
     return len(scored)
 
 
+def closes_run(session: Session, *, run_id: int) -> bool:
+    """Whether the caller's partition, committed with this transaction, completes the run."""
+    run = repository.lock_run(session, run_id=run_id)
+    if run is None or run.status is not RunStatus.RUNNING:
+        return False
+    return repository.partitions_done(session, run_id=run_id) == run.partitions
+
+
 def _rows(scored: pd.DataFrame, *, run: ScoreRun) -> list[dict[str, Any]]:
     now = utcnow()
     return [
@@ -164,6 +172,11 @@ def latest(session: Session, *, uscc: str) -> Score:
     if score is None:
         raise NotFound(f"enterprise {uscc} has not been scored yet")
     return score
+
+
+def get_run(session: Session, *, run_id: int) -> ScoreRun:
+    """The run; NotFound when there is none."""
+    return _run(session, run_id)
 
 
 def _run(session: Session, run_id: int) -> ScoreRun:

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+import logging
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlmodel import Session
 
 from app.audit.service import SystemActor
+from app.core.clock import utcnow
 from app.core.config import get_settings
 from app.core.db import session_scope
 from app.core.taskqueue import celery_app, enqueue_after_commit
 from scoring.features import build_features
-from scoring.scores import repository
 from scoring.scores import service as score_service
 from scoring.scores.models import RunStatus
+from scoring.scores.sweep import sweep_runs as sweep
 from scoring.sources.snapshot import load_sources
 from scoring.sources.store import SourceStore
+
+log = logging.getLogger(__name__)
 
 
 def _sources(session: Session) -> dict[str, pd.DataFrame]:
@@ -46,8 +50,7 @@ def score_partition(*, run_id: int, index: int) -> int:
         written = score_service.score_partition(
             session, run_id=run_id, index=index, sources=_sources(session)
         )
-        run = session.get(score_service.ScoreRun, run_id)
-        if run is not None and repository.partitions_done(session, run_id=run_id) == run.partitions:
+        if score_service.closes_run(session, run_id=run_id):
             enqueue_after_commit(session, "scoring.finish_run", run_id=run_id)
         return written
 
@@ -57,9 +60,27 @@ def finish_run(*, run_id: int) -> None:
     """Profile the run and compare it with the previous one (PSI)."""
     with session_scope() as session:
         run = session.get(score_service.ScoreRun, run_id)
-        if run is None or run.status is RunStatus.DONE:
+        if run is None or run.status is not RunStatus.RUNNING:
             return
         sources = _sources(session)
         score_service.finish_run(
             session, run_id=run_id, features=build_features(sources, as_of=run.as_of)
         )
+
+
+@celery_app.task(name="scoring.sweep_runs")
+def sweep_runs() -> int:
+    """Close runs with every partition done; re-queue, then fail, runs stuck past the timeout."""
+    timeout = timedelta(minutes=get_settings().score_run_timeout_minutes)
+    with session_scope() as session:
+        outcome = sweep(session, now=utcnow(), timeout=timeout)
+    if outcome.finished or outcome.requeued or outcome.failed:
+        log.warning(
+            "score runs swept",
+            extra={
+                "finished": outcome.finished,
+                "requeued": outcome.requeued,
+                "failed": outcome.failed,
+            },
+        )
+    return len(outcome.finished) + len(outcome.requeued) + len(outcome.failed)

@@ -1,5 +1,6 @@
 """The envelope a bank receives, and the opaque cursor of the events feed."""
 
+import base64
 import json
 from datetime import UTC, datetime
 
@@ -33,12 +34,30 @@ def test_the_body_is_the_envelope_in_compact_utf8_json() -> None:
 
 
 def test_cursors_round_trip_and_are_opaque() -> None:
-    assert decode_cursor(encode_cursor(12345)) == 12345
-    assert decode_cursor(START) == 0 == decode_cursor(None)
-    assert "12345" not in encode_cursor(12345)
+    assert decode_cursor(encode_cursor((987654, 12345))) == (987654, 12345)
+    assert decode_cursor(START) == (0, 0) == decode_cursor(None)
+    assert "12345" not in encode_cursor((987654, 12345))
 
 
-@pytest.mark.parametrize("bad", ["nope", "bzE6LTE", "!!!", "eDox", "bzE6" + "MTIz" * 10])
+def test_a_cursor_given_out_before_transaction_ids_still_works() -> None:
+    legacy = base64.urlsafe_b64encode(b"o1:12345").decode().rstrip("=")
+    assert decode_cursor(legacy) == (0, 12345)  # events from before all have transaction id 0
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "nope",
+        "bzE6LTE",
+        "!!!",
+        "eDox",
+        "bzE6" + "MTIz" * 10,
+        "bzI6MTI",
+        "bzI6OjI",
+        "bzI6MToyOjM",
+        "bzI6MTIzOg",
+    ],
+)
 def test_a_cursor_not_given_out_is_refused(bad: str) -> None:
     with pytest.raises(InvalidCursor):
         decode_cursor(bad)
