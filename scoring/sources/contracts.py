@@ -37,6 +37,9 @@ class Column:
     minimum: float | None = None
     rule: str = ""  # anything beyond the type, for people
     may_be_future: bool = False  # dates only: e.g. the end of a publicity period still running
+    # A column added to a contract after departments began sending it: their files may leave it
+    # out, and it is read as empty. Optional columns only.
+    may_be_absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,7 @@ REGISTRATION = Contract(
             Type.TEXT,
             "企业联系电话",
             required=False,
+            may_be_absent=True,
             rule="a mainland mobile number (11 digits, 1[3-9]…); registration codes go here; "
             "shown masked",
         ),

@@ -142,9 +142,14 @@ def check_columns(frame: pd.DataFrame, contract: Contract, *, file_name: str) ->
     """Refuse a file that lacks a contract column; return the columns the contract ignores.
 
     Every column of the contract must be present; an optional column may be empty. A file of
-    another kind therefore never loads as this one with its readings silently missing.
+    another kind therefore never loads as this one with its readings silently missing. A column
+    the contract gained later (``may_be_absent``) is added empty when a file leaves it out.
     """
-    missing = [name for name in contract.names if name not in frame.columns]
+    absent = [c.name for c in contract.columns if c.name not in frame.columns]
+    for name in absent:
+        if contract.column(name).may_be_absent:
+            frame[name] = pd.Series(pd.NA, index=frame.index, dtype=pd.StringDtype("pyarrow"))
+    missing = [name for name in absent if name not in frame.columns]
     if missing:
         raise FileRefused(
             f"{file_name} is not a {contract.kind} file ({contract.zh}): "

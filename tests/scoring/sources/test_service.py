@@ -168,6 +168,20 @@ def test_registration_creates_updates_and_holds_for_review(
     assert not {"legal_representative", "contact_phone"} & set(history.columns)
 
 
+def test_a_registration_file_from_before_the_phone_column_still_loads(
+    db: Session, store: SourceStore, tmp_path: Path
+) -> None:
+    # contact_phone joined the contract later: a department's older layout leaves it out
+    older = {k: v for k, v in VALID["registration"].items() if k != "contact_phone"}
+    batch = ingest(db, store, write_csv(tmp_path / "registration.csv", [older])).batch
+    assert batch.status is BatchStatus.LOADED and batch.rows_loaded == 1
+    enterprise = db.get(Enterprise, CODE)
+    assert enterprise is not None and enterprise.contact_phone is None
+    other = {k: v for k, v in VALID["registration"].items() if k != "legal_representative"}
+    refused = ingest(db, store, write_csv(tmp_path / "registration-2.csv", [other])).batch
+    assert refused.status is BatchStatus.REFUSED and "legal_representative" in refused.message
+
+
 def test_a_corrected_event_supersedes_its_earlier_version(
     db: Session, store: SourceStore, tmp_path: Path
 ) -> None:
