@@ -8,5 +8,5 @@ from fastapi import Path
 
 from app.core.ids import MAX_ID
 
-# Every integer id in a path is this type: an id past 2⁶³−1 gets 422, never a server error.
-PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="a row id, 1 to 2⁶³−1")]
+# Every integer id in a path is this type: an id past the column (2³¹−1) gets 422, not a 500.
+PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="a row id, 1 to 2³¹−1")]

@@ -17,7 +17,8 @@ from app.core.ids import MAX_ID
 from tests.api.ownership_world import build_world
 from tests.factories import bearer, make_lender, make_user
 
-PAST_BIGINT = MAX_ID + 1  # 9223372036854775808
+PAST_BIGINT = 2**63  # 9223372036854775808, the figure in the issue
+PAST_INTEGER = MAX_ID + 1  # PostgreSQL's INTEGER ends at 2³¹−1
 SCHEMA_REF = re.compile(r"#/components/schemas/(\w+)")
 
 
@@ -49,7 +50,7 @@ def _request_schemas(openapi: dict[str, Any]) -> set[str]:
     return seen
 
 
-def test_every_integer_the_api_takes_fits_a_signed_64_bit_column(app: FastAPI) -> None:
+def test_every_integer_the_api_takes_fits_an_id_column(app: FastAPI) -> None:
     # A new route or field with an unbounded integer fails here before it can reach the database.
     openapi = app.openapi()
     taken: list[tuple[str, dict[str, Any]]] = []
@@ -60,9 +61,11 @@ def test_every_integer_the_api_takes_fits_a_signed_64_bit_column(app: FastAPI) -
                 taken += _integers(parameter["schema"], where)
     for name in _request_schemas(openapi):
         taken += _integers(openapi["components"]["schemas"][name], f"body {name}")
-    # FastAPI may render the bound as a float (2⁶³−1 rounds to 2⁶³); pydantic checks it exactly.
-    unbounded = [w for w, schema in taken if float(schema.get("maximum", "inf")) > float(MAX_ID)]
-    assert not unbounded, "integers without a maximum ≤ 2⁶³−1:\n" + "\n".join(sorted(unbounded))
+    # Any integer fits a signed 64-bit column (money is BIGINT fen); an id fits an id column.
+    unbounded = [w for w, schema in taken if float(schema.get("maximum", "inf")) >= 2.0**63]
+    assert not unbounded, "integers without a maximum:\n" + "\n".join(sorted(unbounded))
+    ids = [w for w, s in taken if ("path:" in w or "_id" in w) and s["maximum"] > MAX_ID]
+    assert not ids, "ids past 2³¹−1:\n" + "\n".join(sorted(ids))
 
 
 def _path_routes(openapi: dict[str, Any]) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
@@ -73,8 +76,9 @@ def _path_routes(openapi: dict[str, Any]) -> Iterator[tuple[str, str, list[dict[
                 yield method.upper(), path, parameters
 
 
-def test_an_id_past_2_63_is_refused_on_every_route(
-    app: FastAPI, client: TestClient, db: Session
+@pytest.mark.parametrize("too_big", [PAST_INTEGER, PAST_BIGINT])
+def test_an_id_past_its_column_is_refused_on_every_route(
+    app: FastAPI, client: TestClient, db: Session, too_big: int
 ) -> None:
     world = build_world(db)
     strings = {"uscc": world.ids["firm_1"], "event_id": world.ids["event_a"], "name": "m"}
@@ -84,7 +88,7 @@ def test_an_id_past_2_63_is_refused_on_every_route(
         url = path
         for parameter in parameters:
             is_int = parameter["schema"].get("type") == "integer"
-            value = PAST_BIGINT if is_int else strings.get(parameter["name"], "x")
+            value = too_big if is_int else strings.get(parameter["name"], "x")
             url = url.replace("{" + parameter["name"] + "}", str(value))
         for caller in ("anonymous", "admin", "bank_a_user", "bank_a_key", "firm_1"):
             response = client.request(method, url, headers=world.api_headers(caller), json={})
