@@ -33,7 +33,7 @@ _SIGNED_YUAN = re.compile(SIGNED_YUAN_PATTERN)
 _TOO_LONG = re.compile(r"-?[0-9]+(?:\.[0-9]{1,2})?")
 FORMAT_HINT = (
     '金额须写作元，如 "1234.56"：只用 ASCII 数字 0-9，最多两位小数，'
-    "不用逗号、空格、下划线、指数或全角数字"
+    "不用逗号、空格、下划线、指数或全角数字 (yuan: ASCII digits, at most two decimals)"
 )
 
 
