@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo
 
 from app.accounts.models import Role
 from app.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+from app.core.ids import RowId
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]{2,63}$"
 # Lengths are checked by the policy (Chinese messages); the schema still documents them.
@@ -29,8 +30,9 @@ class UserCreate(BaseModel):
     display_name: str = Field(min_length=1, max_length=100)
     password: Password
     role: Role
-    uscc: str | None = Field(default=None, max_length=18)
-    lender_id: int | None = None
+    # Exactly 18 characters when given: an empty string is not "no enterprise" (that is null).
+    uscc: str | None = Field(default=None, min_length=18, max_length=18)
+    lender_id: RowId | None = None
 
 
 class EnterpriseSignup(BaseModel):
@@ -75,7 +77,8 @@ class Token(BaseModel):
 
 class ApiKeyCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    expires_at: datetime | None = None
+    # With its offset (…+08:00 or …Z): a bare time would be read in whichever zone guessed.
+    expires_at: AwareDatetime | None = None
 
 
 class ApiKeyPublic(BaseModel):

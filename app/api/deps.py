@@ -12,6 +12,7 @@ from sqlmodel import Session
 from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.principal import Principal
+from app.api.params import PathId
 from app.consent import service as consent_service
 from app.core.db import new_session
 from app.core.errors import NotAuthenticated, PermissionDenied
@@ -114,7 +115,7 @@ LenderAdminPrincipal = Annotated[Principal, Depends(require_roles(Role.LENDER_US
 
 
 def get_visible_lender(
-    session: SessionDep, principal: CurrentPrincipal, lender_id: Annotated[int, Path()]
+    session: SessionDep, principal: CurrentPrincipal, lender_id: PathId
 ) -> Lender:
     """A lender the caller may see: staff see all, a lender's users and systems only their own."""
     if principal.role in (Role.ENTERPRISE, Role.DATA_OPERATOR):
@@ -125,7 +126,7 @@ def get_visible_lender(
 
 
 def get_managed_lender(
-    session: SessionDep, principal: LenderAdminPrincipal, lender_id: Annotated[int, Path()]
+    session: SessionDep, principal: LenderAdminPrincipal, lender_id: PathId
 ) -> Lender:
     """A lender whose keys the caller may manage: admins, or that lender's own users."""
     if principal.role is not Role.ADMIN and not principal.is_lender(lender_id):

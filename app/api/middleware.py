@@ -1,4 +1,4 @@
-"""Request id, access log and metrics for every request."""
+"""Request id, access log and metrics for every request, and the answer to an unhandled error."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import uuid
 from typing import Any
 
 from fastapi.routing import iter_route_contexts
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api import problems
 from app.core.logging import request_id_var
 from app.core.metrics import http_latency, http_requests
 
@@ -21,22 +22,43 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-class RequestContextMiddleware(BaseHTTPMiddleware):
-    """Tag the request with an id (the caller's, if sane), then log and measure it."""
+class RequestContextMiddleware:
+    """Tag the request with an id (the caller's, if sane), then log and measure it.
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+    An exception no handler took is answered here, while the request id is still set: Starlette
+    would otherwise answer it outside every user middleware, after the id is gone.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
-        status = 500
+        answered: dict[str, int] = {}
+
+        async def send_tagged(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answered["status"] = message["status"]
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
         try:
-            response = await call_next(request)
-            status = response.status_code
-            response.headers[REQUEST_ID_HEADER] = request_id
-            return response
+            await self.app(scope, receive, send_tagged)
+        except Exception:
+            problems.log_unexpected(request)
+            if "status" in answered:
+                raise  # the answer had begun: nothing sensible can follow it
+            await problems.internal_error(request)(scope, receive, send_tagged)
         finally:
             elapsed = time.perf_counter() - started
+            status = answered.get("status", 500)
             route = _route_template(request)
             http_requests.labels(request.method, route, str(status)).inc()
             http_latency.labels(request.method, route).observe(elapsed)

@@ -103,11 +103,22 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"path": request.url.path})
-        return problem(
-            status=500,
-            code="internal_error",
-            title="Internal Server Error",
-            detail="the platform failed to answer; the request id identifies the log lines",
-            request=request,
-        )
+        # Only reached if the request middleware itself failed; it answers every other error.
+        log_unexpected(request)
+        return internal_error(request)
+
+
+def log_unexpected(request: Request) -> None:
+    """Log the exception being handled, with the request's path (and id, from the context)."""
+    log.exception("unhandled error", extra={"path": request.url.path})
+
+
+def internal_error(request: Request) -> JSONResponse:
+    """The 500 problem: nothing of the error itself, only the request id to find its log lines."""
+    return problem(
+        status=500,
+        code="internal_error",
+        title="Internal Server Error",
+        detail="the platform failed to answer; the request id identifies the log lines",
+        request=request,
+    )

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
-from typing import Any, Self
+from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -15,7 +14,7 @@ from app.applications.models import (
     FinancingApplication,
     ProductType,
 )
-from app.core.money import fen_to_yuan, yuan_to_fen
+from app.core.money import YuanInput, fen_to_yuan, yuan_to_fen
 
 # 1亿 yuan: above any small or medium enterprise's single financing need (普惠小微 loans are at
 # most 1000万 per borrower), so an amount past it is a slip of the keyboard, not a request.
@@ -31,7 +30,7 @@ class ApplicationCreate(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
-    amount_yuan: Decimal | str | int = Field(
+    amount_yuan: YuanInput = Field(
         description='融资金额 in yuan, e.g. "500000.00"; more than 0, at most 100000000.00',
         examples=["500000.00"],
     )
@@ -48,19 +47,10 @@ class ApplicationCreate(BaseModel):
     green: bool = Field(default=False, description="绿色 (green) financing")
     tech: bool = Field(default=False, description="科技 (technology) enterprise financing")
 
-    @field_validator("amount_yuan", mode="before")
-    @classmethod
-    def _no_floats(cls, value: Any) -> Any:
-        if isinstance(value, float):
-            raise ValueError('give money as a string such as "500000.00", not a JSON float')
-        if isinstance(value, bool):
-            raise ValueError("an amount of money is not true or false")
-        return value
-
     @field_validator("amount_yuan")
     @classmethod
-    def _amount(cls, value: Decimal | str | int) -> Decimal | str | int:
-        fen = yuan_to_fen(value)  # raises ValueError with the reason
+    def _amount(cls, value: str | int) -> str | int:
+        fen = yuan_to_fen(value)  # the grammar is checked already; this is the range
         if fen <= 0:
             raise ValueError("the amount must be more than 0")
         if fen > MAX_AMOUNT_FEN:

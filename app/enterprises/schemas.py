@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from app.core.money import yuan_to_fen
+from app.core.money import YuanInput
 from app.enterprises.models import EnterpriseStatus, EntityType, ReviewStatus
 
-YuanAmount = Decimal | str | int
+YuanAmount = YuanInput  # yuan text by app.core.money's grammar, or whole yuan
 
 
 class EnterpriseCreate(BaseModel):
@@ -36,23 +35,9 @@ class EnterpriseCreate(BaseModel):
     legal_representative: str = Field(min_length=1, max_length=64, description="stored masked")
     contact_phone: str | None = Field(
         default=None,
-        pattern=r"^1[3-9]\d{9}$",
+        pattern=r"^1[3-9][0-9]{9}$",
         description="企业联系电话 (mobile): registration codes go here; shown masked",
     )
-
-    @field_validator("registered_capital_yuan", "annual_revenue_yuan", mode="before")
-    @classmethod
-    def _no_floats(cls, value: Any) -> Any:
-        if isinstance(value, float):
-            raise ValueError('give money as a string such as "1234.56", not a JSON float')
-        return value
-
-    @field_validator("registered_capital_yuan", "annual_revenue_yuan")
-    @classmethod
-    def _money(cls, value: YuanAmount | None) -> YuanAmount | None:
-        if value is not None:
-            yuan_to_fen(value)  # raises ValueError with the reason
-        return value
 
     @field_validator("industry_section")
     @classmethod

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.ids import RowId
 from app.core.money import fen_to_yuan, yuan_to_fen
 from lenders.leads.models import (
     DECLINE_REASON_LABELS,
@@ -126,7 +127,7 @@ class LeadFilters(BaseModel):
     """Query filters; paging (offset, limit) comes alongside, so other parameters are allowed."""
 
     status: LeadStatus | None = None
-    application_id: int | None = Field(default=None, ge=1)
+    application_id: RowId | None = None
 
 
 class StaffLeadFilters(LeadFilters):

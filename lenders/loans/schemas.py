@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Self
+from typing import Annotated, Self
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from app.core.money import fen_to_yuan, yuan_to_fen
+from app.core.money import YuanInput, fen_to_yuan, yuan_to_fen
 from lenders.loans.models import (
     LOAN_STATUS_LABELS,
     DelinquencyReport,
@@ -25,25 +25,15 @@ PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 CONTRACT_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 
 
-def _refuse_floats(value: Any) -> Any:
-    if isinstance(value, float):
-        raise ValueError('give money as a string such as "1000.00", not a JSON float')
-    if isinstance(value, bool):
-        raise ValueError("an amount of money is not true or false")
-    return value
-
-
-def _check_yuan_or_zero(value: Decimal | str | int) -> Decimal | str | int:
-    fen = yuan_to_fen(value)  # raises ValueError with the reason (negative, 3 decimals …)
+def _check_yuan_or_zero(value: str | int) -> str | int:
+    fen = yuan_to_fen(value)  # the grammar is checked already; this is the ceiling
     if fen > MAX_AMOUNT_FEN:
         raise ValueError(f"the amount must be at most {fen_to_yuan(MAX_AMOUNT_FEN)} yuan")
     return value
 
 
 # Yuan (from products) is more than 0; a repayment's principal or interest may be 0.
-YuanOrZero = Annotated[
-    Decimal | str | int, BeforeValidator(_refuse_floats), AfterValidator(_check_yuan_or_zero)
-]
+YuanOrZero = Annotated[YuanInput, AfterValidator(_check_yuan_or_zero)]
 ContractId = Annotated[str, Field(min_length=1, max_length=64, pattern=CONTRACT_PATTERN)]
 Period = Annotated[str, Field(pattern=PERIOD_PATTERN, description='repayment month, "YYYY-MM"')]
 DaysPastDue = Annotated[int, Field(ge=0, le=MAX_DAYS_PAST_DUE)]

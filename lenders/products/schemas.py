@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     model_validator,
@@ -17,7 +15,7 @@ from pydantic import (
 
 from app.applications.models import PRODUCT_TYPE_LABELS, ProductType
 from app.core.config import get_settings
-from app.core.money import fen_to_yuan, yuan_to_fen
+from app.core.money import YuanInput, fen_to_yuan, yuan_to_fen
 from app.enterprises import industry
 from app.enterprises.models import EntityType
 from lenders.institutions.models import Lender
@@ -36,16 +34,8 @@ NAME_MAX_LENGTH = 100
 DESCRIPTION_MAX_LENGTH = 2000
 
 
-def _refuse_floats(value: Any) -> Any:
-    if isinstance(value, float):
-        raise ValueError('give money as a string such as "500000.00", not a JSON float')
-    if isinstance(value, bool):
-        raise ValueError("an amount of money is not true or false")
-    return value
-
-
-def _check_yuan(value: Decimal | str | int) -> Decimal | str | int:
-    fen = yuan_to_fen(value)  # raises ValueError with the reason
+def _check_yuan(value: str | int) -> str | int:
+    fen = yuan_to_fen(value)  # the grammar is checked already; this is the range
     if fen <= 0:
         raise ValueError("the amount must be more than 0")
     if fen > MAX_AMOUNT_FEN:
@@ -85,8 +75,8 @@ def _entity_types(values: list[EntityType]) -> list[EntityType]:
     return sorted(set(values))
 
 
-# In yuan as a string (or an integer), more than 0, two decimals at most; stored as fen.
-Yuan = Annotated[Decimal | str | int, BeforeValidator(_refuse_floats), AfterValidator(_check_yuan)]
+# In yuan as text by app.core.money's grammar (or a whole-yuan integer), more than 0; stored as fen.
+Yuan = Annotated[YuanInput, AfterValidator(_check_yuan)]
 Term = Annotated[int, Field(ge=MIN_TERM_MONTHS, le=MAX_TERM_MONTHS, description="months, 1–120")]
 Rate = Annotated[
     int, Field(ge=MIN_RATE_BP, le=MAX_RATE_BP, description="annual, basis points: 350 = 3.50%")

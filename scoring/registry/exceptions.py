@@ -1,4 +1,4 @@
-from app.core.errors import NotFound
+from app.core.errors import Conflict, NotFound
 
 
 class ModelNotFound(NotFound):
@@ -7,3 +7,9 @@ class ModelNotFound(NotFound):
 
 class NoChampion(NotFound):
     code = "no_champion_model"
+
+
+class ModelUnavailable(Conflict):
+    """The registry names a version whose files are missing or altered on this machine."""
+
+    code = "model_unavailable"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -15,11 +16,13 @@ from app.audit.service import Actor
 from app.core.clock import utcnow
 from app.core.config import get_settings
 from scoring.registry import artifacts, card
-from scoring.registry.exceptions import ModelNotFound, NoChampion
+from scoring.registry.exceptions import ModelNotFound, ModelUnavailable, NoChampion
 from scoring.registry.models import ModelVersion
 
 if TYPE_CHECKING:  # LightGBM loads when a model does, not with the web app
     from scoring.model.estimator import CreditModel
+
+log = logging.getLogger(__name__)
 
 
 def models_dir() -> Path:
@@ -122,7 +125,14 @@ def promote(session: Session, *, name: str, actor: Actor) -> ModelVersion:
 
 def load(version: ModelVersion) -> tuple[CreditModel, dict[str, Any]]:
     """The fitted model of a version, checked against its recorded hash."""
-    return _load(version.artifact_path, version.artifact_sha256, version.name)
+    try:
+        return _load(version.artifact_path, version.artifact_sha256, version.name)
+    except (OSError, ValueError) as error:
+        # A clear refusal, not a 500; the log keeps the path, the answer does not.
+        log.warning("model files unusable", extra={"model": version.name, "error": str(error)})
+        raise ModelUnavailable(
+            f"模型 {version.name} 的文件缺失或与登记的哈希不符（does not match its registry entry）"
+        ) from error
 
 
 @lru_cache(maxsize=4)

@@ -14,12 +14,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from app.core import money
 from app.enterprises import industry, uscc
 from scoring.sources.contracts import Column, Contract, Type
 
 EARLIEST_DATE = pd.Timestamp("1949-10-01")
 EARLIEST_MONTH = pd.Timestamp("2000-01-01")
-MONEY_PATTERN = r"^[0-9]{1,15}(?:\.[0-9]{1,2})?$"
 # ASCII digits only: ``\d`` also matches full-width and other digits, which no cast reads.
 NUMBER_PATTERN = r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]{1,3})?$"
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "是", "t"})
@@ -163,7 +163,7 @@ def convert(
     return converter(raw, column, context)
 
 
-PHONE_PATTERN = r"1[3-9]\d{9}"
+PHONE_PATTERN = r"1[3-9][0-9]{9}"
 
 
 def _text(
@@ -233,13 +233,7 @@ def _year(
 def _money(
     raw: pd.Series, column: Column, context: Context
 ) -> tuple[pd.Series, dict[str, pd.Series]]:
-    shaped = raw.str.fullmatch(MONEY_PATTERN).fillna(False).astype(bool)
-    text = raw.where(shaped)
-    # "123.4" → 1234 × 10^(2 − 1): digits without the point, scaled by the decimals written.
-    dot = text.str.find(".")
-    decimals = (text.str.len() - dot - 1).where(dot >= 0, 0)
-    digits = _as_number(text.str.replace(".", "", regex=False), pa.int64())
-    fen = digits * (10 ** (2 - decimals)).astype("Int64")
+    fen, shaped = money.yuan_column_to_fen(raw)  # the one grammar of yuan, as in the API
     limit = int((column.maximum or 0) * 100)
     return fen, {"money_format": ~shaped, "absurd": fen.gt(limit).fillna(False).astype(bool)}
 

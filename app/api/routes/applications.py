@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Path
+from fastapi import APIRouter, Body, Depends
 from sqlmodel import Session
 
 from app.accounts.models import Role
 from app.accounts.principal import Principal
 from app.api.deps import PageDep, SessionDep, require_roles
+from app.api.params import PathId
 from app.api.problems import problem_schema
 from app.applications import service as application_service
 from app.applications.exceptions import ApplicationNotFound
@@ -50,7 +51,7 @@ def _load(session: Session, principal: Principal, application_id: int) -> Financ
 
 
 def get_visible_application(
-    session: SessionDep, principal: ApplicationReader, application_id: Annotated[int, Path()]
+    session: SessionDep, principal: ApplicationReader, application_id: PathId
 ) -> FinancingApplication:
     """An application the caller may read: office and admin all (audited), an enterprise its own."""
     application = _load(session, principal, application_id)
@@ -61,7 +62,7 @@ def get_visible_application(
 
 
 def get_own_application(
-    session: SessionDep, principal: Applicant, application_id: Annotated[int, Path()]
+    session: SessionDep, principal: Applicant, application_id: PathId
 ) -> FinancingApplication:
     """An application the caller may act on: only the enterprise that submitted it."""
     return _load(session, principal, application_id)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from app.api.deps import DataOperatorPrincipal, PageDep, SessionDep
+from app.api.params import PathId
 from app.api.problems import problem_schema
 from app.core import exports
 from app.core.config import get_settings
@@ -112,7 +113,7 @@ def list_batches(
 @router.get(
     "/{batch_id}", response_model=BatchPublic, responses={404: problem_schema("batch_not_found")}
 )
-def read_batch(session: SessionDep, _: DataOperatorPrincipal, batch_id: int) -> BatchPublic:
+def read_batch(session: SessionDep, _: DataOperatorPrincipal, batch_id: PathId) -> BatchPublic:
     return BatchPublic.model_validate(source_service.get(session, batch_id=batch_id))
 
 
@@ -127,7 +128,7 @@ def read_batch(session: SessionDep, _: DataOperatorPrincipal, batch_id: int) -> 
 def rejected_rows(
     session: SessionDep,
     _: DataOperatorPrincipal,
-    batch_id: int,
+    batch_id: PathId,
     page: PageDep,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
 ) -> Any:

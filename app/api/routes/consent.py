@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Path
+from fastapi import APIRouter, Body, Depends
 
 from app.accounts.models import Role
 from app.api.deps import CurrentPrincipal, OwnEnterprise, PageDep, SessionDep, enterprise_data
+from app.api.params import PathId
 from app.api.problems import problem_schema
 from app.consent import service as consent_service
 from app.consent.schemas import (
@@ -76,7 +77,7 @@ def revoke(
     session: SessionDep,
     principal: CurrentPrincipal,
     enterprise: OwnEnterprise,
-    authorization_id: Annotated[int, Path(ge=1)],
+    authorization_id: PathId,
     body: Annotated[AuthorizationRevoke | None, Body()] = None,
 ) -> AuthorizationPublic:
     """Revoke now: no bank reads under it again and no new lead is pushed under it."""

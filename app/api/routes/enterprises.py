@@ -14,6 +14,7 @@ from app.api.deps import (
     SessionDep,
     enterprise_data,
 )
+from app.api.params import PathId
 from app.api.problems import problem_schema
 from app.core.errors import NotFound
 from app.enterprises import service as enterprise_service
@@ -109,7 +110,9 @@ def list_reviews(
     response_model=UsccReviewPublic,
     responses={404: problem_schema("uscc_review_not_found")},
 )
-def read_review(session: SessionDep, _: DataOperatorPrincipal, review_id: int) -> UsccReviewPublic:
+def read_review(
+    session: SessionDep, _: DataOperatorPrincipal, review_id: PathId
+) -> UsccReviewPublic:
     return UsccReviewPublic.model_validate(
         enterprise_service.get_review(session, review_id=review_id)
     )
@@ -126,7 +129,7 @@ def read_review(session: SessionDep, _: DataOperatorPrincipal, review_id: int) -
 def decide_review(
     session: SessionDep,
     principal: DataOperatorPrincipal,
-    review_id: int,
+    review_id: PathId,
     decision: UsccReviewDecision,
 ) -> UsccReviewPublic:
     """Accept (the enterprise is registered, flagged) or reject a held record."""

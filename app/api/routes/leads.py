@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from sqlmodel import Session
 
 from app.accounts.models import Role
 from app.accounts.principal import Principal
 from app.api.deps import OfficePrincipal, PageDep, SessionDep, require_roles
 from app.api.idempotency import Idempotent
+from app.api.params import PathId
 from app.api.problems import problem_schema
 from app.api.routes.applications import VisibleApplication
 from app.consent import service as consent_service
@@ -58,7 +59,7 @@ def _lender_code(session: Session, principal: Principal) -> str:
     return lender.code
 
 
-def get_own_lead(session: SessionDep, principal: Banker, lead_id: Annotated[int, Path()]) -> Lead:
+def get_own_lead(session: SessionDep, principal: Banker, lead_id: PathId) -> Lead:
     """The caller's bank's lead; another bank's answers exactly as a missing one."""
     lead = session.get(Lead, lead_id)
     if lead is None or lead.lender_code != _lender_code(session, principal):
@@ -182,7 +183,7 @@ def list_leads(
 
 
 @router.get("/leads/{lead_id}", response_model=LeadDetail, responses=NOT_FOUND)
-def read_lead(session: SessionDep, principal: OfficePrincipal, lead_id: int) -> LeadDetail:
+def read_lead(session: SessionDep, principal: OfficePrincipal, lead_id: PathId) -> LeadDetail:
     """One lead with its payload, moves and deadlines (the read is audited)."""
     lead = queries.get(session, lead_id=lead_id)
     consent_service.authorize_read(session, uscc=lead.uscc, reader=principal, what="lead")

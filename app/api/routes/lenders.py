@@ -17,6 +17,7 @@ from app.api.deps import (
     PageDep,
     SessionDep,
 )
+from app.api.params import PathId
 from app.api.problems import problem_schema
 from lenders.institutions import service as lender_service
 from lenders.institutions.schemas import LenderCreate, LenderPublic, LendersPublic
@@ -80,7 +81,7 @@ def list_api_keys(session: SessionDep, lender: ManagedLender) -> ApiKeysPublic:
     responses={**NOT_FOUND, 404: problem_schema("lender_not_found", "api_key_not_found")},
 )
 def revoke_api_key(
-    session: SessionDep, principal: CurrentPrincipal, lender: ManagedLender, key_id: int
+    session: SessionDep, principal: CurrentPrincipal, lender: ManagedLender, key_id: PathId
 ) -> ApiKeyPublic:
     """Revoke a key at once (rotation: create the new key first, then revoke the old)."""
     assert lender.id is not None

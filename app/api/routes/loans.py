@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from sqlmodel import Session
 
 from app.accounts.models import Role
 from app.accounts.principal import Principal
 from app.api.deps import PageDep, SessionDep, enterprise_data, require_roles
 from app.api.idempotency import Idempotent
+from app.api.params import PathId
 from app.api.problems import problem_schema
 from app.core.errors import PermissionDenied
 from app.enterprises.models import Enterprise
@@ -60,22 +61,20 @@ def _lender_code(session: Session, principal: Principal) -> str:
     return lender_service.get(session, lender_id=principal.lender_id).code
 
 
-def get_own_lead(session: SessionDep, principal: Reporter, lead_id: Annotated[int, Path()]) -> Lead:
+def get_own_lead(session: SessionDep, principal: Reporter, lead_id: PathId) -> Lead:
     """The caller's bank's lead, locked until the request commits."""
     return loan_service.get_lead(
         session, lead_id=lead_id, lender_code=_lender_code(session, principal)
     )
 
 
-def get_own_loan(session: SessionDep, principal: Reporter, loan_id: Annotated[int, Path()]) -> Loan:
+def get_own_loan(session: SessionDep, principal: Reporter, loan_id: PathId) -> Loan:
     """The caller's bank's loan, locked until the request commits: its reports apply in turn."""
     code = _lender_code(session, principal)
     return loan_service.get_for_lender(session, loan_id=loan_id, lender_code=code, for_update=True)
 
 
-def get_readable_loan(
-    session: SessionDep, principal: Reporter, loan_id: Annotated[int, Path()]
-) -> Loan:
+def get_readable_loan(session: SessionDep, principal: Reporter, loan_id: PathId) -> Loan:
     code = _lender_code(session, principal)
     return loan_service.get_for_lender(session, loan_id=loan_id, lender_code=code)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 
 from app.accounts.models import Role
 from app.accounts.principal import Principal
@@ -18,6 +18,7 @@ from app.api.deps import (
     require_roles,
 )
 from app.api.idempotency import Idempotent
+from app.api.params import PathId
 from app.api.problems import problem_schema
 from app.core.errors import PermissionDenied
 from lenders.institutions.models import Lender
@@ -88,7 +89,7 @@ def _missing(product_id: int) -> ProductNotFound:
 
 
 def get_managed_product(
-    session: SessionDep, principal: ProductManager, product_id: Annotated[int, Path()]
+    session: SessionDep, principal: ProductManager, product_id: PathId
 ) -> tuple[LoanProduct, Lender]:
     """A product the caller manages: its own lender's, or any for admin (read-only)."""
     product, lender = product_service.get(session, product_id=product_id)
@@ -98,7 +99,7 @@ def get_managed_product(
 
 
 def get_own_product(
-    session: SessionDep, principal: Publisher, product_id: Annotated[int, Path()]
+    session: SessionDep, principal: Publisher, product_id: PathId
 ) -> tuple[LoanProduct, Lender]:
     """The caller's lender's product, locked until the request commits: only it changes it."""
     product, lender = product_service.get(session, product_id=product_id, for_update=True)
@@ -108,7 +109,7 @@ def get_own_product(
 
 
 def get_browsable_product(
-    session: SessionDep, principal: OptionalPrincipal, product_id: Annotated[int, Path()]
+    session: SessionDep, principal: OptionalPrincipal, product_id: PathId
 ) -> tuple[LoanProduct, Lender]:
     """A product on offer for anyone; a retired one only for its lender and staff."""
     product, lender = product_service.get(session, product_id=product_id)

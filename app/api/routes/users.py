@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from app.accounts import service as account_service
 from app.accounts.schemas import UserCreate, UserPublic, UsersPublic, UserUpdate
 from app.api.deps import AdminPrincipal, PageDep, SessionDep
+from app.api.params import PathId
 from app.api.problems import problem_schema
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -34,7 +35,7 @@ def list_users(session: SessionDep, _: AdminPrincipal, page: PageDep) -> UsersPu
 @router.get(
     "/{user_id}", response_model=UserPublic, responses={404: problem_schema("user_not_found")}
 )
-def read_user(session: SessionDep, _: AdminPrincipal, user_id: int) -> UserPublic:
+def read_user(session: SessionDep, _: AdminPrincipal, user_id: PathId) -> UserPublic:
     return UserPublic.model_validate(account_service.get_user(session, user_id=user_id))
 
 
@@ -42,7 +43,7 @@ def read_user(session: SessionDep, _: AdminPrincipal, user_id: int) -> UserPubli
     "/{user_id}", response_model=UserPublic, responses={404: problem_schema("user_not_found")}
 )
 def update_user(
-    session: SessionDep, principal: AdminPrincipal, user_id: int, data: UserUpdate
+    session: SessionDep, principal: AdminPrincipal, user_id: PathId, data: UserUpdate
 ) -> UserPublic:
     """Rename or (de)activate a user."""
     user = account_service.update_user(session, user_id=user_id, data=data, actor=principal)

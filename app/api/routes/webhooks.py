@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 
 from app.accounts.models import Role
 from app.accounts.principal import Principal
 from app.api.deps import SessionDep, require_roles
 from app.api.idempotency import Idempotent
+from app.api.params import PathId
 from app.api.problems import problem_schema
 from app.core.clock import utcnow
 from app.core.errors import PermissionDenied
@@ -105,7 +106,7 @@ def create_webhook_secret(
 def retire_webhook_secret(
     session: SessionDep,
     principal: BankCaller,
-    secret_id: Annotated[int, Path()],
+    secret_id: PathId,
     call: Idempotent,
 ) -> WebhookSecretPublic:
     """Stop signing with a secret now (audited); it stays listed as retired."""

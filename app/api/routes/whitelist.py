@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from app.accounts.models import Role
 from app.api.deps import OfficePrincipal, PageDep, SessionDep, enterprise_data
+from app.api.params import PathId
 from app.api.problems import problem_schema
 from app.enterprises.models import Enterprise
 from whitelist import export as export_service
@@ -28,7 +29,7 @@ from whitelist.schemas import (
 )
 
 router = APIRouter(tags=["whitelist"])
-Number = Annotated[int, Path(ge=1)]
+Number = PathId
 # The enterprise itself and the office; a bank learns of exits through its leads.
 StandingOf = Annotated[
     Enterprise,

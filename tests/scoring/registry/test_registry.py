@@ -9,7 +9,7 @@ from app.audit.models import AuditEvent
 from app.audit.service import SystemActor
 from scoring.model.estimator import CreditModel
 from scoring.registry import service as registry_service
-from scoring.registry.exceptions import ModelNotFound, NoChampion
+from scoring.registry.exceptions import ModelNotFound, ModelUnavailable, NoChampion
 from scoring.registry.models import ModelVersion
 from tests.scoring.model.data import loan_book
 
@@ -66,8 +66,16 @@ def test_tampered_model_file_is_refused(db: Session, tmp_path: Path) -> None:
     version = register(db, tmp_path)
     path = Path(version.artifact_path) / "model.txt"
     path.write_text(path.read_text() + "\n")
-    with pytest.raises(ValueError, match="does not match"):
+    with pytest.raises(ModelUnavailable, match="does not match"):
         registry_service.load(version)
+
+
+def test_missing_model_files_are_a_clear_refusal(db: Session, tmp_path: Path) -> None:
+    version = register(db, tmp_path)
+    (Path(version.artifact_path) / "model.txt").unlink()
+    with pytest.raises(ModelUnavailable) as refused:
+        registry_service.load(version)
+    assert refused.value.status == 409 and str(tmp_path) not in refused.value.detail
 
 
 def test_promotion_keeps_exactly_one_champion_and_is_audited(db: Session, tmp_path: Path) -> None:
