@@ -24,6 +24,7 @@ from app.accounts.registration_schemas import (
 from app.accounts.schemas import EnterpriseSignup, UserPublic
 from app.api.client import client_address
 from app.api.deps import CurrentPrincipal, DataOperatorPrincipal, PageDep, SessionDep
+from app.api.params import PathId
 from app.api.problems import problem_schema
 from app.core import throttle
 from app.core.config import get_settings
@@ -82,7 +83,7 @@ def register_enterprise(
 def verify_code(
     request: Request,
     session: SessionDep,
-    registration_id: int,
+    registration_id: PathId,
     data: CodeSubmit,
     token: TokenHeader = None,
 ) -> UserPublic:
@@ -107,7 +108,7 @@ def verify_code(
     },
 )
 def resend_code(
-    session: SessionDep, registration_id: int, token: TokenHeader = None
+    session: SessionDep, registration_id: PathId, token: TokenHeader = None
 ) -> RegistrationState:
     """Send a new code to the registry's contact phone; the old code stops working."""
     registration = registration_service.for_registrant(
@@ -130,7 +131,7 @@ def resend_code(
 )
 def upload_licence(
     session: SessionDep,
-    registration_id: int,
+    registration_id: PathId,
     file: Annotated[UploadFile, File(description="营业执照: PDF, PNG or JPEG")],
     token: TokenHeader = None,
 ) -> RegistrationState:
@@ -166,7 +167,7 @@ def list_registrations(
     responses={404: problem_schema("registration_not_found")},
 )
 def read_licence(
-    session: SessionDep, principal: DataOperatorPrincipal, registration_id: int
+    session: SessionDep, principal: DataOperatorPrincipal, registration_id: PathId
 ) -> FileResponse:
     """The uploaded business licence, for the operator deciding the registration."""
     registration = registration_service.get(session, registration_id=registration_id)
@@ -191,7 +192,7 @@ def read_licence(
 def decide_registration(
     session: SessionDep,
     principal: DataOperatorPrincipal,
-    registration_id: int,
+    registration_id: PathId,
     data: RegistrationDecision,
 ) -> RegistrationPublic:
     """Approve (the account becomes active) or reject a registration by licence (audited)."""
