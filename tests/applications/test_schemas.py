@@ -23,7 +23,7 @@ def create(**overrides: Any) -> ApplicationCreate:
         ("500000", 50_000_000),
         (500000, 50_000_000),
         ("0.01", 1),
-        (" 1,234.5 ", 123_450),
+        (" 1234.5 ", 123_450),  # spaces around are trimmed; a comma is refused (below)
         ("100000000.00", 10_000_000_000),
     ],
 )
@@ -34,18 +34,22 @@ def test_amounts_in_yuan_become_integer_fen(amount: object, fen: int) -> None:
 @pytest.mark.parametrize(
     ("amount", "why"),
     [
-        ("500000.001", "more than two decimals"),
-        ("-1.00", "cannot be negative"),
+        ("500000.001", "at most two decimals"),
+        ("1,234.5", "不是金额"),  # 1.2345 to a decimal-comma writer: refused, not guessed
+        ("1e3", "不是金额"),
+        ("1_000", "不是金额"),
+        ("１０００", "不是金额"),
+        ("-1.00", "金额不能为负数"),
         ("0", "more than 0"),
         ("0.00", "more than 0"),
         (0, "more than 0"),
-        (500000.0, "not a JSON float"),
-        (0.5, "not a JSON float"),
+        (500000.0, "JSON 浮点数"),
+        (0.5, "JSON 浮点数"),
         ("100000000.01", "at most 100000000.00"),
         (10**12, "at most 100000000.00"),
-        ("五十万", "not an amount of money"),
-        ("NaN", "not an amount of money"),
-        (True, "not true or false"),
+        ("五十万", "不是金额"),
+        ("NaN", "不是金额"),
+        (True, "True 不是金额"),
         (None, "amount_yuan"),
     ],
 )

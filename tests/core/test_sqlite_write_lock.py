@@ -74,20 +74,26 @@ def _login(live: Live, password: str) -> int:
     return httpx.post(f"{live.url}/api/v1/auth/token", data=form, timeout=60).status_code
 
 
-def test_reads_and_wrong_logins_do_not_wait_for_a_held_write_lock(live: Live) -> None:
+def test_reads_do_not_wait_for_a_held_write_lock_and_logins_only_to_count_a_failure(
+    live: Live,
+) -> None:
     writer = sqlite3.connect(live.database, timeout=1)
     writer.isolation_level = None
     writer.execute("BEGIN IMMEDIATE")  # another process is writing, for as long as it likes
-    try:
-        with ThreadPoolExecutor(max_workers=WRONG_LOGINS + 1) as pool:
+    released = False
+    with ThreadPoolExecutor(max_workers=WRONG_LOGINS + 1) as pool:
+        try:
             logins = [pool.submit(_login, live, "wrong-password") for _ in range(WRONG_LOGINS)]
             me = pool.submit(_me, live)
-            done, _ = wait([me, *logins], timeout=20)
-            assert me in done and me.result() == 200
-            assert all(f in done and f.result() == 401 for f in logins)
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
+            assert me.result(timeout=20) == 200  # a read never queues behind a writer
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+            released = True
+        # A wrong password is verified outside the lock; only recording the failure for the
+        # sign-in throttle writes, so each login finishes once the other writer lets go.
+        answers = [login.result(timeout=60) for login in logins]
+    assert released and set(answers) <= {401, 429} and 401 in answers
 
 
 def test_get_me_finishes_while_wrong_logins_are_still_running(live: Live) -> None:

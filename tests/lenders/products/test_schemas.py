@@ -41,13 +41,13 @@ def test_rule_lists_default_to_no_restriction() -> None:
 
 
 BAD = [
-    pytest.param({"min_amount_yuan": 100000.5}, "not a JSON float", id="float-amount"),
-    pytest.param({"max_amount_yuan": 3000000.0}, "not a JSON float", id="whole-float-amount"),
-    pytest.param({"min_amount_yuan": "100000.001"}, "more than two decimals", id="3-decimals"),
+    pytest.param({"min_amount_yuan": 100000.5}, "JSON 浮点数", id="float-amount"),
+    pytest.param({"max_amount_yuan": 3000000.0}, "JSON 浮点数", id="whole-float-amount"),
+    pytest.param({"min_amount_yuan": "100000.001"}, "at most two decimals", id="3-decimals"),
     pytest.param({"min_amount_yuan": "0"}, "more than 0", id="zero-amount"),
-    pytest.param({"min_amount_yuan": "-1"}, "cannot be negative", id="negative-amount"),
+    pytest.param({"min_amount_yuan": "-1"}, "金额不能为负数", id="negative-amount"),
     pytest.param({"max_amount_yuan": "100000000.01"}, "at most 100000000.00", id="too-large"),
-    pytest.param({"min_amount_yuan": True}, "not true or false", id="bool-amount"),
+    pytest.param({"min_amount_yuan": True}, "True 不是金额", id="bool-amount"),
     pytest.param({"min_term_months": 0}, "greater than or equal to 1", id="term-zero"),
     pytest.param({"max_term_months": 121}, "less than or equal to 120", id="term-over-120"),
     pytest.param({"min_rate_bp": 3.5}, "fractional part", id="rate-as-percent"),
@@ -83,8 +83,8 @@ def test_an_edit_keeps_only_the_fields_it_gives() -> None:
     [
         ({"name": None}, "name cannot be null"),
         ({"grades": None}, "grades cannot be null"),
-        ({"min_amount_yuan": 5.0}, "not a JSON float"),
-        ({"min_amount_yuan": "5.001"}, "more than two decimals"),
+        ({"min_amount_yuan": 5.0}, "JSON 浮点数"),
+        ({"min_amount_yuan": "5.001"}, "at most two decimals"),
         ({"grades": ["X"]}, "unknown grade"),
         ({"status": "active"}, "Extra inputs"),
     ],
