@@ -46,6 +46,19 @@ DATABASES = [d for d in os.environ.get("XYD_TEST_DATABASES", "sqlite,postgresql"
 IN_CI = bool(os.environ.get("CI"))
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked ``postgres_only`` is not collected on SQLite: deselected, never skipped."""
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        spec = getattr(item, "callspec", None)
+        on_sqlite = spec is not None and spec.params.get("engine") == "sqlite"
+        (drop if on_sqlite and item.get_closest_marker("postgres_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def unavailable(what: str, how: str) -> None:
     """Fail in CI, skip with instructions elsewhere."""
     message = f"{what} is not reachable; start it with: {how}"

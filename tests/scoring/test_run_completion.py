@@ -22,14 +22,13 @@ from scoring.scores import repository
 from scoring.scores import service as score_service
 from scoring.scores.models import Score, ScoreRun
 
+# READ COMMITTED between real connections is PostgreSQL's; SQLite has one writer.
+pytestmark = pytest.mark.postgres_only
+
 
 @pytest.fixture
 def committed_run(engine: Engine) -> Iterator[int]:
     """A two-partition run committed for real (the threads cannot see the test's transaction)."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip(
-            "READ COMMITTED between real connections is PostgreSQL's; SQLite has one writer"
-        )
     with Session(engine) as session:
         run = ScoreRun(as_of=date(2026, 11, 1), model_name="m", partitions=2, started_by="test")
         session.add(run)
