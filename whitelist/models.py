@@ -11,8 +11,9 @@ from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
 from app.core.db import UTCDateTime, enum_type
+from scoring.sources.contracts import ADVERSE_LISTS
 
-DISQUALIFYING_LISTS = ("serious_dishonesty", "dishonest_debtor", "abnormal_operation")
+DISQUALIFYING_LISTS = ADVERSE_LISTS  # the lists a policy may bar members for
 
 
 class WhitelistPolicy(SQLModel, table=True):

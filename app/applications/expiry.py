@@ -15,15 +15,15 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app.applications import state
+from app.applications.events import ApplicationEnded
 from app.applications.exceptions import ApplicationChanged
 from app.applications.models import ApplicationStatus, FinancingApplication
+from app.applications.questions import DemandWindowDays
 from app.audit import service as audit_service
 from app.audit.service import Actor
+from app.core import events
 from app.core.clock import utcnow
-from lenders.leads import withdrawal as lead_withdrawal
-from whitelist import exits as whitelist_exits
-from whitelist import policy
-from whitelist.models import Trigger
+from app.enterprises.events import EnterpriseFactsChanged, FactsTrigger
 
 BATCH = 500
 
@@ -38,7 +38,7 @@ class Swept:
 def expire_stale(session: Session, *, actor: Actor, now: datetime | None = None) -> Swept:
     """Expire every expirable application created before the demand window; idempotent."""
     moment = now or utcnow()
-    window = policy.current(session).demand_window_days
+    window = events.ask(session, DemandWindowDays())
     swept = Swept(window_days=window)
     cutoff = moment - timedelta(days=window)
     reason = f"no bank accepted it within the {window}-day demand window (需求已过期)"
@@ -71,13 +71,19 @@ def expire_stale(session: Session, *, actor: Actor, now: datetime | None = None)
             except ApplicationChanged:
                 swept.skipped.append(application.id)
                 continue
-            lead_withdrawal.withdraw_open(
-                session, application_id=application.id, actor=actor, reason=reason, now=moment
+            events.publish(
+                session,
+                ApplicationEnded(
+                    application_id=application.id, reason=reason, actor=actor, at=moment
+                ),
             )
             swept.expired.append(application.id)
             ended.append(application.uscc)
         # Without another live need the enterprise leaves the whitelist now, as on withdrawal.
-        whitelist_exits.reassess(session, ended, trigger=Trigger.EXPIRY, now=moment)
+        events.publish(
+            session,
+            EnterpriseFactsChanged(usccs=tuple(ended), trigger=FactsTrigger.EXPIRY, at=moment),
+        )
     if swept.expired:
         audit_service.record(
             session,

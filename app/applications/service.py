@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from app.applications import repository, state
+from app.applications.events import ApplicationEnded
 from app.applications.exceptions import (
     ApplicationNotFound,
     EnterpriseNotActive,
@@ -21,13 +22,12 @@ from app.applications.models import (
 from app.applications.schemas import ApplicationCreate, ApplicationFilters
 from app.audit import service as audit_service
 from app.audit.service import Actor
+from app.core import events
 from app.enterprises import service as enterprise_service
+from app.enterprises.events import EnterpriseFactsChanged, FactsTrigger
 from app.enterprises.models import EnterpriseStatus
 from lenders.institutions import service as lender_service
 from lenders.institutions.exceptions import LenderNotFound
-from lenders.leads import withdrawal as lead_withdrawal
-from whitelist import exits as whitelist_exits
-from whitelist.models import Trigger
 
 SUBJECT = "application"
 
@@ -120,9 +120,14 @@ def withdraw(
         detail={"uscc": application.uscc, "reason": reason},
     )
     assert application.id is not None
-    lead_withdrawal.withdraw_open(
-        session, application_id=application.id, actor=actor, reason="the enterprise withdrew"
+    events.publish(
+        session,
+        ApplicationEnded(
+            application_id=application.id, reason="the enterprise withdrew", actor=actor
+        ),
     )
     # Without another live need, the enterprise leaves the whitelist now (SPEC §5).
-    whitelist_exits.reassess(session, [application.uscc], trigger=Trigger.WITHDRAWAL)
+    events.publish(
+        session, EnterpriseFactsChanged(usccs=(application.uscc,), trigger=FactsTrigger.WITHDRAWAL)
+    )
     return application

@@ -16,8 +16,6 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import Role
 from app.accounts.principal import Principal
-from app.applications.models import ApplicationStatus, FinancingApplication
-from app.applications.state import TERMINAL
 from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.audit.service import Actor
@@ -28,15 +26,13 @@ from app.consent.exceptions import (
     InvalidAuthorization,
 )
 from app.consent.models import Authorization, ConsentPurpose, ConsentScope
+from app.consent.questions import IsMatched
 from app.consent.schemas import AuthorizationCreate
+from app.core import events
 from app.core.clock import SHANGHAI, to_local, utcnow
 from app.core.errors import PermissionDenied
+from app.enterprises.events import EnterpriseFactsChanged, FactsTrigger
 from lenders.institutions import repository as lender_repository
-from lenders.leads.models import Lead
-from lenders.leads.state import HELD
-from lenders.matching.models import Match
-from whitelist import exits as whitelist_exits
-from whitelist.models import Trigger
 
 DEFAULT_VALIDITY_DAYS = 365
 MAX_VALIDITY_DAYS = 3 * 365  # a grant is renewed, not given for ever
@@ -46,26 +42,12 @@ STAFF_BASIS = {
     Role.ADMIN: "administration",
     Role.DATA_OPERATOR: "data_operations",
 }
-# A bank stays matched while it is deciding or its loan is out; not after the need has ended.
-ENDED = TERMINAL - {ApplicationStatus.DISBURSED}
 
 
 def is_matched(session: Session, *, uscc: str, lender_code: str) -> bool:
-    """Whether the bank is matched with the enterprise: an open application of it chose the
-    bank, or matching found one of the bank's products for it, or the bank holds its lead."""
-    open_applications = select(FinancingApplication.id).where(
-        FinancingApplication.uscc == uscc, col(FinancingApplication.status).not_in(list(ENDED))
-    )
-    chosen = open_applications.where(FinancingApplication.lender_code == lender_code)
-    matched = select(Match.id).where(
-        col(Match.application_id).in_(open_applications), Match.lender_code == lender_code
-    )
-    holding = select(Lead.id).where(
-        Lead.uscc == uscc, Lead.lender_code == lender_code, col(Lead.status).in_(list(HELD))
-    )
-    return any(
-        session.exec(query.limit(1)).first() is not None for query in (chosen, matched, holding)
-    )
+    """Whether the bank is matched with the enterprise: asked of the lenders area, which keeps
+    the one rule of which banks hold an enterprise (``lenders.leads.holders``)."""
+    return events.ask(session, IsMatched(uscc=uscc, lender_code=lender_code))
 
 
 def grant(session: Session, *, uscc: str, data: AuthorizationCreate, actor: Actor) -> Authorization:
@@ -149,7 +131,7 @@ def revoke(
         detail={"authorization_id": row.id, "reason": reason},
     )
     # Without another grant in force, the enterprise leaves the whitelist now (SPEC §5, §9).
-    whitelist_exits.reassess(session, [uscc], trigger=Trigger.CONSENT)
+    events.publish(session, EnterpriseFactsChanged(usccs=(uscc,), trigger=FactsTrigger.CONSENT))
     return row
 
 

@@ -88,6 +88,9 @@ EVENT_KINDS = (
     "credit_commitment",
     "commitment_breach",
 )
+# The public credit lists (名单) that can bar an enterprise from credit: the whitelist's policy
+# chooses among these (whitelist.models.DISQUALIFYING_LISTS), and a record on one is judged at once.
+ADVERSE_LISTS = ("serious_dishonesty", "dishonest_debtor", "abnormal_operation")
 IP_KINDS = ("invention_patent", "utility_model", "design_patent", "trademark", "ip_pledge")
 
 

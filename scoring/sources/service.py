@@ -20,17 +20,17 @@ from sqlmodel import Session, select
 
 from app.audit import service as audit_service
 from app.audit.service import Actor
+from app.core import events
 from app.core.clock import to_local, utcnow
 from app.core.config import get_settings
+from app.enterprises.events import EnterpriseFactsChanged, FactsTrigger
 from app.enterprises.models import Enterprise
 from scoring.sources import loaders, readers, repository
-from scoring.sources.contracts import Contract
+from scoring.sources.contracts import ADVERSE_LISTS, Contract
 from scoring.sources.exceptions import BatchNotFound, FileRefused
 from scoring.sources.models import BatchStatus, RejectedRow, SourceBatch
 from scoring.sources.store import SourceStore
 from scoring.sources.validation import Context, Validated, validate
-from whitelist import exits as whitelist_exits
-from whitelist.models import DISQUALIFYING_LISTS, Trigger
 
 # Registration columns about people: never written to the Parquet history in clear.
 PERSONAL_COLUMNS = ("legal_representative", "contact_phone")
@@ -268,15 +268,20 @@ def _store(
         )
         # A firm deregistered or revoked by this batch leaves the whitelist now (SPEC §5).
         closed = rows.loc[rows["status"] != "active", "uscc"]
-        whitelist_exits.reassess(session, closed.tolist(), trigger=Trigger.REGISTRY)
+        events.publish(
+            session, EnterpriseFactsChanged(usccs=tuple(closed), trigger=FactsTrigger.REGISTRY)
+        )
         return registered
     # Rows of codes awaiting review are kept; they count once the registry accepts the code.
     waiting = int(held.sum())
     if contract.storage == "events":
         loaded = loaders.to_events(session, batch_id=batch_id, rows=rows)
         # A firm newly on a disqualifying list leaves the whitelist now (SPEC §5).
-        listed = rows.loc[rows["kind"].isin(DISQUALIFYING_LISTS), "uscc"]
-        whitelist_exits.reassess(session, listed.tolist(), trigger=Trigger.CREDIT_EVENT)
+        listed = rows.loc[rows["kind"].isin(ADVERSE_LISTS), "uscc"]
+        events.publish(
+            session,
+            EnterpriseFactsChanged(usccs=tuple(listed), trigger=FactsTrigger.CREDIT_EVENT),
+        )
     else:
         loaded = loaders.to_parquet(
             session, store=store, contract=contract, batch_id=batch_id, rows=rows
