@@ -175,7 +175,7 @@ def model_evaluate(
 ) -> None:
     """Cross-validate the platform's model on any labelled table (a bank's own loan book)."""
     from scoring.model.estimator import InvalidTrainingData
-    from scoring.model.table_training import evaluate_file
+    from scoring.training.table import evaluate_file
 
     try:
         result = evaluate_file(data, label=label, id_column=id_column, folds=folds)
@@ -202,9 +202,9 @@ def model_train(
     from app.core.config import get_settings
     from app.core.db import session_scope
     from scoring.model.estimator import InvalidTrainingData
-    from scoring.model.table_training import train_file
     from scoring.sources.store import SourceStore
     from scoring.training.platform import train_platform_model
+    from scoring.training.table import train_file
 
     if data is not None and not label:
         fail("--label names the 0/1 default column of --data")

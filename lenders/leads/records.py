@@ -1,4 +1,7 @@
-"""Each bank's recent record on the platform: how fast it answers leads, how often it approves."""
+"""Each bank's recent record on the platform: how fast it answers leads, how often it approves.
+
+Read from the leads, here; matching ranks by it and is handed it (``lenders.matching.service``).
+"""
 
 from __future__ import annotations
 

@@ -25,10 +25,10 @@ from lenders.deadlines.calendar import add_working_days
 from lenders.institutions.models import Lender
 from lenders.leads import deadlines, payload, state
 from lenders.leads.models import DeadlineKind, Lead
+from lenders.leads.records import bank_records
 from lenders.matching import service as match_service
 from lenders.matching.models import Match
 from lenders.matching.ranking import BankRecord
-from lenders.matching.records import bank_records
 from lenders.matching.service import matches_of
 from lenders.products.models import LoanProduct, ProductStatus
 from scoring.scores import repository as score_repository
@@ -160,8 +160,15 @@ def route(
         return []
     if not members.current(session, [application.uscc]):
         return []
+    moment = now or utcnow()
+
+    def records_of(codes: Sequence[str]) -> Mapping[str, BankRecord]:
+        if records is not None and set(codes) <= set(records):
+            return records
+        return bank_records(session, codes, now=moment)
+
     matched = match_service.match(
-        session, application=application, actor=actor, now=now, records=records
+        session, application=application, actor=actor, now=now, records=records_of
     )
     if not matched:
         return []

@@ -32,7 +32,7 @@ NO_RECORD = 0.5
 
 @dataclass(frozen=True)
 class BankRecord:
-    """A bank's recent history on the platform (see ``lenders.matching.records``)."""
+    """A bank's recent history on the platform (read by ``lenders.leads.records``)."""
 
     responded: int = 0
     median_response_hours: float | None = None

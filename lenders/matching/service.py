@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -15,9 +15,12 @@ from app.enterprises import service as enterprise_service
 from lenders.matching import facts as match_facts
 from lenders.matching.models import Match
 from lenders.matching.ranking import BankRecord, Candidate, rank
-from lenders.matching.records import bank_records
 from lenders.products import repository as product_repository
 from lenders.products.eligibility import eligible
+
+# How the caller reads the banks' records for a list of lender codes: they are made of leads,
+# which sit above matching, so the leads area hands them in (``lenders.leads.records``).
+RecordsOf = Callable[[Sequence[str]], Mapping[str, BankRecord]]
 
 
 def matches_of(session: Session, application_id: int) -> Sequence[Match]:
@@ -32,14 +35,14 @@ def match(
     *,
     application: FinancingApplication,
     actor: Actor,
+    records: RecordsOf,
     now: datetime | None = None,
-    records: Mapping[str, BankRecord] | None = None,
 ) -> list[Match]:
     """Find and rank the eligible products of a submitted application; moves it to matched.
 
     Nothing eligible: the application stays submitted and nothing is stored, so that a
-    product published later can still match it on the next round. ``records``: the banks'
-    records when the caller matches many applications at once (else read here).
+    product published later can still match it on the next round. ``records`` reads the
+    banks' records (how fast they answer, how often they approve) for a list of lender codes.
     """
     assert application.id is not None
     moment = now or utcnow()
@@ -55,8 +58,7 @@ def match(
     if not offered:
         return []
     codes = [lender.code for _, lender in offered]
-    if records is None or not set(codes) <= set(records):
-        records = bank_records(session, codes, now=moment)
+    known = records(codes)
     candidates = [
         Candidate(
             product_id=product.id or 0,
@@ -65,7 +67,7 @@ def match(
             product_name=product.name,
             product_type=product.product_type,
             min_rate_bp=product.min_rate_bp,
-            record=records[lender.code],
+            record=known[lender.code],
         )
         for product, lender in offered
     ]

@@ -9,7 +9,7 @@ import pytest
 from scoring.model import tabular
 from scoring.model.estimator import InvalidTrainingData
 from scoring.model.metrics import auc
-from scoring.model.table_training import evaluate_file
+from scoring.training.table import evaluate_file
 from tests.scoring.model.data import loan_book
 
 
