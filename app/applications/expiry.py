@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.applications import state
+from app.applications import repository, state
 from app.applications.events import ApplicationEnded
 from app.applications.exceptions import ApplicationChanged
-from app.applications.models import ApplicationStatus, FinancingApplication
+from app.applications.models import ApplicationStatus
 from app.applications.questions import DemandWindowDays
 from app.audit import service as audit_service
 from app.audit.service import Actor
@@ -44,16 +44,9 @@ def expire_stale(session: Session, *, actor: Actor, now: datetime | None = None)
     reason = f"no bank accepted it within the {window}-day demand window (需求已过期)"
     after = 0
     while True:
-        stale = session.exec(
-            select(FinancingApplication)
-            .where(
-                col(FinancingApplication.status).in_(list(state.EXPIRABLE)),
-                col(FinancingApplication.created_at) < cutoff,
-                col(FinancingApplication.id) > after,
-            )
-            .order_by(col(FinancingApplication.id))
-            .limit(BATCH)
-        ).all()
+        stale = repository.created_before(
+            session, statuses=state.EXPIRABLE, before=cutoff, after_id=after, limit=BATCH
+        )
         if not stale:
             break
         ended: list[str] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, update
@@ -67,4 +67,26 @@ def transitions(session: Session, application_id: int) -> Sequence[ApplicationTr
         select(ApplicationTransition)
         .where(ApplicationTransition.application_id == application_id)
         .order_by(col(ApplicationTransition.id))
+    ).all()
+
+
+def created_before(
+    session: Session,
+    *,
+    statuses: Collection[ApplicationStatus],
+    before: datetime,
+    after_id: int,
+    limit: int,
+) -> Sequence[FinancingApplication]:
+    """Up to ``limit`` applications in ``statuses`` created before ``before``, by id after
+    ``after_id`` (a sweep pages through them)."""
+    return session.exec(
+        select(FinancingApplication)
+        .where(
+            col(FinancingApplication.status).in_(list(statuses)),
+            col(FinancingApplication.created_at) < before,
+            col(FinancingApplication.id) > after_id,
+        )
+        .order_by(col(FinancingApplication.id))
+        .limit(limit)
     ).all()

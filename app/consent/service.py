@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.accounts.models import Role
 from app.accounts.principal import Principal
 from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.audit.service import Actor
+from app.consent import repository
 from app.consent.exceptions import (
     AuthorizationNotActive,
     AuthorizationNotFound,
@@ -104,7 +104,7 @@ def _expiry(valid_until: date | None, *, now: datetime) -> datetime:
 
 
 def get(session: Session, *, uscc: str, authorization_id: int) -> Authorization:
-    row = session.get(Authorization, authorization_id)
+    row = repository.get(session, authorization_id)
     if row is None or row.uscc != uscc:
         raise AuthorizationNotFound(f"authorization {authorization_id} does not exist")
     return row
@@ -138,16 +138,7 @@ def revoke(
 def list_for(
     session: Session, *, uscc: str, offset: int = 0, limit: int = 100
 ) -> tuple[Sequence[Authorization], int]:
-    where = Authorization.uscc == uscc
-    rows = session.exec(
-        select(Authorization)
-        .where(where)
-        .order_by(col(Authorization.id).desc())
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    total = session.exec(select(func.count()).select_from(Authorization).where(where)).one()
-    return rows, total
+    return repository.page_of(session, uscc=uscc, offset=offset, limit=limit)
 
 
 def active(
@@ -158,18 +149,7 @@ def active(
     now: datetime | None = None,
 ) -> list[Authorization]:
     """The enterprise's grants in force now for ``purpose``, newest first."""
-    moment = now or utcnow()
-    rows = session.exec(
-        select(Authorization)
-        .where(
-            Authorization.uscc == uscc,
-            Authorization.purpose == purpose,
-            col(Authorization.revoked_at).is_(None),
-            Authorization.expires_at > moment,
-        )
-        .order_by(col(Authorization.id).desc())
-    ).all()
-    return list(rows)
+    return repository.in_force(session, uscc=uscc, purpose=purpose, at=now or utcnow())
 
 
 def covering(

@@ -67,3 +67,10 @@ def review_count(session: Session, *, status: ReviewStatus) -> int:
     return session.exec(
         select(func.count()).select_from(UsccReview).where(UsccReview.status == status)
     ).one()
+
+
+def accepted_after_review(session: Session) -> Sequence[str]:
+    """The codes whose check character fails but that a review accepted as issued."""
+    return session.exec(
+        select(Enterprise.uscc).where(col(Enterprise.uscc_check_passed).is_(False))
+    ).all()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, literal, or_, tuple_, update
+from sqlalchemy import delete, func, literal, or_, tuple_, update
 from sqlmodel import Session, col, select
 
 from app.core.db import table_of
@@ -182,3 +182,25 @@ def attempts_of(
     for row in rows:
         grouped.setdefault(row.outbox_id, []).append(row)
     return {key: value[-per_event:] for key, value in grouped.items()}
+
+
+def purge_attempts_batch(session: Session, *, before: datetime, limit: int) -> int:
+    """Delete up to ``limit`` attempts made before ``before`` of delivered events; how many.
+
+    Attempts of events still pending or dead are kept however old: staff read them to decide on
+    a redelivery (a dead letter lists its attempts). Once a redelivered event is acknowledged
+    its attempts age out like any other's.
+    """
+    ids = session.exec(
+        select(DeliveryAttempt.id)
+        .join(OutboxEvent, col(OutboxEvent.id) == col(DeliveryAttempt.outbox_id))
+        .where(
+            col(DeliveryAttempt.at) < before,
+            OutboxEvent.status == DeliveryStatus.DELIVERED,
+        )
+        .order_by(col(DeliveryAttempt.id))
+        .limit(limit)
+    ).all()
+    if ids:
+        session.execute(delete(DeliveryAttempt).where(col(DeliveryAttempt.id).in_(list(ids))))
+    return len(ids)

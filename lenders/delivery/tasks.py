@@ -10,7 +10,7 @@ from app.core.config import get_settings
 from app.core.retention import BATCH, purge_in_batches
 from app.core.taskqueue import celery_app
 from lenders.delivery.dispatch import deliver_due as run_deliveries
-from lenders.delivery.retention import purge_attempts_batch
+from lenders.delivery.repository import purge_attempts_batch
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.applications import state as application_state
 from app.applications.models import ApplicationStatus, FinancingApplication
@@ -13,6 +13,7 @@ from app.audit.service import Actor
 from app.core.clock import to_local, utcnow
 from app.enterprises import service as enterprise_service
 from lenders.matching import facts as match_facts
+from lenders.matching import repository
 from lenders.matching.models import Match
 from lenders.matching.ranking import BankRecord, Candidate, rank
 from lenders.products import repository as product_repository
@@ -25,9 +26,7 @@ RecordsOf = Callable[[Sequence[str]], Mapping[str, BankRecord]]
 
 def matches_of(session: Session, application_id: int) -> Sequence[Match]:
     """The application's matches, best first."""
-    return session.exec(
-        select(Match).where(Match.application_id == application_id).order_by(col(Match.rank))
-    ).all()
+    return repository.matches_of(session, application_id)
 
 
 def match(

@@ -8,14 +8,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.audit import service as audit_service
 from app.audit.service import Actor
 from app.core.clock import utcnow
 from app.core.config import get_settings
-from scoring.registry import artifacts, card
+from scoring.registry import artifacts, card, repository
 from scoring.registry.exceptions import ModelNotFound, ModelUnavailable, NoChampion
 from scoring.registry.models import ModelVersion
 
@@ -41,8 +40,7 @@ def register(
     root: Path | None = None,
 ) -> ModelVersion:
     """Save the artifacts and list the version; it is not champion until promoted."""
-    count = session.exec(select(func.count()).select_from(ModelVersion)).one()
-    name = f"m{utcnow():%Y%m%d}-{count + 1:03d}"
+    name = f"m{utcnow():%Y%m%d}-{repository.count(session) + 1:03d}"
     directory = (root or models_dir()) / name
     model_card = artifacts.card_for(
         model,
@@ -80,18 +78,18 @@ def register(
 
 
 def get(session: Session, *, name: str) -> ModelVersion:
-    version = session.exec(select(ModelVersion).where(ModelVersion.name == name)).first()
+    version = repository.by_name(session, name)
     if version is None:
         raise ModelNotFound(f"model {name} is not registered")
     return version
 
 
 def list_all(session: Session) -> Sequence[ModelVersion]:
-    return session.exec(select(ModelVersion).order_by(col(ModelVersion.id).desc())).all()
+    return repository.newest_first(session)
 
 
 def champion(session: Session) -> ModelVersion:
-    version = session.exec(select(ModelVersion).where(col(ModelVersion.is_champion))).first()
+    version = repository.champion(session)
     if version is None:
         raise NoChampion("no model has been promoted to champion yet")
     return version
@@ -100,12 +98,10 @@ def champion(session: Session) -> ModelVersion:
 def promote(session: Session, *, name: str, actor: Actor) -> ModelVersion:
     """Make ``name`` the one champion; the previous champion steps down in the same transaction."""
     version = get(session, name=name)
-    previous = session.exec(select(ModelVersion).where(col(ModelVersion.is_champion))).first()
+    previous = repository.champion(session)
     if previous is not None and previous.id == version.id:
         return version
-    session.execute(
-        update(ModelVersion).where(col(ModelVersion.is_champion)).values(is_champion=False)
-    )
+    repository.step_down_champion(session)
     session.flush()
     version.is_champion = True
     version.promoted_at = utcnow()

@@ -19,6 +19,10 @@ def add_scores(session: Session, rows: list[dict[str, Any]]) -> None:
         session.execute(insert(table_of(Score)), rows[start : start + CHUNK])
 
 
+def get_run(session: Session, run_id: int) -> ScoreRun | None:
+    return session.get(ScoreRun, run_id)
+
+
 def previous_done(session: Session, *, before_id: int) -> ScoreRun | None:
     return session.exec(
         select(ScoreRun)

@@ -180,7 +180,7 @@ def get_run(session: Session, *, run_id: int) -> ScoreRun:
 
 
 def _run(session: Session, run_id: int) -> ScoreRun:
-    run = session.get(ScoreRun, run_id)
+    run = repository.get_run(session, run_id)
     if run is None:
         raise NotFound(f"score run {run_id} does not exist")
     return run

@@ -16,15 +16,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.audit import service as audit_service
 from app.audit.service import Actor
 from app.core import events
 from app.core.clock import to_local, utcnow
 from app.core.config import get_settings
+from app.enterprises import repository as enterprise_repository
 from app.enterprises.events import EnterpriseFactsChanged, FactsTrigger
-from app.enterprises.models import Enterprise
 from scoring.sources import loaders, readers, repository
 from scoring.sources.contracts import ADVERSE_LISTS, Contract
 from scoring.sources.exceptions import BatchNotFound, FileRefused
@@ -290,9 +290,7 @@ def _store(
 
 
 def _context(session: Session, contract: Contract) -> Context:
-    accepted = session.exec(
-        select(Enterprise.uscc).where(Enterprise.uscc_check_passed == False)  # noqa: E712
-    ).all()
+    accepted = enterprise_repository.accepted_after_review(session)
     return Context(
         load_date=to_local(utcnow()).date(),
         districts=get_settings().districts,

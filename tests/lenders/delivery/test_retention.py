@@ -13,7 +13,7 @@ from app.core.taskqueue import beat_schedule, celery_app, configure_celery
 from app.outbox import service as outbox
 from app.outbox.models import DeliveryStatus, OutboxEvent
 from lenders.delivery.models import DeliveryAttempt
-from lenders.delivery.retention import purge_attempts_batch
+from lenders.delivery.repository import purge_attempts_batch
 from lenders.delivery.tasks import purge_delivery_attempts
 from tests.factories import make_lender
 
