@@ -290,7 +290,7 @@ def _context(session: Session, contract: Contract) -> Context:
     ).all()
     return Context(
         load_date=to_local(utcnow()).date(),
-        districts=get_settings().districts,
+        districts=get_settings().city.districts,
         accepted_codes=frozenset(accepted),
     )
 

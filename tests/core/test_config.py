@@ -8,7 +8,13 @@ from pathlib import Path
 import jwt
 import pytest
 
-from app.core.config import DEFAULT_SECRET, Environment, InsecureSettingsError, Settings
+from app.core.config import (
+    DEFAULT_SECRET,
+    Environment,
+    InsecureSettingsError,
+    SecuritySettings,
+    Settings,
+)
 from app.core.db import reset_caches
 
 
@@ -17,11 +23,12 @@ def test_placeholder_secret_refused_outside_development(monkeypatch: pytest.Monk
     with pytest.raises(InsecureSettingsError, match="XYD_SECRET_KEY"):
         Settings(env=Environment.PRODUCTION)
     with pytest.raises(InsecureSettingsError):
-        Settings(env=Environment.STAGING, secret_key="short")
+        Settings(env=Environment.STAGING, security=SecuritySettings(secret_key="short"))
 
 
 def test_real_secret_accepted_in_production() -> None:
-    Settings(env=Environment.PRODUCTION, secret_key="x" * 40).assert_safe_for_serving()
+    secure = SecuritySettings(secret_key="x" * 40)
+    Settings(env=Environment.PRODUCTION, security=secure).assert_safe_for_serving()
 
 
 def test_placeholder_allowed_in_development() -> None:
@@ -31,19 +38,19 @@ def test_placeholder_allowed_in_development() -> None:
 def test_default_database_is_sqlite_in_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XYD_DATABASE_URL", raising=False)
     settings = Settings(data_dir="/srv/xyd")  # type: ignore[arg-type]
-    assert settings.database_url == "sqlite:////srv/xyd/xyd.db"
+    assert settings.database.url == "sqlite:////srv/xyd/xyd.db"
 
 
 def test_environment_variables_use_the_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XYD_PORT", "9100")
     monkeypatch.setenv("XYD_BROKER_URL", "redis://example:6379/0")
     settings = Settings()
-    assert settings.port == 9100 and settings.uses_broker
+    assert settings.server.port == 9100 and settings.broker.configured
 
 
 def test_invalid_port_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XYD_PORT", "99999")
-    with pytest.raises(ValueError, match="port"):
+    with pytest.raises(ValueError, match="XYD_PORT"):
         Settings()
 
 
