@@ -29,7 +29,7 @@ from app.consent.exceptions import (
 )
 from app.consent.models import Authorization, ConsentPurpose, ConsentScope
 from app.consent.schemas import AuthorizationCreate
-from app.core.clock import SHANGHAI, to_local, utcnow
+from app.core.clock import city_zone, to_local, utcnow
 from app.core.errors import PermissionDenied
 from lenders.institutions import repository as lender_repository
 from lenders.leads.models import Lead
@@ -117,7 +117,7 @@ def _expiry(valid_until: date | None, *, now: datetime) -> datetime:
             f"valid_until {valid_until} is more than {MAX_VALIDITY_DAYS} days away; "
             "grant again when it ends"
         )
-    end = datetime.combine(valid_until + timedelta(days=1), time(0), tzinfo=SHANGHAI)
+    end = datetime.combine(valid_until + timedelta(days=1), time(0), tzinfo=city_zone())
     return end.astimezone(UTC)
 
 
