@@ -54,7 +54,7 @@ def _setup(ctx: typer.Context) -> None:
     from app.core.logging import configure_logging
 
     settings = get_settings()
-    configure_logging(level=settings.log_level, json_lines=settings.log_json)
+    configure_logging(level=settings.log.level, json_lines=settings.log.json_lines)
     # Celery is configured (and every area's tasks imported) by the first task sent, not here.
     if ctx.invoked_subcommand not in SCHEMA_FREE:
         require_schema()
@@ -94,8 +94,8 @@ def serve(
     uvicorn.run(
         "app.main:create_app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host or settings.server.host,
+        port=port or settings.server.port,
         workers=workers,
         log_config=None,
         access_log=False,
@@ -105,7 +105,7 @@ def serve(
 def _require_broker(what: str) -> None:
     from app.core.config import get_settings
 
-    if not get_settings().uses_broker:
+    if not get_settings().broker.configured:
         fail(
             f"XYD_BROKER_URL is not set; {what} needs a broker "
             "(without one, tasks run inside `xyd serve`)"

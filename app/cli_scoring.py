@@ -149,7 +149,7 @@ def score_sweep(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
     from app.core.db import session_scope
     from scoring.scores.sweep import sweep_runs
 
-    timeout = timedelta(minutes=get_settings().score_run_timeout_minutes)
+    timeout = timedelta(minutes=get_settings().scoring.run_timeout_minutes)
     with session_scope() as session:
         outcome = sweep_runs(session, now=utcnow(), timeout=timeout)
     summary = {

@@ -31,7 +31,7 @@ Errors are `application/problem+json` with a stable `code`.
 def create_app() -> FastAPI:
     """Build the application from the current settings."""
     settings = get_settings()
-    configure_logging(level=settings.log_level, json_lines=settings.log_json)
+    configure_logging(level=settings.log.level, json_lines=settings.log.json_lines)
     configure_celery()
     app = FastAPI(
         title="信易贷 xinyidai",

@@ -7,7 +7,7 @@ from app.core.logging import configure_logging
 from app.core.taskqueue import celery_app, configure_celery
 
 settings = get_settings()
-configure_logging(level=settings.log_level, json_lines=settings.log_json)
+configure_logging(level=settings.log.level, json_lines=settings.log.json_lines)
 configure_celery()
 
 __all__ = ["celery_app"]

@@ -19,15 +19,16 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from app.core.clock import SHANGHAI
+from app.core.clock import city_zone
 
 TRAVEL_SITE = Path(__file__).with_name("timetravel")
 
 
 def city_small_hours(now: datetime | None = None) -> datetime:
     """The most recent 01:00 in the city before ``now``, in UTC."""
-    local = (now or datetime.now(UTC)).astimezone(SHANGHAI)
-    moment = datetime.combine(local.date(), time(1, 0), tzinfo=SHANGHAI)
+    zone = city_zone()
+    local = (now or datetime.now(UTC)).astimezone(zone)
+    moment = datetime.combine(local.date(), time(1, 0), tzinfo=zone)
     if moment > local:
         moment -= timedelta(days=1)
     return moment.astimezone(UTC)

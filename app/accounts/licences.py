@@ -27,7 +27,7 @@ def sniff(content: bytes) -> tuple[str, str]:
 
 def store(*, registration_id: int, content: bytes) -> tuple[str, str]:
     """Write the licence under the data dir; its path relative to the data dir and its type."""
-    limit = get_settings().registration_licence_max_bytes
+    limit = get_settings().registration.licence_max_bytes
     if not content:
         raise InvalidLicence("营业执照文件为空")
     if len(content) > limit:

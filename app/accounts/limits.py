@@ -11,10 +11,10 @@ HOUR = 3600
 def login_guards(*, username: str, address: str) -> tuple[list[Guard], list[Guard]]:
     """Wrong passwords counted per user name and per address; a success clears the user's."""
     settings = get_settings()
-    window = settings.login_window_minutes * 60
+    window = settings.login.window_minutes * 60
     message = "登录失败次数过多，账号已暂时锁定，请稍后再试"
-    user = Limit("login-user", settings.login_max_failures, window, message)
-    ip = Limit("login-ip", settings.login_ip_max_failures, window, message)
+    user = Limit("login-user", settings.login.max_failures, window, message)
+    ip = Limit("login-ip", settings.login.ip_max_failures, window, message)
     by_user = (user, username.strip().lower())
     return [by_user, (ip, address)], [by_user]
 
@@ -24,9 +24,9 @@ def registration_guards(*, uscc: str, address: str) -> list[Guard]:
     settings = get_settings()
     message = "注册尝试次数过多，请稍后再试"
     return [
-        (Limit("register-ip", settings.registration_ip_max_attempts, HOUR, message), address),
+        (Limit("register-ip", settings.registration.ip_max_attempts, HOUR, message), address),
         (
-            Limit("register-uscc", settings.registration_uscc_max_attempts, HOUR, message),
+            Limit("register-uscc", settings.registration.uscc_max_attempts, HOUR, message),
             uscc.strip().upper(),
         ),
     ]

@@ -124,7 +124,7 @@ def _check_cap(session: Session, uscc: str) -> None:
     A registration whose code has expired, or a manual one older than a week, no longer
     counts: a stranger cannot fill the cap for good with registrations nobody can finish.
     """
-    limit = get_settings().registration_max_accounts
+    limit = get_settings().registration.max_accounts
     now = utcnow()
     live = or_(
         col(Registration.code_expires_at) > now,
@@ -230,7 +230,7 @@ def verify_code(session: Session, *, registration: Registration, code: str) -> U
         verification.code_digest(registration.id, code.strip()), registration.code_digest
     )
     if not right:
-        if registration.code_attempts >= get_settings().registration_code_attempts:
+        if registration.code_attempts >= get_settings().registration.code_attempts:
             registration.status = RegistrationStatus.LOCKED
             registration.code_digest = None
         session.add(registration)
@@ -243,7 +243,7 @@ def verify_code(session: Session, *, registration: Registration, code: str) -> U
 def _attempts_left(registration: Registration) -> int:
     if registration.status is not RegistrationStatus.PENDING:
         return 0
-    return max(0, get_settings().registration_code_attempts - registration.code_attempts)
+    return max(0, get_settings().registration.code_attempts - registration.code_attempts)
 
 
 def resend_code(session: Session, *, registration: Registration) -> Registration:

@@ -81,21 +81,21 @@ def send_code(*, registration: Registration, phone: str, sender: SmsSender) -> N
     settings = get_settings()
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     registration.code_digest = code_digest(registration.id, code)
-    lifetime = timedelta(minutes=settings.registration_code_minutes)
+    lifetime = timedelta(minutes=settings.registration.code_minutes)
     registration.code_expires_at = utcnow() + lifetime
     registration.code_attempts = 0
     registration.codes_sent += 1
     sender.send(
         phone=phone,
         text=f"【信易贷】企业账号注册验证码 {code}，"
-        f"{settings.registration_code_minutes} 分钟内有效。如非本企业操作，请忽略并联系平台。",
+        f"{settings.registration.code_minutes} 分钟内有效。如非本企业操作，请忽略并联系平台。",
     )
 
 
 def sms_sender() -> SmsSender:
     """The configured sender; the log sender is refused outside development and tests."""
     settings = get_settings()
-    if settings.sms_backend == "log" and not settings.is_development:
+    if settings.registration.sms_backend == "log" and not settings.is_development:
         raise RegistrationMisconfigured(
             "短信验证未配置：生产环境不能使用日志短信通道，请联系平台管理员",
         )
@@ -104,6 +104,6 @@ def sms_sender() -> SmsSender:
 
 def verifier_for(enterprise: Enterprise) -> Verifier:
     """The configured verifier, or manual approval when the registry holds no phone."""
-    if get_settings().registration_verifier == "sms" and enterprise.contact_phone:
+    if get_settings().registration.verifier == "sms" and enterprise.contact_phone:
         return SmsCodeVerifier(sms_sender())
     return ManualVerifier()

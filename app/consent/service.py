@@ -29,7 +29,7 @@ from app.consent.models import Authorization, ConsentPurpose, ConsentScope
 from app.consent.questions import IsMatched
 from app.consent.schemas import AuthorizationCreate
 from app.core import events
-from app.core.clock import SHANGHAI, to_local, utcnow
+from app.core.clock import city_zone, to_local, utcnow
 from app.core.errors import PermissionDenied
 from app.enterprises.events import EnterpriseFactsChanged, FactsTrigger
 from lenders.institutions import repository as lender_repository
@@ -99,7 +99,7 @@ def _expiry(valid_until: date | None, *, now: datetime) -> datetime:
             f"valid_until {valid_until} is more than {MAX_VALIDITY_DAYS} days away; "
             "grant again when it ends"
         )
-    end = datetime.combine(valid_until + timedelta(days=1), time(0), tzinfo=SHANGHAI)
+    end = datetime.combine(valid_until + timedelta(days=1), time(0), tzinfo=city_zone())
     return end.astimezone(UTC)
 
 

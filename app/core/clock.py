@@ -1,11 +1,16 @@
-"""Time is stored in UTC and shown in Asia/Shanghai."""
+"""Time is stored in UTC and shown in the city's time zone (``XYD_TIMEZONE``, Asia/Shanghai)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from app.core.config import get_settings
+
+
+def city_zone() -> ZoneInfo:
+    """The city's time zone, read once per process with the settings (the one place it is read)."""
+    return get_settings().city.timezone
 
 
 def utcnow() -> datetime:
@@ -17,4 +22,4 @@ def to_local(moment: datetime) -> datetime:
     """A stored UTC time as people in the city read it."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(SHANGHAI)
+    return moment.astimezone(city_zone())

@@ -109,9 +109,9 @@ def _configure_sqlite(engine: Engine) -> None:
 def get_engine() -> Engine:
     """The process-wide engine for the configured database."""
     settings = get_settings()
-    if settings.database_url.startswith("sqlite:///"):
+    if settings.database.url.startswith("sqlite:///"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return make_engine(settings.database_url)
+    return make_engine(settings.database.url)
 
 
 @lru_cache

@@ -27,12 +27,12 @@ def check_database() -> str:
 def check_broker() -> str | None:
     """ "ok", why the broker cannot be reached, or None when no broker is configured."""
     settings = get_settings()
-    if not settings.uses_broker:
+    if not settings.broker.configured:
         return None
     from kombu import Connection
 
     try:
-        with Connection(settings.broker_url, connect_timeout=2) as connection:
+        with Connection(settings.broker.url, connect_timeout=2) as connection:
             connection.ensure_connection(max_retries=1, timeout=2)
     except Exception as error:
         return f"error: {type(error).__name__}"

@@ -83,10 +83,10 @@ class InlineBeat:
 def start_if_brokerless() -> InlineBeat | None:
     """The inline beat for ``xyd serve`` when no broker is configured; None otherwise."""
     settings = get_settings()
-    if settings.uses_broker:
+    if settings.broker.configured:
         return None
     configure_celery()
-    beat = InlineBeat(beat_schedule(settings))
+    beat = InlineBeat(beat_schedule(settings.schedule))
     beat.start()
     log.info("in-process beat started", extra={"entries": sorted(beat.entries)})
     return beat

@@ -42,10 +42,10 @@ def create_access_token(*, subject: str, claims: dict[str, Any] | None = None) -
         "sub": subject,
         "jti": secrets.token_hex(16),  # names this token, so signing out can revoke it
         "iat": int(now.timestamp()),
-        "exp": int((now + timedelta(minutes=settings.access_token_minutes)).timestamp()),
+        "exp": int((now + timedelta(minutes=settings.security.access_token_minutes)).timestamp()),
         **(claims or {}),
     }
-    return jwt.encode(payload, settings.secret_key, algorithm=JWT_ALGORITHM)
+    return jwt.encode(payload, settings.security.secret_key, algorithm=JWT_ALGORITHM)
 
 
 def decode_access_token(token: str) -> dict[str, Any] | None:
@@ -53,7 +53,7 @@ def decode_access_token(token: str) -> dict[str, Any] | None:
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
-            get_settings().secret_key,
+            get_settings().security.secret_key,
             algorithms=[JWT_ALGORITHM],
             # Without exp a token would be good forever; without jti it could not be revoked.
             options={"require": list(REQUIRED_CLAIMS)},
@@ -84,7 +84,7 @@ def digest_api_key(key: str) -> str:
 
 def keyed_digest(value: str, *, purpose: str) -> str:
     """An HMAC of personal data (a legal representative's name): matchable, not readable."""
-    key = hashlib.sha256(f"{purpose}:{get_settings().secret_key}".encode()).digest()
+    key = hashlib.sha256(f"{purpose}:{get_settings().security.secret_key}".encode()).digest()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 

@@ -16,7 +16,7 @@ from celery.schedules import crontab
 from sqlalchemy import event
 from sqlmodel import Session
 
-from app.core.config import Settings, cron_fields, get_settings
+from app.core.config import ScheduleSettings, cron_fields, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def configure_celery() -> Celery:
     global _configured  # noqa: PLW0603 - configuration happens once per process
     settings = get_settings()
     celery_app.conf.update(
-        broker_url=settings.broker_url or "memory://",
+        broker_url=settings.broker.url or "memory://",
         task_ignore_result=True,
         # A task is acknowledged only after it finishes, and requeued if its process dies,
         # so every task must be idempotent (see app.core.receipts).
@@ -59,60 +59,60 @@ def configure_celery() -> Celery:
         # A message whose worker died unacknowledged is redelivered after the visibility
         # timeout; sweep for such messages often enough that the timeout is what counts.
         broker_transport_options={
-            "visibility_timeout": settings.broker_visibility_timeout,
-            "unacked_restore_interval": max(1, min(10, settings.broker_visibility_timeout // 2)),
+            "visibility_timeout": settings.broker.visibility_timeout,
+            "unacked_restore_interval": max(1, min(10, settings.broker.visibility_timeout // 2)),
             "unacked_restore_throttle": 1,
         },
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
-        timezone="Asia/Shanghai",
+        timezone=str(settings.city.timezone),
         enable_utc=True,
-        beat_schedule=beat_schedule(settings),
+        beat_schedule=beat_schedule(settings.schedule),
     )
     celery_app.autodiscover_tasks(list(AREAS), related_name="tasks", force=True)
     _configured = True
     return celery_app
 
 
-def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
-    """What ``xyd beat`` sends and when, in the platform's time zone (Asia/Shanghai)."""
+def beat_schedule(times: ScheduleSettings) -> dict[str, dict[str, Any]]:
+    """What ``xyd beat`` sends and when, in the city's time zone (``XYD_TIMEZONE``)."""
     schedule: dict[str, dict[str, Any]] = {
         # Webhook deliveries that are due: retries, and anything a lost after-commit kick left.
         "deliver-due": {
             "task": "lenders.deliver_due",
-            "schedule": settings.delivery_interval_seconds,
-            "options": {"expires": settings.delivery_interval_seconds},
+            "schedule": times.delivery_interval_seconds,
+            "options": {"expires": times.delivery_interval_seconds},
         }
     }
-    if settings.whitelist_refresh_cron:
+    if times.whitelist_refresh_cron:
         schedule["whitelist-refresh"] = {
             "task": "whitelist.refresh",
-            "schedule": crontab(**cron_fields(settings.whitelist_refresh_cron)),
+            "schedule": crontab(**cron_fields(times.whitelist_refresh_cron)),
         }
-    if settings.lead_cron:
+    if times.lead_cron:
         for name, task in (
             ("leads-route", "leads.route"),
             ("leads-sweep", "leads.sweep_deadlines"),
         ):
-            schedule[name] = {"task": task, "schedule": crontab(**cron_fields(settings.lead_cron))}
-    if settings.application_expiry_cron:
+            schedule[name] = {"task": task, "schedule": crontab(**cron_fields(times.lead_cron))}
+    if times.application_expiry_cron:
         schedule["applications-expire"] = {
             "task": "applications.expire",
-            "schedule": crontab(**cron_fields(settings.application_expiry_cron)),
+            "schedule": crontab(**cron_fields(times.application_expiry_cron)),
         }
-    if settings.score_sweep_cron:
+    if times.score_sweep_cron:
         schedule["scoring-sweep"] = {
             "task": "scoring.sweep_runs",
-            "schedule": crontab(**cron_fields(settings.score_sweep_cron)),
+            "schedule": crontab(**cron_fields(times.score_sweep_cron)),
         }
-    if settings.retention_cron:
+    if times.retention_cron:
         for name, task in (
             ("purge-delivery-attempts", "lenders.purge_delivery_attempts"),
             ("purge-idempotency-keys", "ops.purge_idempotency_keys"),
         ):
             schedule[name] = {
                 "task": task,
-                "schedule": crontab(**cron_fields(settings.retention_cron)),
+                "schedule": crontab(**cron_fields(times.retention_cron)),
             }
     return schedule
 
@@ -156,7 +156,7 @@ def send_now(task_name: str, **kwargs: Any) -> None:
     if not _configured:
         configure_celery()
     task = celery_app.tasks[task_name]
-    if get_settings().uses_broker:
+    if get_settings().broker.configured:
         task.apply_async(kwargs=kwargs)
         return
     with _inline_lock:
@@ -167,7 +167,7 @@ def send_now(task_name: str, **kwargs: Any) -> None:
 def _executor() -> ThreadPoolExecutor:
     global _inline_executor, _inline_workers  # noqa: PLW0603 - one lazily made pool per process
     # SQLite takes one writer at a time: tasks on it run one after another.
-    workers = 1 if get_settings().database_url.startswith("sqlite") else 2
+    workers = 1 if get_settings().database.url.startswith("sqlite") else 2
     if _inline_executor is None or _inline_workers != workers:
         _inline_executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="xyd-task")
         _inline_workers = workers

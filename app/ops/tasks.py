@@ -29,7 +29,7 @@ def probe(*, probe_id: str, hold_seconds: float = 0.0) -> bool:
 @celery_app.task(name="ops.purge_idempotency_keys")
 def purge_idempotency_keys(*, batch: int = BATCH) -> int:
     """Delete idempotency keys past their retention (never within their lifetime); how many."""
-    retention = timedelta(hours=get_settings().idempotency_key_retention_hours)
+    retention = timedelta(hours=get_settings().retention.idempotency_key_hours)
     before = idempotency.purge_cutoff(now=utcnow(), retention=retention)
     removed = purge_in_batches(
         lambda session, limit: idempotency.purge_batch(session, before=before, limit=limit),

@@ -26,7 +26,7 @@ def publish(
     commit; beat sweeps up anything a lost kick left behind.
     """
     now = utcnow()
-    give_up_at = now + timedelta(hours=get_settings().delivery_retry_hours)
+    give_up_at = now + timedelta(hours=get_settings().delivery.retry_hours)
     events = [
         OutboxEvent(
             topic=topic,

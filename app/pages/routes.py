@@ -98,7 +98,7 @@ def login(
         httponly=True,
         samesite="lax",
         secure=not settings.is_development,
-        max_age=settings.access_token_minutes * 60,
+        max_age=settings.security.access_token_minutes * 60,
     )
     return response
 

@@ -17,12 +17,13 @@ cover yet, a day is a working day when it is Monday to Friday, and a warning is 
 year: a deadline running into January before the notice is out is then at most a holiday or two
 early, which is better than refusing to set deadlines at all.
 
-A deadline "N working days after" a moment: the moment's day D is taken in Asia/Shanghai, the
-Nth working day after D (D itself never counts, whatever the hour) is the due day, and the
-deadline is the last millisecond of the due day, 23:59:59.999 Shanghai time, returned in UTC for
-storage. A lead is overdue when ``now > due_at``. The last millisecond rather than the next
-midnight so that the deadline, shown in Shanghai time, falls on the due day itself, and so that
-it survives storage and JSON with millisecond precision unchanged.
+A deadline "N working days after" a moment: the moment's day D is taken in the city's time
+zone (``XYD_TIMEZONE``, Asia/Shanghai), the Nth working day after D (D itself never counts,
+whatever the hour) is the due day, and the deadline is the last millisecond of the due day,
+23:59:59.999 city time, returned in UTC for storage. A lead is overdue when ``now > due_at``. The
+last millisecond rather than the next midnight so that the deadline, shown in city time, falls
+on the due day itself, and so that it survives storage and JSON with millisecond precision
+unchanged.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from functools import lru_cache
 
 import chinese_calendar
 
-from app.core.clock import SHANGHAI
+from app.core.clock import city_zone
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def is_covered(year: int) -> bool:
 
 
 def is_working_day(day: date | datetime) -> bool:
-    """Whether ``day`` is a working day in China; an aware datetime is read in Shanghai."""
+    """Whether ``day`` is a working day in China; an aware datetime is read in the city."""
     local = local_day(day)
     if is_covered(local.year):
         return bool(chinese_calendar.is_workday(local))
@@ -57,7 +58,7 @@ def is_working_day(day: date | datetime) -> bool:
 
 
 def add_working_days(start: datetime, n: int) -> datetime:
-    """The deadline ``n`` working days after ``start``: the due day's 23:59:59.999 Shanghai, in UTC.
+    """The deadline ``n`` working days after ``start``: the due day's 23:59:59.999 local, in UTC.
 
     ``start`` must be timezone-aware; ``n`` at least 1. See the module's docstring.
     """
@@ -69,7 +70,7 @@ def add_working_days(start: datetime, n: int) -> datetime:
         day += timedelta(days=1)
         if is_working_day(day):
             remaining -= 1
-    return datetime.combine(day, END_OF_DAY, tzinfo=SHANGHAI).astimezone(UTC)
+    return datetime.combine(day, END_OF_DAY, tzinfo=city_zone()).astimezone(UTC)
 
 
 def working_days_between(a: date | datetime, b: date | datetime) -> int:
@@ -95,11 +96,11 @@ def is_overdue(due_at: datetime, *, now: datetime) -> bool:
 
 
 def local_day(moment: date | datetime) -> date:
-    """The calendar day in Shanghai: a date as it is, an aware datetime converted first."""
+    """The calendar day in the city: a date as it is, an aware datetime converted first."""
     if isinstance(moment, datetime):
         if moment.tzinfo is None or moment.utcoffset() is None:
-            raise ValueError("a naive datetime has no day in Shanghai; give it a time zone")
-        return moment.astimezone(SHANGHAI).date()
+            raise ValueError("a naive datetime has no day in the city; give it a time zone")
+        return moment.astimezone(city_zone()).date()
     return moment
 
 

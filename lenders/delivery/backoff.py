@@ -21,8 +21,8 @@ class Backoff:
     @classmethod
     def of(cls, settings: Settings) -> Backoff:
         return cls(
-            base_seconds=settings.delivery_backoff_base_seconds,
-            cap_seconds=settings.delivery_backoff_cap_seconds,
+            base_seconds=settings.delivery.backoff_base_seconds,
+            cap_seconds=settings.delivery.backoff_cap_seconds,
         )
 
     def delay(self, attempts: int, rng: random.Random | None = None) -> timedelta:

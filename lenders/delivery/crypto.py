@@ -35,14 +35,14 @@ def _key(secret_key: str) -> bytes:
 def seal(secret: str, *, lender_id: int) -> bytes:
     """The stored form of ``secret``: a fresh nonce followed by ciphertext and tag."""
     nonce = os.urandom(NONCE_BYTES)
-    aead = AESGCM(_key(get_settings().secret_key))
+    aead = AESGCM(_key(get_settings().security.secret_key))
     return nonce + aead.encrypt(nonce, secret.encode("utf-8"), _aad(lender_id))
 
 
 def unseal(sealed: bytes, *, lender_id: int) -> str:
     """The secret that ``seal`` stored for ``lender_id``; SecretUnreadable when it cannot be."""
     nonce, body = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
-    aead = AESGCM(_key(get_settings().secret_key))
+    aead = AESGCM(_key(get_settings().security.secret_key))
     try:
         return aead.decrypt(nonce, body, _aad(lender_id)).decode("utf-8")
     except (InvalidTag, ValueError) as error:

@@ -59,7 +59,7 @@ def redeliver(
     event.status = DeliveryStatus.PENDING
     event.attempts = 0
     event.next_attempt_at = now
-    event.give_up_at = now + timedelta(hours=get_settings().delivery_retry_hours)
+    event.give_up_at = now + timedelta(hours=get_settings().delivery.retry_hours)
     session.add(event)
     session.flush()
     audit_service.record(

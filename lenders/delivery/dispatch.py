@@ -54,9 +54,9 @@ _senders: dict[tuple[Any, ...], Sender] = {}
 def sender_for(settings: Settings, clock: Clock) -> Sender:
     """The process's sender for these settings (its connection pools live across calls)."""
     limits = Limits(
-        connect_timeout=settings.delivery_connect_timeout_seconds,
-        total_timeout=settings.delivery_timeout_seconds,
-        concurrency=settings.delivery_concurrency,
+        connect_timeout=settings.delivery.connect_timeout_seconds,
+        total_timeout=settings.delivery.timeout_seconds,
+        concurrency=settings.delivery.concurrency,
     )
     key = (limits, settings.is_production_like, clock)
     sender = _senders.get(key)
@@ -81,7 +81,7 @@ def deliver_due(
     """
     settings = get_settings()
     sender = sender or sender_for(settings, clock)
-    size = batch_size or settings.delivery_batch_size
+    size = batch_size or settings.delivery.batch_size
     backoff = Backoff.of(settings)
     summary = RunSummary()
     stop_at = time.monotonic() + max_seconds
@@ -118,8 +118,8 @@ def _claim(settings: Settings, *, now: datetime, size: int) -> _Claimed:
 
 def _lease(settings: Settings, count: int) -> timedelta:
     """Long enough for the whole batch to be posted, however slowly the bank answers."""
-    rounds = math.ceil(count / settings.delivery_concurrency)
-    return timedelta(seconds=rounds * settings.delivery_timeout_seconds + 30)
+    rounds = math.ceil(count / settings.delivery.concurrency)
+    return timedelta(seconds=rounds * settings.delivery.timeout_seconds + 30)
 
 
 def _job(event: OutboxEvent, url: str, secrets: tuple[str, ...]) -> Job:

@@ -39,7 +39,7 @@ def deliver_due() -> int:
 @celery_app.task(name="lenders.purge_delivery_attempts")
 def purge_delivery_attempts(*, batch: int = BATCH) -> int:
     """Delete delivered events' attempts older than the retention period; how many."""
-    days = get_settings().delivery_attempts_retention_days
+    days = get_settings().retention.delivery_attempts_days
     before = utcnow() - timedelta(days=days)
     removed = purge_in_batches(
         lambda session, limit: purge_attempts_batch(session, before=before, limit=limit),

@@ -78,7 +78,7 @@ def create_secret(
             "retire one before creating another",
             active=[s.id for s in active],
         )
-    grace = timedelta(days=get_settings().webhook_secret_grace_days)
+    grace = timedelta(days=get_settings().delivery.webhook_secret_grace_days)
     for older in active:
         if older.expires_at is None or older.expires_at > now + grace:
             older.expires_at = now + grace

@@ -36,7 +36,7 @@ def accept(session: Session, *, lead: Lead, actor: Actor, now: datetime | None =
     moment = now or utcnow()
     state.transition(session, lead=lead, to=LeadStatus.ACCEPTED, actor=actor, at=moment)
     lead.responded_at = moment
-    working_days = get_settings().lead_decide_working_days
+    working_days = get_settings().leads.decide_working_days
     deadlines.end(session, lead=lead, kind=DeadlineKind.RESPOND, at=moment)
     decide = deadlines.start(
         session, lead=lead, kind=DeadlineKind.DECIDE, at=moment, working_days=working_days

@@ -63,7 +63,7 @@ def offer_next(
     if not members.current(session, [application.uscc]):
         return []
     leads = leads_of(session, application.id)
-    room = settings.lead_fanout - sum(1 for lead in leads if lead.status in state.OPEN)
+    room = settings.leads.fanout - sum(1 for lead in leads if lead.status in state.OPEN)
     tried = {lead.lender_code for lead in leads}
     offered: list[Lead] = []
     for match in matches_of(session, application.id):
@@ -105,7 +105,7 @@ def _offer(
     if grant is None:
         return None
     assert application.id is not None and match.id is not None and product.id is not None
-    working_days = get_settings().lead_respond_working_days
+    working_days = get_settings().leads.respond_working_days
     lead = Lead(
         application_id=application.id,
         match_id=match.id,

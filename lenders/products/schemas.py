@@ -61,7 +61,7 @@ def _sections(values: list[str]) -> list[str]:
 
 def _districts(values: list[str]) -> list[str]:
     wanted = {v.strip() for v in values}
-    city = get_settings().districts
+    city = get_settings().city.districts
     unknown = sorted(wanted - city)
     if unknown:
         raise ValueError(

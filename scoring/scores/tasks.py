@@ -71,7 +71,7 @@ def finish_run(*, run_id: int) -> None:
 @celery_app.task(name="scoring.sweep_runs")
 def sweep_runs() -> int:
     """Close runs with every partition done; re-queue, then fail, runs stuck past the timeout."""
-    timeout = timedelta(minutes=get_settings().score_run_timeout_minutes)
+    timeout = timedelta(minutes=get_settings().scoring.run_timeout_minutes)
     with session_scope() as session:
         outcome = sweep(session, now=utcnow(), timeout=timeout)
     if outcome.finished or outcome.requeued or outcome.failed:

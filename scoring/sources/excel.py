@@ -36,10 +36,10 @@ def limits() -> Limits:
     """The limits in force (``XYD_EXCEL_*``)."""
     settings = get_settings()
     return Limits(
-        rows=settings.excel_max_rows,
-        columns=settings.excel_max_columns,
-        unpacked_bytes=settings.excel_max_unpacked_bytes,
-        ratio=settings.excel_max_ratio,
+        rows=settings.excel.max_rows,
+        columns=settings.excel.max_columns,
+        unpacked_bytes=settings.excel.max_unpacked_bytes,
+        ratio=settings.excel.max_ratio,
     )
 
 

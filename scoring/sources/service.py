@@ -293,7 +293,7 @@ def _context(session: Session, contract: Contract) -> Context:
     accepted = enterprise_repository.accepted_after_review(session)
     return Context(
         load_date=to_local(utcnow()).date(),
-        districts=get_settings().districts,
+        districts=get_settings().city.districts,
         accepted_codes=frozenset(accepted),
     )
 

@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 from app.accounts import verification
 from app.accounts.models import Registration, RegistrationStatus, Role, User
 from app.audit.models import AuditEvent
+from app.core.config import RegistrationSettings, get_settings
 from app.core.config import Settings as Settings_
-from app.core.config import get_settings
 from app.enterprises.models import Enterprise
 from tests.factories import bearer, make_enterprise, make_user
 
@@ -293,13 +293,13 @@ def test_the_log_sms_backend_is_refused_in_production(
 ) -> None:
     firm = make_enterprise(db, legal_representative="李四", contact_phone=PHONE)
     with pytest.raises(ValueError, match="XYD_SMS_BACKEND=log"):
-        Settings_(env="production", registration_verifier="sms")
+        Settings_(env="production", registration=RegistrationSettings(verifier="sms"))
     # Settings made some other way still cannot send codes to the log outside development.
     monkeypatch.setattr(
         verification,
         "get_settings",
-        lambda: Settings_(env="production", registration_verifier="manual").model_copy(
-            update={"registration_verifier": "sms"}
+        lambda: Settings_(env="production").model_copy(
+            update={"registration": RegistrationSettings(verifier="sms")}
         ),
     )
     answer = client.post("/api/v1/auth/register-enterprise", json=signup(firm, "owner"))

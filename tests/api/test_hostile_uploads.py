@@ -145,7 +145,7 @@ def test_an_upload_over_the_limit_is_413_and_leaves_nothing(
     client: TestClient, db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     operator = bearer(make_user(db, Role.DATA_OPERATOR))
-    monkeypatch.setattr(get_settings(), "upload_max_bytes", 100)
+    monkeypatch.setattr(get_settings().uploads, "max_bytes", 100)
     before = kept_uploads()
     response = send(client, operator, "tax_monthly.csv", csv_bytes([VALID["tax_monthly"]] * 5))
     assert response.status_code == 413 and response.json()["code"] == "upload_too_large"
@@ -159,7 +159,7 @@ def test_a_large_upload_is_queued_for_the_background_with_202(
     sent_tasks: list[tuple[str, dict[str, object]]],
 ) -> None:
     operator = bearer(make_user(db, Role.DATA_OPERATOR))
-    monkeypatch.setattr(get_settings(), "upload_background_bytes", 10)
+    monkeypatch.setattr(get_settings().uploads, "background_bytes", 10)
     response = send(client, operator, "tax_monthly.csv", csv_bytes([VALID["tax_monthly"]]))
     assert response.status_code == 202, response.text
     queued = response.json()

@@ -18,7 +18,7 @@ from tests.factories import make_user
 
 
 def _signed(**claims: object) -> dict[str, str]:
-    token = jwt.encode(claims, get_settings().secret_key, algorithm="HS256")
+    token = jwt.encode(claims, get_settings().security.secret_key, algorithm="HS256")
     return {"Authorization": f"Bearer {token}"}
 
 

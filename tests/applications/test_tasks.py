@@ -17,7 +17,7 @@ from sqlmodel import select
 from app.applications.models import ApplicationStatus, FinancingApplication
 from app.applications.tasks import expire
 from app.core.clock import utcnow
-from app.core.config import Settings
+from app.core.config import ScheduleSettings
 from app.core.db import session_scope
 from app.core.taskqueue import beat_schedule, celery_app, configure_celery
 from tests.factories import make_application, make_enterprise
@@ -77,8 +77,8 @@ def test_beat_sweeps_daily_half_an_hour_before_the_refresh() -> None:
 
 
 def test_the_sweep_schedule_is_a_setting_and_a_bad_one_is_refused() -> None:
-    assert "applications-expire" not in beat_schedule(Settings(application_expiry_cron=""))
-    hourly = beat_schedule(Settings(application_expiry_cron="0 * * * *"))
+    assert "applications-expire" not in beat_schedule(ScheduleSettings(application_expiry_cron=""))
+    hourly = beat_schedule(ScheduleSettings(application_expiry_cron="0 * * * *"))
     assert hourly["applications-expire"]["schedule"] == crontab(minute="0")
     with pytest.raises(ValueError, match="application_expiry_cron"):
-        Settings(application_expiry_cron="0 5 * *")
+        ScheduleSettings(application_expiry_cron="0 5 * *")

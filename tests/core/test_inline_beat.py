@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.core.config import Settings
+from app.core.config import ScheduleSettings
 from app.core.inline_beat import InlineBeat
 from app.core.taskqueue import beat_schedule, configure_celery
 
@@ -22,7 +22,7 @@ class Clock:
 
 def beat(clock: Clock, sent: list[str], **settings: str) -> InlineBeat:
     configure_celery()
-    return InlineBeat(beat_schedule(Settings(**settings)), clock=clock, send=sent.append)
+    return InlineBeat(beat_schedule(ScheduleSettings(**settings)), clock=clock, send=sent.append)
 
 
 def test_lead_work_is_sent_every_five_minutes_and_not_in_between() -> None:
@@ -61,7 +61,7 @@ def test_a_task_that_cannot_be_sent_does_not_stop_the_others() -> None:
         sent.append(task)
 
     configure_celery()
-    inline = InlineBeat(beat_schedule(Settings()), clock=clock, send=flaky)
+    inline = InlineBeat(beat_schedule(ScheduleSettings()), clock=clock, send=flaky)
     clock.now = START + timedelta(minutes=5)
     assert sorted(inline.tick()) == ["leads.sweep_deadlines", "lenders.deliver_due"]
     assert sorted(sent) == ["leads.sweep_deadlines", "lenders.deliver_due"]

@@ -26,7 +26,9 @@ def test_token_round_trip_and_tamper() -> None:
 def test_expired_token_is_refused() -> None:
     past = security.utcnow() - timedelta(hours=1)
     token = jwt.encode(
-        {"sub": "1", "exp": int(past.timestamp())}, get_settings().secret_key, algorithm="HS256"
+        {"sub": "1", "exp": int(past.timestamp())},
+        get_settings().security.secret_key,
+        algorithm="HS256",
     )
     assert security.decode_access_token(token) is None
 

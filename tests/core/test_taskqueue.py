@@ -55,7 +55,7 @@ def test_beat_looks_for_due_deliveries_every_few_seconds() -> None:
     from app.core.config import get_settings
     from app.core.taskqueue import beat_schedule
 
-    entry = beat_schedule(get_settings())["deliver-due"]
+    entry = beat_schedule(get_settings().schedule)["deliver-due"]
     assert entry["task"] == "lenders.deliver_due" and entry["schedule"] == 5.0
 
 

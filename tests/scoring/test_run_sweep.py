@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session
 
 from app.core import receipts
-from app.core.config import Settings
+from app.core.config import ScheduleSettings
 from app.core.inline_beat import InlineBeat
 from app.core.taskqueue import beat_schedule, celery_app, configure_celery
 from scoring.scores import service as score_service
@@ -67,12 +67,12 @@ def test_a_stuck_run_gets_its_missing_partitions_once_then_fails(db: Session) ->
 def test_the_sweep_is_on_beats_schedule_and_the_in_process_beat() -> None:
     configure_celery()
     assert "scoring.sweep_runs" in celery_app.tasks
-    entry = beat_schedule(Settings())["scoring-sweep"]
+    entry = beat_schedule(ScheduleSettings())["scoring-sweep"]
     assert entry["task"] == "scoring.sweep_runs"
-    assert "scoring-sweep" not in beat_schedule(Settings(score_sweep_cron=""))
+    assert "scoring-sweep" not in beat_schedule(ScheduleSettings(score_sweep_cron=""))
     sent: list[str] = []
     start = datetime(2026, 12, 1, 17, 1, tzinfo=UTC)
     clock = [start]
-    inline = InlineBeat(beat_schedule(Settings()), clock=lambda: clock[0], send=sent.append)
+    inline = InlineBeat(beat_schedule(ScheduleSettings()), clock=lambda: clock[0], send=sent.append)
     clock[0] = start + timedelta(minutes=9, seconds=30)  # 01:10:30 in Shanghai
     assert "scoring.sweep_runs" in inline.tick()

@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from app.core import db as core_db
 from app.core.clock import utcnow
-from app.core.config import Settings
+from app.core.config import ScheduleSettings
 from app.core.db import session_scope
 from app.core.taskqueue import beat_schedule, celery_app, configure_celery, send_now
 from app.core.taskqueue import wait_for_inline_tasks as drain
@@ -76,15 +76,15 @@ def test_beat_refreshes_the_whitelist_daily_at_six_china_time() -> None:
 
 
 def test_the_refresh_schedule_is_a_setting() -> None:
-    weekly = beat_schedule(Settings(whitelist_refresh_cron="30 2  * * 1"))
+    weekly = beat_schedule(ScheduleSettings(whitelist_refresh_cron="30 2  * * 1"))
     assert weekly["whitelist-refresh"]["schedule"] == crontab(
         minute="30", hour="2", day_of_week="1"
     )
-    assert "whitelist-refresh" not in beat_schedule(Settings(whitelist_refresh_cron=""))
+    assert "whitelist-refresh" not in beat_schedule(ScheduleSettings(whitelist_refresh_cron=""))
 
 
 @pytest.mark.parametrize("expression", ["0 6 * *", "61 6 * * *", "0 6 * * funday"])
 def test_a_bad_schedule_stops_the_process_with_a_clear_error(expression: str) -> None:
     with pytest.raises(ValueError, match="whitelist_refresh_cron") as raised:
-        Settings(whitelist_refresh_cron=expression)
+        ScheduleSettings(whitelist_refresh_cron=expression)
     assert "is not a cron expression" in str(raised.value)

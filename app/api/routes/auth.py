@@ -37,7 +37,7 @@ def login(
         user = account_service.authenticate(session, username=form.username, password=form.password)
     return Token(
         access_token=account_service.issue_token(user),
-        expires_in=get_settings().access_token_minutes * 60,
+        expires_in=get_settings().security.access_token_minutes * 60,
     )
 
 

@@ -59,7 +59,7 @@ def upload_batch(
     """
     settings = get_settings()
     received = uploads.receive(
-        file.file, raw_name=file.filename, max_bytes=settings.upload_max_bytes
+        file.file, raw_name=file.filename, max_bytes=settings.uploads.max_bytes
     )
     try:
         contract = source_service.contract_for(received.name, kind or None)
@@ -69,7 +69,7 @@ def upload_batch(
         if earlier is not None:
             received.path.unlink(missing_ok=True)
             return _outcome(earlier, status=200, duplicate=True)
-        if received.size > settings.upload_background_bytes:
+        if received.size > settings.uploads.background_bytes:
             batch = uploads.queue(session, received=received, contract=contract, actor=principal)
             return _outcome(batch, status=202, location=f"/api/v1/batches/{batch.id}")
         result = source_service.load_upload(

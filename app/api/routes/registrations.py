@@ -140,7 +140,7 @@ def upload_licence(
         session, registration_id=registration_id, token=token
     )
     # One byte past the limit is enough to refuse; never read a hostile upload whole.
-    content = file.file.read(get_settings().registration_licence_max_bytes + 1)
+    content = file.file.read(get_settings().registration.licence_max_bytes + 1)
     registration_service.attach_licence(session, registration=registration, content=content)
     return RegistrationState.model_validate(registration)
 

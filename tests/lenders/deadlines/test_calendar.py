@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.core.clock import SHANGHAI, to_local
+from app.core.clock import city_zone, to_local
 from lenders.deadlines import calendar
 from lenders.deadlines.calendar import (
     add_working_days,
@@ -13,6 +13,8 @@ from lenders.deadlines.calendar import (
     local_day,
     working_days_between,
 )
+
+CITY = city_zone()  # the city's zone, Asia/Shanghai unless XYD_TIMEZONE says otherwise
 
 
 def _days(first: date, last: date) -> set[date]:
@@ -98,30 +100,30 @@ def test_national_day_2025() -> None:
 def test_weekends_do_not_count_and_a_friday_lead_is_due_on_monday() -> None:
     assert not is_working_day(_d("2025-03-08"))
     assert not is_working_day(_d("2025-03-09"))
-    friday = datetime(2025, 3, 7, 9, 0, tzinfo=SHANGHAI)
+    friday = datetime(2025, 3, 7, 9, 0, tzinfo=CITY)
     assert local_day(add_working_days(friday, 1)) == _d("2025-03-10")
 
 
 def test_an_adjusted_saturday_counts_as_a_working_day() -> None:
     # Friday 2025-09-26: Saturday 27th is off, Sunday 28th is a 调休 working day.
-    friday = datetime(2025, 9, 26, 10, 0, tzinfo=SHANGHAI)
+    friday = datetime(2025, 9, 26, 10, 0, tzinfo=CITY)
     assert local_day(add_working_days(friday, 1)) == _d("2025-09-28")
     # Friday 2025-10-10: Saturday 11th is a 调休 working day.
-    assert local_day(add_working_days(datetime(2025, 10, 10, 16, 0, tzinfo=SHANGHAI), 1)) == _d(
+    assert local_day(add_working_days(datetime(2025, 10, 10, 16, 0, tzinfo=CITY), 1)) == _d(
         "2025-10-11"
     )
 
 
 def test_deadline_across_national_day_2025() -> None:
-    created = datetime(2025, 9, 30, 15, 0, tzinfo=SHANGHAI)  # Tuesday, the eve of 国庆
+    created = datetime(2025, 9, 30, 15, 0, tzinfo=CITY)  # Tuesday, the eve of 国庆
     due = add_working_days(created, 3)
     # Oct 1–8 off; the 9th, the 10th and Saturday the 11th (调休) are the three working days.
-    assert to_local(due) == datetime(2025, 10, 11, 23, 59, 59, 999_000, tzinfo=SHANGHAI)
+    assert to_local(due) == datetime(2025, 10, 11, 23, 59, 59, 999_000, tzinfo=CITY)
     assert working_days_between(created, due) == 3
 
 
 def test_deadline_across_spring_festival_2026() -> None:
-    created = datetime(2026, 2, 13, 18, 0, tzinfo=SHANGHAI)  # Friday before 春节
+    created = datetime(2026, 2, 13, 18, 0, tzinfo=CITY)  # Friday before 春节
     due = add_working_days(created, 3)
     # Saturday Feb 14 is a 调休 working day (1), Feb 15–23 off, then the 24th (2) and 25th (3).
     assert local_day(due) == _d("2026-02-25")
@@ -130,7 +132,7 @@ def test_deadline_across_spring_festival_2026() -> None:
 
 
 def test_the_deadline_is_stored_in_utc() -> None:
-    due = add_working_days(datetime(2025, 9, 30, 15, 0, tzinfo=SHANGHAI), 3)
+    due = add_working_days(datetime(2025, 9, 30, 15, 0, tzinfo=CITY), 3)
     assert due.tzinfo is UTC
     # 23:59:59.999 in Shanghai (UTC+8, no daylight saving) is 15:59:59.999 UTC the same day.
     assert due == datetime(2025, 10, 11, 15, 59, 59, 999_000, tzinfo=UTC)
@@ -153,21 +155,21 @@ def test_the_day_is_taken_in_shanghai_not_utc() -> None:
 
 @pytest.mark.parametrize("hour", [0, 9, 23])
 def test_the_hour_of_creation_does_not_matter(hour: int) -> None:
-    created = datetime(2025, 6, 3, hour, 59, tzinfo=SHANGHAI)
+    created = datetime(2025, 6, 3, hour, 59, tzinfo=CITY)
     assert local_day(add_working_days(created, 3)) == _d("2025-06-06")
 
 
 def test_a_lead_created_on_a_holiday_counts_from_the_next_working_day() -> None:
-    created = datetime(2025, 10, 3, 11, 0, tzinfo=SHANGHAI)
+    created = datetime(2025, 10, 3, 11, 0, tzinfo=CITY)
     assert local_day(add_working_days(created, 1)) == _d("2025-10-09")
 
 
 def test_overdue_only_after_the_last_millisecond() -> None:
-    due = add_working_days(datetime(2025, 9, 30, 15, 0, tzinfo=SHANGHAI), 3)
+    due = add_working_days(datetime(2025, 9, 30, 15, 0, tzinfo=CITY), 3)
     assert not is_overdue(due, now=due)
     assert not is_overdue(due, now=due - timedelta(hours=5))
     assert is_overdue(due, now=due + timedelta(milliseconds=1))
-    assert is_overdue(due, now=datetime(2025, 10, 12, 0, 0, tzinfo=SHANGHAI))
+    assert is_overdue(due, now=datetime(2025, 10, 12, 0, 0, tzinfo=CITY))
 
 
 def test_working_days_between() -> None:
@@ -180,7 +182,7 @@ def test_working_days_between() -> None:
 
 
 def test_working_days_between_inverts_add_working_days() -> None:
-    start = datetime(2024, 1, 1, 12, 0, tzinfo=SHANGHAI)
+    start = datetime(2024, 1, 1, 12, 0, tzinfo=CITY)
     for offset in range(0, 3 * 365, 7):
         created = start + timedelta(days=offset)
         for n in (1, 3, 5):
@@ -196,7 +198,7 @@ def test_misuse_is_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
         is_working_day(datetime(2025, 1, 2, 9, 0))  # noqa: DTZ001
     with pytest.raises(ValueError, match="at least 1 working day"):
-        add_working_days(datetime(2025, 1, 2, 9, 0, tzinfo=SHANGHAI), 0)
+        add_working_days(datetime(2025, 1, 2, 9, 0, tzinfo=CITY), 0)
 
 
 def test_a_year_without_a_notice_falls_back_to_weekends_and_warns_once(
@@ -207,7 +209,7 @@ def test_a_year_without_a_notice_falls_back_to_weekends_and_warns_once(
     with caplog.at_level(logging.WARNING, logger="lenders.deadlines.calendar"):
         assert is_working_day(_d("2099-01-01"))  # a Thursday: New Year unknown, so working
         assert not is_working_day(_d("2099-01-03"))  # a Saturday
-        due = add_working_days(datetime(2099, 1, 2, 9, 0, tzinfo=SHANGHAI), 1)
+        due = add_working_days(datetime(2099, 1, 2, 9, 0, tzinfo=CITY), 1)
     assert local_day(due) == _d("2099-01-05")
     warnings = [r for r in caplog.records if "2099" in r.getMessage()]
     assert len(warnings) == 1

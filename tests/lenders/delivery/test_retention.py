@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import Session, col, select
 
 from app.core.clock import utcnow
-from app.core.config import Settings
+from app.core.config import ScheduleSettings
 from app.core.db import session_scope
 from app.core.taskqueue import beat_schedule, celery_app, configure_celery
 from app.outbox import service as outbox
@@ -66,11 +66,11 @@ def test_the_task_purges_in_batches_with_the_retention_setting(committed_databas
 
 def test_purges_are_on_beats_daily_schedule() -> None:
     configure_celery()
-    schedule = beat_schedule(Settings())
+    schedule = beat_schedule(ScheduleSettings())
     assert schedule["purge-delivery-attempts"]["task"] == "lenders.purge_delivery_attempts"
     assert schedule["purge-idempotency-keys"]["task"] == "ops.purge_idempotency_keys"
     assert {"lenders.purge_delivery_attempts", "ops.purge_idempotency_keys"} <= set(
         celery_app.tasks
     )
-    off = beat_schedule(Settings(retention_cron=""))
+    off = beat_schedule(ScheduleSettings(retention_cron=""))
     assert "purge-delivery-attempts" not in off and "purge-idempotency-keys" not in off

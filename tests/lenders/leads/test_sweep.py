@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from app.applications.models import ApplicationStatus
-from app.core.clock import SHANGHAI
+from app.core.clock import city_zone
 from app.outbox.models import OutboxEvent
 from lenders.leads import answers, deadlines, routing
 from lenders.leads.models import DeadlineKind, DeadlineOutcome, LeadStatus
@@ -16,9 +16,11 @@ from tests.leads_fixtures import ACTOR, Market
 from whitelist import members
 from whitelist.models import WhitelistChange
 
+CITY = city_zone()  # the city's zone, Asia/Shanghai unless XYD_TIMEZONE says otherwise
+
 # A Wednesday before the National Day holiday (1–7 October 2026); Saturday the 10th is worked.
-EVE_OF_HOLIDAY = datetime(2026, 9, 30, 10, 0, tzinfo=SHANGHAI)
-DUE = datetime(2026, 10, 10, 23, 59, 59, 999_000, tzinfo=SHANGHAI)
+EVE_OF_HOLIDAY = datetime(2026, 9, 30, 10, 0, tzinfo=CITY)
+DUE = datetime(2026, 10, 10, 23, 59, 59, 999_000, tzinfo=CITY)
 
 
 def test_an_offer_made_before_the_holiday_is_due_on_the_adjusted_saturday(
@@ -26,7 +28,7 @@ def test_an_offer_made_before_the_holiday_is_due_on_the_adjusted_saturday(
 ) -> None:
     [lead] = routing.route(db, application=market.application, actor=ACTOR, now=EVE_OF_HOLIDAY)
     assert lead.respond_by == DUE
-    for moment in (datetime(2026, 10, 7, 18, 0, tzinfo=SHANGHAI), DUE):
+    for moment in (datetime(2026, 10, 7, 18, 0, tzinfo=CITY), DUE):
         assert sweep(db, actor=ACTOR, now=moment).expired == 0
     db.refresh(lead)
     assert lead.status is LeadStatus.OFFERED

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from celery.schedules import crontab
 
-from app.core.config import Settings
+from app.core.config import ScheduleSettings, Settings
 from app.core.taskqueue import beat_schedule, celery_app, configure_celery
 from lenders.leads.tasks import route, sweep_deadlines
 
@@ -37,10 +37,10 @@ def test_beat_routes_and_sweeps_every_five_minutes() -> None:
 
 
 def test_the_lead_schedule_is_a_setting_and_a_bad_one_is_refused() -> None:
-    off = beat_schedule(Settings(lead_cron=""))
+    off = beat_schedule(ScheduleSettings(lead_cron=""))
     assert "leads-route" not in off and "leads-sweep" not in off
     with pytest.raises(ValueError, match="lead_cron"):
-        Settings(lead_cron="*/5 * *")
+        ScheduleSettings(lead_cron="*/5 * *")
 
 
 @pytest.mark.parametrize("command", ["route", "sweep"])
@@ -66,5 +66,5 @@ def test_bad_lead_settings_stop_the_process_at_start(
     monkeypatch: pytest.MonkeyPatch, name: str, value: str
 ) -> None:
     monkeypatch.setenv(name, value)
-    with pytest.raises(ValueError, match=name.removeprefix("XYD_").lower()):
+    with pytest.raises(ValueError, match=name):
         Settings()
