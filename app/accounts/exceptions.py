@@ -1,6 +1,7 @@
 from app.core.errors import (
     Conflict,
     DomainError,
+    ErrorKind,
     InvalidInput,
     NotAuthenticated,
     NotFound,
@@ -34,8 +35,7 @@ class RegistrationRefused(PermissionDenied):
 
 class RegistrationMisconfigured(DomainError):
     code = "registration_unavailable"
-    status = 503
-    title = "Service Unavailable"
+    kind = ErrorKind.UNAVAILABLE
 
 
 class RegistrationNotFound(NotFound):

@@ -11,13 +11,58 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.core.errors import DomainError
+from app.core.errors import DomainError, ErrorKind
 from app.core.idempotency import AlreadyAnswered
 from app.core.logging import request_id_var
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 REPLAYED_HEADER = "Idempotent-Replayed"
+
+# The one place a domain error's kind becomes an HTTP status and a problem title.
+STATUS_BY_KIND: dict[ErrorKind, int] = {
+    ErrorKind.REFUSED: 400,
+    ErrorKind.INVALID_INPUT: 422,
+    ErrorKind.NOT_AUTHENTICATED: 401,
+    ErrorKind.PERMISSION_DENIED: 403,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.TOO_LARGE: 413,
+    ErrorKind.TOO_MANY_ATTEMPTS: 429,
+    ErrorKind.UNAVAILABLE: 503,
+}
+TITLE_BY_KIND: dict[ErrorKind, str] = {
+    ErrorKind.REFUSED: "Request cannot be processed",
+    ErrorKind.INVALID_INPUT: "Invalid input",
+    ErrorKind.NOT_AUTHENTICATED: "Not authenticated",
+    ErrorKind.PERMISSION_DENIED: "Forbidden",
+    ErrorKind.NOT_FOUND: "Not found",
+    ErrorKind.CONFLICT: "Conflict",
+    ErrorKind.TOO_LARGE: "Upload too large",
+    ErrorKind.TOO_MANY_ATTEMPTS: "Too Many Requests",
+    ErrorKind.UNAVAILABLE: "Service Unavailable",
+}
+# Codes whose problem title says more than their kind's does.
+TITLE_BY_CODE: dict[str, str] = {
+    "idempotency_key_reused": "Idempotency key reused",
+    "idempotency_key_in_progress": "Idempotency key in progress",
+}
+
+
+def status_of(error: DomainError | type[DomainError]) -> int:
+    """The HTTP status a domain error (or error class) is answered with."""
+    return STATUS_BY_KIND[error.kind]
+
+
+def title_of(error: DomainError | type[DomainError]) -> str:
+    """The problem title of a domain error (or error class)."""
+    return TITLE_BY_CODE.get(error.code) or TITLE_BY_KIND[error.kind]
+
+
+def headers_of(error: DomainError) -> dict[str, str]:
+    """The HTTP headers a domain error's answer carries: ``Retry-After`` when it says when."""
+    retry_after = error.extra.get("retry_after")
+    return {} if retry_after is None else {"Retry-After": str(retry_after)}
 
 
 def problem(
@@ -57,12 +102,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, error: DomainError) -> JSONResponse:
         return problem(
-            status=error.status,
+            status=status_of(error),
             code=error.code,
-            title=error.title,
+            title=title_of(error),
             detail=error.detail,
             request=request,
-            headers=getattr(error, "headers", None),  # e.g. Retry-After on 429
+            headers=headers_of(error),
             **error.extra,
         )
 

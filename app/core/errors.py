@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, ClassVar
 
 
+class ErrorKind(StrEnum):
+    """What sort of failure an error is, in the domain's words; not an HTTP status."""
+
+    REFUSED = "refused"  # the request cannot be processed as asked, for no more specific reason
+    INVALID_INPUT = "invalid_input"
+    NOT_AUTHENTICATED = "not_authenticated"
+    PERMISSION_DENIED = "permission_denied"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    TOO_LARGE = "too_large"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
+    UNAVAILABLE = "unavailable"
+
+
 class DomainError(Exception):
-    """An expected failure with a stable machine-readable code and a message for people."""
+    """An expected failure with a stable machine-readable code, a kind and a message for people."""
 
     code: ClassVar[str] = "domain_error"
-    status: ClassVar[int] = 400
-    title: ClassVar[str] = "Request cannot be processed"
+    kind: ClassVar[ErrorKind] = ErrorKind.REFUSED
 
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail)
@@ -20,29 +34,24 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     code = "not_found"
-    status = 404
-    title = "Not found"
+    kind = ErrorKind.NOT_FOUND
 
 
 class Conflict(DomainError):
     code = "conflict"
-    status = 409
-    title = "Conflict"
+    kind = ErrorKind.CONFLICT
 
 
 class InvalidInput(DomainError):
     code = "invalid_input"
-    status = 422
-    title = "Invalid input"
+    kind = ErrorKind.INVALID_INPUT
 
 
 class NotAuthenticated(DomainError):
     code = "not_authenticated"
-    status = 401
-    title = "Not authenticated"
+    kind = ErrorKind.NOT_AUTHENTICATED
 
 
 class PermissionDenied(DomainError):
     code = "forbidden"
-    status = 403
-    title = "Forbidden"
+    kind = ErrorKind.PERMISSION_DENIED

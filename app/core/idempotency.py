@@ -48,12 +48,10 @@ class IdempotencyKey(SQLModel, table=True):
 
 class IdempotencyKeyReused(InvalidInput):
     code = "idempotency_key_reused"
-    title = "Idempotency key reused"
 
 
 class IdempotencyKeyInProgress(Conflict):
     code = "idempotency_key_in_progress"
-    title = "Idempotency key in progress"
 
 
 class AlreadyAnswered(Exception):  # not an error: the first call's answer, sent again

@@ -22,7 +22,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from app.core.clock import utcnow
 from app.core.db import UTCDateTime
-from app.core.errors import DomainError
+from app.core.errors import DomainError, ErrorKind
 from app.core.security import keyed_digest
 
 KEY_PURPOSE = "throttle-key"
@@ -41,15 +41,14 @@ class ThrottleHit(SQLModel, table=True):
 
 
 class Throttled(DomainError):
-    """Too many attempts: answered 429 with ``Retry-After``."""
+    """Too many attempts: locked for ``retry_after`` seconds, until the oldest hit ages."""
 
     code = "too_many_attempts"
-    status = 429
-    title = "Too Many Requests"
+    kind = ErrorKind.TOO_MANY_ATTEMPTS
 
     def __init__(self, detail: str, *, retry_after: int) -> None:
         super().__init__(detail, retry_after=retry_after)
-        self.headers = {"Retry-After": str(retry_after)}
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from app.accounts import limits
 from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.principal import Principal
+from app.api import problems
 from app.api.client import client_address
 from app.api.deps import SESSION_COOKIE, PageDep, SessionDep, reads_first
 from app.consent import service as consent_service
@@ -57,7 +58,8 @@ def render(
 
 
 def error_page(request: Request, viewer: Principal | None, error: DomainError) -> HTMLResponse:
-    return render(request, "error.html", viewer, status=error.status, error=error)
+    status = problems.status_of(error)
+    return render(request, "error.html", viewer, status=status, error=error, error_status=status)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -86,7 +88,7 @@ def login(
         locked = render(
             request, "login.html", None, status=429, locked=error.detail, username=username
         )
-        locked.headers.update(error.headers)
+        locked.headers.update(problems.headers_of(error))
         return locked
     except DomainError:
         return render(request, "login.html", None, status=401, failed=True, username=username)

@@ -1,4 +1,4 @@
-from app.core.errors import InvalidInput, NotFound
+from app.core.errors import ErrorKind, InvalidInput, NotFound
 
 
 class FileRefused(InvalidInput):
@@ -11,8 +11,7 @@ class UploadTooLarge(FileRefused):
     """More bytes than ``XYD_UPLOAD_MAX_BYTES``."""
 
     code = "upload_too_large"
-    status = 413
-    title = "Upload too large"
+    kind = ErrorKind.TOO_LARGE
 
 
 class SpreadsheetTooLarge(FileRefused):

@@ -20,6 +20,7 @@ from app.applications.models import ApplicationStatus, ApplicationTransition, Fi
 from app.applications.schemas import ApplicationCreate, ApplicationFilters
 from app.audit.models import AuditEvent
 from app.audit.service import SystemActor
+from app.core.errors import ErrorKind
 from app.enterprises.exceptions import EnterpriseNotFound
 from tests.factories import application_fields, make_application, make_enterprise, make_lender
 
@@ -63,7 +64,7 @@ def test_a_deregistered_or_revoked_enterprise_cannot_apply(db: Session, status: 
     before = counts(db)
     with pytest.raises(EnterpriseNotActive) as raised:
         application_service.create(db, uscc=firm.uscc, data=data(), actor=FIRM)
-    assert raised.value.code == "enterprise_not_active" and raised.value.status == 409
+    assert raised.value.code == "enterprise_not_active" and raised.value.kind is ErrorKind.CONFLICT
     assert raised.value.extra["enterprise_status"] == status
     assert counts(db) == before
 
@@ -82,7 +83,7 @@ def test_the_chosen_bank_must_exist(db: Session) -> None:
         application_service.create(
             db, uscc=firm.uscc, data=data(lender_code="no-such-bank"), actor=FIRM
         )
-    assert raised.value.code == "unknown_lender" and raised.value.status == 422
+    assert raised.value.code == "unknown_lender" and raised.value.kind is ErrorKind.INVALID_INPUT
     assert counts(db) == before
 
 

@@ -13,6 +13,7 @@ from app.applications import state
 from app.applications.exceptions import ApplicationChanged, IllegalTransition
 from app.applications.models import ApplicationStatus, ApplicationTransition, FinancingApplication
 from app.audit.service import SystemActor
+from app.core.errors import ErrorKind
 from tests.factories import make_application, make_enterprise
 
 S = ApplicationStatus
@@ -102,7 +103,7 @@ def test_transition(db: Session, current: ApplicationStatus, to: ApplicationStat
     else:
         with pytest.raises(IllegalTransition) as raised:
             state.transition(db, application=application, to=to, actor=BANK, reason="x")
-        assert raised.value.code == "illegal_transition" and raised.value.status == 409
+        assert raised.value.code == "illegal_transition" and raised.value.kind is ErrorKind.CONFLICT
         assert raised.value.extra["from_status"] == current.value
         db.expire_all()
         stored = db.get(FinancingApplication, application.id)

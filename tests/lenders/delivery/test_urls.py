@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from app.core.errors import ErrorKind
 from lenders.delivery.exceptions import InvalidWebhookUrl, WebhookHostUnresolvable
 from lenders.delivery.urls import check_resolved, check_webhook_url
 
@@ -124,11 +125,11 @@ def test_every_url_allowed_outside_production_is_refused_in_it() -> None:
             check_webhook_url(url, production=True)
 
 
-def test_the_error_is_a_422_with_a_stable_code() -> None:
+def test_the_error_is_invalid_input_with_a_stable_code() -> None:
     with pytest.raises(InvalidWebhookUrl) as caught:
         check_webhook_url("http://bank.example.com/", production=True)
     assert caught.value.code == "invalid_webhook_url"
-    assert caught.value.status == 422
+    assert caught.value.kind is ErrorKind.INVALID_INPUT
 
 
 def test_message_names_the_address_a_numeric_host_means() -> None:

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from app.audit.models import AuditEvent
 from app.audit.service import SystemActor
+from app.core.errors import ErrorKind
 from scoring.model.estimator import CreditModel
 from scoring.registry import service as registry_service
 from scoring.registry.exceptions import ModelNotFound, ModelUnavailable, NoChampion
@@ -75,7 +76,7 @@ def test_missing_model_files_are_a_clear_refusal(db: Session, tmp_path: Path) ->
     (Path(version.artifact_path) / "model.txt").unlink()
     with pytest.raises(ModelUnavailable) as refused:
         registry_service.load(version)
-    assert refused.value.status == 409 and str(tmp_path) not in refused.value.detail
+    assert refused.value.kind is ErrorKind.CONFLICT and str(tmp_path) not in refused.value.detail
 
 
 def test_promotion_keeps_exactly_one_champion_and_is_audited(db: Session, tmp_path: Path) -> None:
