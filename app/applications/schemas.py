@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.applications.models import (
     PRODUCT_TYPE_LABELS,
@@ -14,11 +14,8 @@ from app.applications.models import (
     FinancingApplication,
     ProductType,
 )
-from app.core.money import YuanInput, fen_to_yuan, yuan_to_fen
+from app.core.money import Yuan, yuan_to_fen
 
-# 1亿 yuan: above any small or medium enterprise's single financing need (普惠小微 loans are at
-# most 1000万 per borrower), so an amount past it is a slip of the keyboard, not a request.
-MAX_AMOUNT_FEN = 100_000_000 * 100
 MIN_TERM_MONTHS = 1
 MAX_TERM_MONTHS = 120  # ten years: the longest term SME loan products in the city offer
 PURPOSE_MAX_LENGTH = 500
@@ -30,7 +27,7 @@ class ApplicationCreate(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
-    amount_yuan: YuanInput = Field(
+    amount_yuan: Yuan = Field(
         description='融资金额 in yuan, e.g. "500000.00"; more than 0, at most 100000000.00',
         examples=["500000.00"],
     )
@@ -46,16 +43,6 @@ class ApplicationCreate(BaseModel):
     )
     green: bool = Field(default=False, description="绿色 (green) financing")
     tech: bool = Field(default=False, description="科技 (technology) enterprise financing")
-
-    @field_validator("amount_yuan")
-    @classmethod
-    def _amount(cls, value: str | int) -> str | int:
-        fen = yuan_to_fen(value)  # the grammar is checked already; this is the range
-        if fen <= 0:
-            raise ValueError("the amount must be more than 0")
-        if fen > MAX_AMOUNT_FEN:
-            raise ValueError(f"the amount must be at most {fen_to_yuan(MAX_AMOUNT_FEN)} yuan")
-        return value
 
     @property
     def amount_fen(self) -> int:

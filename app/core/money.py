@@ -18,13 +18,17 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 if TYPE_CHECKING:
     import pandas as pd
 
 MAX_DIGITS = 15  # 10¹⁵ yuan: far above any enterprise's figures, well inside a signed 64-bit fen
 MAX_FEN = 10**MAX_DIGITS * 100 - 1
+# 1亿 yuan: the ceiling of one financing amount (a need, a product's range, an approval, a loan, a
+# repayment). It is above any small or medium enterprise's single financing need (普惠小微 loans
+# are at most 1000万 per borrower), so an amount past it is a slip of the keyboard, not a request.
+MAX_AMOUNT_FEN = 100_000_000 * 100
 # [0-9], not \d: \d matches every script's digits in Python's re.
 YUAN_PATTERN = rf"[0-9]{{1,{MAX_DIGITS}}}(?:\.[0-9]{{1,2}})?"
 SIGNED_YUAN_PATTERN = "-?" + YUAN_PATTERN
@@ -82,6 +86,25 @@ YuanInput = Annotated[
         }
     ),
 ]
+
+
+def _check_amount_or_zero(value: str | int) -> str | int:
+    fen = yuan_to_fen(value)  # the grammar is checked already; this is the ceiling
+    if fen > MAX_AMOUNT_FEN:
+        raise ValueError(f"the amount must be at most {fen_to_yuan(MAX_AMOUNT_FEN)} yuan")
+    return value
+
+
+def _check_amount(value: str | int) -> str | int:
+    if yuan_to_fen(value) <= 0:  # the grammar is checked already; this is the range
+        raise ValueError("the amount must be more than 0")
+    return _check_amount_or_zero(value)
+
+
+# A financing amount in yuan (YuanInput's grammar): more than 0, at most MAX_AMOUNT_FEN.
+Yuan = Annotated[YuanInput, AfterValidator(_check_amount)]
+# The same, where 0 is a real answer (a repayment's principal or interest).
+YuanOrZero = Annotated[YuanInput, AfterValidator(_check_amount_or_zero)]
 
 
 def yuan_column_to_fen(texts: pd.Series) -> tuple[pd.Series, pd.Series]:

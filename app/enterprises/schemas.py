@@ -10,8 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from app.core.money import YuanInput
 from app.enterprises.models import EnterpriseStatus, EntityType, ReviewStatus
 
-YuanAmount = YuanInput  # yuan text by app.core.money's grammar, or whole yuan
-
 
 class EnterpriseCreate(BaseModel):
     """A registry record. Money is given in yuan as a string or integer, at most two decimals."""
@@ -26,12 +24,12 @@ class EnterpriseCreate(BaseModel):
     entity_type: EntityType
     status: EnterpriseStatus = EnterpriseStatus.ACTIVE
     registration_date: date
-    registered_capital_yuan: YuanAmount | None = None
+    registered_capital_yuan: YuanInput | None = None
     industry_section: str = Field(min_length=1, max_length=1, description="GB/T 4754 门类 A–T")
     industry_division: str = Field(min_length=2, max_length=2, description="GB/T 4754 大类 01–97")
     district: str = Field(pattern=r"^\d{6}$", description="6-digit administrative division code")
     headcount: int | None = Field(default=None, ge=0, le=10_000_000)
-    annual_revenue_yuan: YuanAmount | None = None
+    annual_revenue_yuan: YuanInput | None = None
     legal_representative: str = Field(min_length=1, max_length=64, description="stored masked")
     contact_phone: str | None = Field(
         default=None,

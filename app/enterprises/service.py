@@ -10,7 +10,7 @@ from sqlmodel import Session
 from app.audit import service as audit_service
 from app.audit.service import Actor
 from app.core.clock import utcnow
-from app.core.money import yuan_to_fen
+from app.core.money import YuanInput, yuan_to_fen
 from app.core.security import keyed_digest
 from app.enterprises import industry, repository, size_class, uscc
 from app.enterprises.exceptions import (
@@ -23,7 +23,7 @@ from app.enterprises.exceptions import (
     ReviewNotFound,
 )
 from app.enterprises.models import Enterprise, ReviewStatus, UsccReview
-from app.enterprises.schemas import EnterpriseCreate, EnterpriseFilters, YuanAmount
+from app.enterprises.schemas import EnterpriseCreate, EnterpriseFilters
 
 LEGAL_REP_PURPOSE = "legal-representative"
 
@@ -151,7 +151,7 @@ def _build(data: EnterpriseCreate, *, code: str, check_passed: bool) -> Enterpri
     )
 
 
-def _fen_or_none(amount: YuanAmount | None) -> int | None:
+def _fen_or_none(amount: YuanInput | None) -> int | None:
     return None if amount is None else yuan_to_fen(amount)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.ids import RowId
-from app.core.money import fen_to_yuan, yuan_to_fen
+from app.core.money import Yuan, fen_to_yuan, yuan_to_fen
 from lenders.leads.models import (
     DECLINE_REASON_LABELS,
     LEAD_STATUS_LABELS,
@@ -21,7 +21,6 @@ from lenders.leads.models import (
     LeadTransition,
 )
 from lenders.matching.models import Match
-from lenders.products.schemas import Yuan
 
 NOTE_MAX_LENGTH = 500
 

@@ -6,9 +6,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.money import YuanInput, fen_to_yuan, yuan_to_fen
+from app.core.money import Yuan, YuanOrZero, fen_to_yuan, yuan_to_fen
 from lenders.loans.models import (
     LOAN_STATUS_LABELS,
     DelinquencyReport,
@@ -17,7 +17,7 @@ from lenders.loans.models import (
     LoanRepayment,
     LoanStatus,
 )
-from lenders.products.schemas import MAX_AMOUNT_FEN, Rate, Term, Yuan
+from lenders.products.schemas import Rate, Term
 
 MAX_DAYS_PAST_DUE = 36_500  # a hundred years: anything above is a typing slip
 PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -25,15 +25,6 @@ PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 CONTRACT_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 
 
-def _check_yuan_or_zero(value: str | int) -> str | int:
-    fen = yuan_to_fen(value)  # the grammar is checked already; this is the ceiling
-    if fen > MAX_AMOUNT_FEN:
-        raise ValueError(f"the amount must be at most {fen_to_yuan(MAX_AMOUNT_FEN)} yuan")
-    return value
-
-
-# Yuan (from products) is more than 0; a repayment's principal or interest may be 0.
-YuanOrZero = Annotated[YuanInput, AfterValidator(_check_yuan_or_zero)]
 ContractId = Annotated[str, Field(min_length=1, max_length=64, pattern=CONTRACT_PATTERN)]
 Period = Annotated[str, Field(pattern=PERIOD_PATTERN, description='repayment month, "YYYY-MM"')]
 DaysPastDue = Annotated[int, Field(ge=0, le=MAX_DAYS_PAST_DUE)]

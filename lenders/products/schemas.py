@@ -15,15 +15,12 @@ from pydantic import (
 
 from app.applications.models import PRODUCT_TYPE_LABELS, ProductType
 from app.core.config import get_settings
-from app.core.money import YuanInput, fen_to_yuan, yuan_to_fen
+from app.core.money import Yuan, yuan_to_fen
 from app.enterprises import industry
 from app.enterprises.models import EntityType
 from lenders.institutions.models import Lender
 from lenders.products.models import PRODUCT_STATUS_LABELS, LoanProduct, ProductStatus
 
-# The same ceiling as a financing need (app.applications.schemas): 1亿 yuan is above any
-# single SME loan, so a product offering more is a slip of the keyboard.
-MAX_AMOUNT_FEN = 100_000_000 * 100
 MIN_TERM_MONTHS, MAX_TERM_MONTHS = 1, 120
 # 1.00%–24.00% a year. Bank SME loans are priced near the LPR (about 3–4%) up to about 15%;
 # a figure under 100 is almost always a percentage typed as basis points (3.5 for 350).
@@ -32,15 +29,6 @@ MAX_OPERATING_MONTHS = 600  # 50 years
 GRADES = ("A", "B", "C", "D", "E")
 NAME_MAX_LENGTH = 100
 DESCRIPTION_MAX_LENGTH = 2000
-
-
-def _check_yuan(value: str | int) -> str | int:
-    fen = yuan_to_fen(value)  # the grammar is checked already; this is the range
-    if fen <= 0:
-        raise ValueError("the amount must be more than 0")
-    if fen > MAX_AMOUNT_FEN:
-        raise ValueError(f"the amount must be at most {fen_to_yuan(MAX_AMOUNT_FEN)} yuan")
-    return value
 
 
 def _grades(values: list[str]) -> list[str]:
@@ -75,8 +63,6 @@ def _entity_types(values: list[EntityType]) -> list[EntityType]:
     return sorted(set(values))
 
 
-# In yuan as text by app.core.money's grammar (or a whole-yuan integer), more than 0; stored as fen.
-Yuan = Annotated[YuanInput, AfterValidator(_check_yuan)]
 Term = Annotated[int, Field(ge=MIN_TERM_MONTHS, le=MAX_TERM_MONTHS, description="months, 1–120")]
 Rate = Annotated[
     int, Field(ge=MIN_RATE_BP, le=MAX_RATE_BP, description="annual, basis points: 350 = 3.50%")
