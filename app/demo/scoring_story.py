@@ -19,7 +19,7 @@ from scoring.scores import service as score_service
 from scoring.scores.models import ScoreRun
 from scoring.sources.snapshot import load_sources
 from scoring.sources.store import SourceStore
-from scoring.synthetic.truth import oracle_auc
+from scoring.synthetic.truth import oracle_auc, truth_month
 from scoring.training.platform import train_platform_model
 
 TRAINING_MONTHS = 24
@@ -75,5 +75,4 @@ def _oracle(city_dir: Path, champion: ModelVersion) -> float | None:
     test_months = champion.training_window.get("test") or []
     if not truth_path.exists() or not test_months:
         return None
-    month = (pd.Period(test_months[0], "M") - 1).strftime("%Y-%m")
-    return round(oracle_auc(pd.read_parquet(truth_path), month=month), 4)
+    return round(oracle_auc(pd.read_parquet(truth_path), month=truth_month(test_months[0])), 4)

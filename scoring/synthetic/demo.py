@@ -23,6 +23,7 @@ from scoring.sources.readers import read_text_table
 from scoring.sources.validation import Context, validate
 from scoring.synthetic.city import CityParams, generate_city, oracle_auc
 from scoring.synthetic.registry import DISTRICT_WEIGHTS, CitySpec
+from scoring.synthetic.truth import truth_month
 
 DEMO_ENTERPRISES = 3000  # the size `xyd demo` loads
 DEMO_SEED = CitySpec.seed
@@ -78,7 +79,4 @@ def read_city(directory: Path, *, load_date: date = CitySpec.as_of) -> dict[str,
 
 def oracle_auc_as_of(truth: pd.DataFrame, *, as_of: date) -> float:
     """The best AUC any model can reach on the borrowers labelled at ``as_of``, from the truth."""
-    # Features as of the 1st of month M see data up to M − 1, and the truth row of month M − 1
-    # holds the true PD over the 12 months from M: the window the training label covers.
-    month = (pd.Period(as_of, "M") - 1).strftime("%Y-%m")
-    return oracle_auc(truth, month=month)
+    return oracle_auc(truth, month=truth_month(as_of))

@@ -14,6 +14,7 @@ months always exist on the same loan; a loan that would mature in those months i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -242,6 +243,13 @@ def rank_auc(scores: np.ndarray, labels_: np.ndarray) -> float:
     ranks = pd.Series(scores).rank(method="average").to_numpy()
     total = ranks[labels_].sum() - positives * (positives + 1) / 2
     return float(total / (positives * negatives))
+
+
+def truth_month(as_of: date | str) -> str:
+    """The truth month ("YYYY-MM") that labels a snapshot as of ``as_of`` (a date or "YYYY-MM")."""
+    # Features as of the 1st of month M see data up to M − 1, and the truth row of month M − 1
+    # holds the true PD over the 12 months from M: the window the training label covers.
+    return (pd.Period(as_of, "M") - 1).strftime("%Y-%m")
 
 
 def oracle_auc(truth: pd.DataFrame, *, month: str) -> float:
