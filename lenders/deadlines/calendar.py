@@ -90,11 +90,6 @@ def working_days_between(a: date | datetime, b: date | datetime) -> int:
     return count
 
 
-def is_overdue(due_at: datetime, *, now: datetime) -> bool:
-    """Whether a deadline from ``add_working_days`` has passed at ``now``."""
-    return now > due_at
-
-
 def local_day(moment: date | datetime) -> date:
     """The calendar day in the city: a date as it is, an aware datetime converted first."""
     if isinstance(moment, datetime):

@@ -23,9 +23,3 @@ class ApprovalOutsideProduct(InvalidInput):
     """An approval whose amount, rate or term the product does not offer."""
 
     code = "approval_outside_product"
-
-
-class NotMatched(Conflict):
-    """Leads go only to whitelisted applications that matching found products for."""
-
-    code = "not_matched"

@@ -3,8 +3,8 @@
 The platform fits a logistic (Platt) calibration, PD = 1 / (1 + exp(-(a·margin + b))), on the
 held-out enterprises. On the synthetic city it kept the out-of-time calibration error by
 decile within 1.5 points where an isotonic step function, with hundreds of steps learnt from a
-few hundred defaults, missed it in the riskiest deciles. Isotonic calibrators remain readable
-so that versions registered with one still load.
+few hundred defaults, missed it in the riskiest deciles. The platform no longer fits isotonic
+calibrators; they remain readable so that versions registered with one still load.
 """
 
 from __future__ import annotations
@@ -87,24 +87,3 @@ def fit_logistic(raw: np.ndarray, label: np.ndarray) -> LogisticCalibrator:
         if np.max(np.abs(step)) < 1e-10:
             break
     return LogisticCalibrator(slope=float(weights[0]), intercept=float(weights[1]))
-
-
-def fit_isotonic(raw: np.ndarray, label: np.ndarray, *, floor: float = 1e-4) -> IsotonicCalibrator:
-    """Fit PD = f(raw), f non-decreasing, by pooling adjacent violators on the sorted scores."""
-    order = np.argsort(raw, kind="stable")
-    x, y = np.asarray(raw, dtype=float)[order], np.asarray(label, dtype=float)[order]
-    sums, counts, lefts, rights = [], [], [], []
-    for xi, yi in zip(x, y, strict=True):
-        sums.append(yi)
-        counts.append(1.0)
-        lefts.append(xi)
-        rights.append(xi)
-        while len(sums) > 1 and sums[-2] / counts[-2] >= sums[-1] / counts[-1]:
-            merged_sum, merged_count, right = sums.pop(), counts.pop(), rights.pop()
-            lefts.pop()
-            sums[-1] += merged_sum
-            counts[-1] += merged_count
-            rights[-1] = right
-    centres = [(left + right) / 2 for left, right in zip(lefts, rights, strict=True)]
-    means = [max(floor, min(1 - floor, s / c)) for s, c in zip(sums, counts, strict=True)]
-    return IsotonicCalibrator(thresholds=tuple(centres), values=tuple(means))

@@ -8,7 +8,6 @@ from lenders.deadlines import calendar
 from lenders.deadlines.calendar import (
     add_working_days,
     is_covered,
-    is_overdue,
     is_working_day,
     local_day,
     working_days_between,
@@ -162,14 +161,6 @@ def test_the_hour_of_creation_does_not_matter(hour: int) -> None:
 def test_a_lead_created_on_a_holiday_counts_from_the_next_working_day() -> None:
     created = datetime(2025, 10, 3, 11, 0, tzinfo=CITY)
     assert local_day(add_working_days(created, 1)) == _d("2025-10-09")
-
-
-def test_overdue_only_after_the_last_millisecond() -> None:
-    due = add_working_days(datetime(2025, 9, 30, 15, 0, tzinfo=CITY), 3)
-    assert not is_overdue(due, now=due)
-    assert not is_overdue(due, now=due - timedelta(hours=5))
-    assert is_overdue(due, now=due + timedelta(milliseconds=1))
-    assert is_overdue(due, now=datetime(2025, 10, 12, 0, 0, tzinfo=CITY))
 
 
 def test_working_days_between() -> None:
