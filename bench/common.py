@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import resource
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def peak_rss_mib() -> float:
@@ -18,6 +23,20 @@ def peak_rss_mib() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_phase(script: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``script --phase *args`` in a fresh process, so the peak RSS it reports is the phase's
+    own; the phase prints its figures as JSON on its last line."""
+    output = subprocess.run(
+        [sys.executable, script, "--phase", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def fresh_database(url: str) -> None:

@@ -20,9 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import Goals, add_common_options, peak_rss_mib
+from bench.common import Goals, add_common_options, peak_rss_mib, run_phase
 
-ROOT = Path(__file__).resolve().parents[1]
 XYD = str(Path(sys.executable).with_name("xyd"))
 SOURCES = (".csv", ".parquet", ".xlsx")
 
@@ -86,18 +85,6 @@ def phase_ingest(directory: Path) -> dict[str, float]:
     }
 
 
-def run_phase(name: str, directory: Path, env: dict[str, str]) -> dict[str, float]:
-    output = subprocess.run(
-        [sys.executable, __file__, "--phase", name, "--dir", str(directory)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--enterprises", type=int, default=115_000)
@@ -148,8 +135,8 @@ def main() -> None:
     )
     synth_seconds = time.perf_counter() - started
     size = sum(p.stat().st_size for p in source_files(city)) / 2**20
-    bare = run_phase("read", city, env)
-    ingest = run_phase("ingest", city, env)
+    bare = run_phase(__file__, "read", "--dir", str(city), env=env)
+    ingest = run_phase(__file__, "ingest", "--dir", str(city), env=env)
     print(
         f"city: {args.enterprises:,} enterprises × {args.months} months, {args.format}, "
         f"{size:,.0f} MiB in {len(source_files(city))} files (synthesized in {synth_seconds:.1f} s)"

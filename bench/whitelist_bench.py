@@ -22,8 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -34,8 +32,8 @@ import numpy as np
 import app.models  # noqa: F401 - every table, as the app has them: an exit's outbox row names a lender
 from app.core import db
 from app.core.clock import to_local, utcnow
-from bench.common import Goals, add_common_options, peak_rss_mib
-from bench.whitelist_city import ACTOR, ROOT, change_facts, setup
+from bench.common import Goals, add_common_options, peak_rss_mib, run_phase
+from bench.whitelist_city import ACTOR, change_facts, setup
 from bench.whitelist_events import exits_written, prepare_events, report_events, run_events
 from scoring.registry import service as registry_service
 from whitelist import facts, policy
@@ -77,17 +75,6 @@ def phase_refresh() -> dict[str, Any]:
     }
 
 
-def run_phase(name: str) -> dict[str, Any]:
-    output = subprocess.run(
-        [sys.executable, __file__, "--phase", name],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
 def report_refresh(label: str, result: dict[str, Any]) -> None:
     print(
         f"{label}: {result['seconds']:.2f} s ({result['cpu_seconds']:.2f} s CPU in Python) → "
@@ -125,11 +112,11 @@ def main() -> None:
     print(f"database: {args.database_url}; {os.cpu_count()} cores")
     rng = np.random.default_rng(args.seed)
     batch_id = setup(args, work, rng)
-    first = run_phase("refresh")
+    first = run_phase(__file__, "refresh")
     report_refresh("refresh 1 (everyone qualifying joins)", first)
     moved = change_facts(args.enterprises, batch_id=batch_id, rng=rng)
     print(f"changed the facts of {sum(moved.values()):,} enterprises: {moved}")
-    second = run_phase("refresh")
+    second = run_phase(__file__, "refresh")
     report_refresh("refresh 2 (joins and exits)", second)
     events = prepare_events(args.events, rng=rng, work=work)
     timings = run_events(events, batch_id=batch_id)
