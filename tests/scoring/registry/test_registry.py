@@ -3,7 +3,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
 from app.audit.service import SystemActor
@@ -88,7 +88,11 @@ def test_promotion_keeps_exactly_one_champion_and_is_audited(db: Session, tmp_pa
     champions = db.exec(select(ModelVersion).where(ModelVersion.is_champion == True)).all()  # noqa: E712
     assert [v.name for v in champions] == [second.name]
     assert registry_service.champion(db).name == second.name
-    events = db.exec(select(AuditEvent).where(AuditEvent.action == "model.promote")).all()
+    events = db.exec(
+        select(AuditEvent)
+        .where(AuditEvent.action == "model.promote")
+        .order_by(col(AuditEvent.id))
+    ).all()
     assert [e.detail["previous"] for e in events] == [None, first.name]
     with pytest.raises(ModelNotFound):
         registry_service.promote(db, name="m-nope", actor=ACTOR)
