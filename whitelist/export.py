@@ -18,20 +18,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.audit import service as audit
 from app.audit.service import Actor
 from app.core.clock import to_local, utcnow
 from app.core.exports import XLSX_MEDIA_TYPE, Book
 from app.enterprises.industry import SECTIONS
-from app.enterprises.models import Enterprise
-from scoring.scores.models import Score
-from whitelist import service
-from whitelist.models import ChangeKind, WhitelistChange, WhitelistVersion
-from whitelist.refresh import latest
+from whitelist import repository, service
+from whitelist.models import ChangeKind, WhitelistVersion
 from whitelist.rules import REASONS
 
 MEDIA_TYPE = XLSX_MEDIA_TYPE
@@ -129,11 +124,11 @@ def export(session: Session, *, number: int, actor: Actor, now: datetime | None 
 
 
 def _window(session: Session, *, version: WhitelistVersion, now: datetime) -> _Window:
-    previous = session.get(WhitelistVersion, version.number - 1)
+    previous = repository.version(session, version.number - 1)
     after = previous.through_change_id if previous is not None else 0
-    newest = latest(session)
+    newest = repository.latest_version(session)
     if newest is not None and newest.number == version.number:
-        last = session.exec(select(func.max(WhitelistChange.id))).one()
+        last = repository.last_change_id(session)
         through = max(last or 0, version.through_change_id)
         return _Window(after=after, through=through, as_of=now, current=True)
     return _Window(
@@ -165,7 +160,7 @@ def _members_sheet(
         "白名单", headers=MEMBER_HEADERS, widths=(22, 36, 10, 28, 10, 10, 10), notes=[note]
     )
     grades = _grades(session, usccs, model_name=version.model_name, at=version.created_at)
-    joined = _joined_in(session, through=window.through)
+    joined = repository.latest_joins(session, through=window.through)
     unknown = Firm(None, None, "", None)
     for uscc in usccs:
         firm = firms.get(uscc, unknown)
@@ -226,16 +221,7 @@ def _registry(session: Session, usccs: Sequence[str]) -> dict[str, Firm]:
     """Name, district, industry section and size class of each enterprise."""
     found: dict[str, Firm] = {}
     for chunk in _chunks(sorted(set(usccs))):
-        # five columns: past the arity sqlmodel's typed select() knows, so SQLAlchemy's own
-        rows = session.execute(
-            sa_select(
-                col(Enterprise.uscc),
-                col(Enterprise.name),
-                col(Enterprise.district),
-                col(Enterprise.industry_section),
-                col(Enterprise.size_class),
-            ).where(col(Enterprise.uscc).in_(chunk))
-        ).all()
+        rows = repository.firms(session, chunk)
         found.update({uscc: Firm(*rest) for uscc, *rest in rows})
     return found
 
@@ -246,45 +232,13 @@ def _grades(
     """Each member's grade from the version's model, as it stood when the version was made."""
     grades: dict[str, str] = {}
     for chunk in _chunks(usccs):
-        latest = (
-            select(func.max(Score.id))
-            .where(
-                Score.model_name == model_name,
-                col(Score.scored_at) <= at,
-                col(Score.uscc).in_(chunk),
-            )
-            .group_by(col(Score.uscc))
-        )
-        rows = session.exec(
-            select(Score.uscc, Score.grade).where(col(Score.id).in_(latest.scalar_subquery()))
-        ).all()
-        grades.update(dict(rows))
+        grades.update(repository.grades_at(session, chunk, model_name=model_name, at=at))
     return grades
-
-
-def _joined_in(session: Session, *, through: int) -> dict[str, int | None]:
-    """The version of each enterprise's latest join up to ``through`` (a change id)."""
-    rows = session.exec(
-        select(WhitelistChange.uscc, WhitelistChange.version_number)
-        .where(WhitelistChange.kind == ChangeKind.JOIN, col(WhitelistChange.id) <= through)
-        .order_by(col(WhitelistChange.id))
-    ).all()
-    return dict(rows)  # later joins overwrite earlier ones
 
 
 def _changes(session: Session, *, window: _Window) -> Sequence[Any]:
     """The changes in the window, refresh and at-once alike, in the order they happened."""
-    return session.execute(
-        sa_select(
-            col(WhitelistChange.uscc),
-            col(WhitelistChange.kind),
-            col(WhitelistChange.reasons),
-            col(WhitelistChange.trigger),
-            col(WhitelistChange.at),
-        )
-        .where(col(WhitelistChange.id) > window.after, col(WhitelistChange.id) <= window.through)
-        .order_by(col(WhitelistChange.id))
-    ).all()
+    return repository.changes_between(session, after=window.after, through=window.through)
 
 
 def _section(letter: str) -> str:

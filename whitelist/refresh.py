@@ -5,17 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.audit import service as audit
 from app.audit.service import Actor
 from app.core.clock import utcnow
 from scoring.registry import service as registry_service
-from scoring.scores.models import Score
-from whitelist import members, policy
+from whitelist import members, policy, repository
 from whitelist.exceptions import ChampionNotScored
-from whitelist.models import Trigger, WhitelistChange, WhitelistVersion
+from whitelist.models import Trigger, WhitelistVersion
 
 
 @dataclass(frozen=True)
@@ -25,8 +23,8 @@ class Refreshed:
 
 
 def latest(session: Session) -> WhitelistVersion | None:
-    newest = select(WhitelistVersion).order_by(col(WhitelistVersion.number).desc())
-    return session.exec(newest).first()
+    """The newest version, or None before the first refresh."""
+    return repository.latest_version(session)
 
 
 def refresh(session: Session, *, actor: Actor, now: datetime | None = None) -> Refreshed:
@@ -34,9 +32,7 @@ def refresh(session: Session, *, actor: Actor, now: datetime | None = None) -> R
     moment = now or utcnow()
     rules_now = policy.current(session)
     champion = registry_service.champion(session)
-    scored = session.exec(
-        select(func.count()).select_from(Score).where(Score.model_name == champion.name)
-    ).one()
+    scored = repository.scored_count(session, model_name=champion.name)
     if not scored:
         raise ChampionNotScored(
             f"champion {champion.name} has not scored any enterprise yet; run `xyd score` first"
@@ -80,7 +76,7 @@ def refresh(session: Session, *, actor: Actor, now: datetime | None = None) -> R
         at=moment,
         version_number=number,
     )
-    version.through_change_id = session.exec(select(func.max(WhitelistChange.id))).one() or 0
+    version.through_change_id = repository.last_change_id(session) or 0
     session.add(version)
     audit.record(
         session,

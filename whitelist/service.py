@@ -6,33 +6,24 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.core.clock import to_local, utcnow
 from scoring.registry import service as registry_service
 from scoring.registry.exceptions import NoChampion
-from whitelist import facts, policy, rules
+from whitelist import facts, policy, repository, rules
 from whitelist.exceptions import WhitelistVersionNotFound
-from whitelist.models import WhitelistChange, WhitelistMember, WhitelistVersion
-from whitelist.refresh import latest
+from whitelist.models import WhitelistChange, WhitelistVersion
 
 
 def versions(
     session: Session, *, offset: int = 0, limit: int = 50
 ) -> tuple[Sequence[WhitelistVersion], int]:
-    rows = session.exec(
-        select(WhitelistVersion)
-        .order_by(col(WhitelistVersion.number).desc())
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    total = session.exec(select(func.count()).select_from(WhitelistVersion)).one()
-    return rows, total
+    return repository.versions_page(session, offset=offset, limit=limit)
 
 
 def version(session: Session, *, number: int) -> WhitelistVersion:
-    row = session.get(WhitelistVersion, number)
+    row = repository.version(session, number)
     if row is None:
         raise WhitelistVersionNotFound(f"whitelist version {number} does not exist")
     return row
@@ -43,18 +34,7 @@ def changes(
 ) -> tuple[Sequence[WhitelistChange], int]:
     """The joins and exits a version made (its diff against the list before it)."""
     version(session, number=number)
-    where = [WhitelistChange.version_number == number]
-    if kind is not None:
-        where.append(WhitelistChange.kind == kind)
-    rows = session.exec(
-        select(WhitelistChange)
-        .where(*where)
-        .order_by(col(WhitelistChange.id))
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    total = session.exec(select(func.count()).select_from(WhitelistChange).where(*where)).one()
-    return rows, total
+    return repository.changes_page(session, number=number, kind=kind, offset=offset, limit=limit)
 
 
 def members_of(session: Session, *, number: int) -> list[str]:
@@ -64,13 +44,8 @@ def members_of(session: Session, *, number: int) -> list[str]:
 
 def members_through(session: Session, *, through: int) -> list[str]:
     """Who was on the list once every change with id ≤ ``through`` had happened, in order."""
-    replay = session.exec(
-        select(WhitelistChange.uscc, WhitelistChange.kind)
-        .where(col(WhitelistChange.id) <= through)
-        .order_by(col(WhitelistChange.id))
-    ).all()
     on: set[str] = set()
-    for uscc, kind in replay:
+    for uscc, kind in repository.moves_through(session, through=through):
         if kind == "join":
             on.add(uscc)
         else:
@@ -83,7 +58,7 @@ def explain(session: Session, *, uscc: str, now: datetime | None = None) -> dict
     moment = now or utcnow()
     today = to_local(moment).date()
     rules_now = policy.current(session)
-    newest = latest(session)
+    newest = repository.latest_version(session)
     try:
         model_name = registry_service.champion(session).name
     except NoChampion:
@@ -99,12 +74,8 @@ def explain(session: Session, *, uscc: str, now: datetime | None = None) -> dict
     outcomes = rules.explain(
         next(gathered.itertuples(index=False)), policy=rules_now, today=today, now=moment
     )
-    member = session.get(WhitelistMember, uscc)
-    last_exit = session.exec(
-        select(WhitelistChange)
-        .where(WhitelistChange.uscc == uscc, WhitelistChange.kind == "exit")
-        .order_by(col(WhitelistChange.id).desc())
-    ).first()
+    member = repository.member(session, uscc)
+    last_exit = repository.last_exit(session, uscc)
     return {
         "uscc": uscc,
         "on_whitelist": member is not None,

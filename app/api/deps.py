@@ -138,6 +138,21 @@ CurrentLender = Annotated[Lender, Depends(get_visible_lender)]
 ManagedLender = Annotated[Lender, Depends(get_managed_lender)]
 
 
+def get_optional_principal(
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_scheme)],
+) -> Principal | None:
+    """The caller if it sent credentials (bad ones are still 401), None when anonymous."""
+    if not (api_key or token or request.cookies.get(SESSION_COOKIE)):
+        return None
+    return get_principal(request, session, token, api_key)
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(get_optional_principal)]
+
+
 LENDER_ROLES = frozenset({Role.LENDER_USER, Role.LENDER_CLIENT})
 
 

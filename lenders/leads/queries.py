@@ -12,8 +12,13 @@ from lenders.leads.exceptions import LeadNotFound
 from lenders.leads.models import Lead, LeadStatus, LeadTransition
 
 
+def find(session: Session, *, lead_id: int) -> Lead | None:
+    """The lead with this id, None when there is none (not locked)."""
+    return session.get(Lead, lead_id)
+
+
 def get(session: Session, *, lead_id: int) -> Lead:
-    lead = session.get(Lead, lead_id)
+    lead = find(session, lead_id=lead_id)
     if lead is None:
         raise LeadNotFound(f"lead {lead_id} does not exist")
     return lead

@@ -9,11 +9,10 @@ from sqlmodel import Session
 
 from app.accounts.models import Role
 from app.accounts.principal import Principal
-from app.api.deps import PageDep, SessionDep, require_roles
-from app.api.params import PathId
+from app.api.deps import PageDep, SessionDep
+from app.api.owned import Applicant, ApplicationReader, OwnApplication, VisibleApplication
 from app.api.problems import problem_schema
 from app.applications import service as application_service
-from app.applications.exceptions import ApplicationNotFound
 from app.applications.models import FinancingApplication
 from app.applications.schemas import (
     ApplicationCreate,
@@ -24,52 +23,15 @@ from app.applications.schemas import (
     TransitionPublic,
     WithdrawRequest,
 )
-from app.consent import service as consent_service
 from app.core.errors import PermissionDenied
 
 router = APIRouter(tags=["applications"])
-
-# Banks see applications only through leads (a later issue); data operators not at all.
-ApplicationReader = Annotated[
-    Principal, Depends(require_roles(Role.ENTERPRISE, Role.OFFICE, Role.ADMIN))
-]
-Applicant = Annotated[Principal, Depends(require_roles(Role.ENTERPRISE))]
 
 
 def _enterprise_of(principal: Principal) -> str:
     if principal.uscc is None:  # the users table forbids it; a clear error all the same
         raise PermissionDenied("this account is not bound to an enterprise")
     return principal.uscc
-
-
-def _load(session: Session, principal: Principal, application_id: int) -> FinancingApplication:
-    application = application_service.get(session, application_id=application_id)
-    if principal.role is Role.ENTERPRISE and application.uscc != principal.uscc:
-        # Another enterprise's application answers exactly as a missing one: ids reveal nothing.
-        raise ApplicationNotFound(f"application {application_id} does not exist")
-    return application
-
-
-def get_visible_application(
-    session: SessionDep, principal: ApplicationReader, application_id: PathId
-) -> FinancingApplication:
-    """An application the caller may read: office and admin all (audited), an enterprise its own."""
-    application = _load(session, principal, application_id)
-    consent_service.authorize_read(
-        session, uscc=application.uscc, reader=principal, what="application"
-    )
-    return application
-
-
-def get_own_application(
-    session: SessionDep, principal: Applicant, application_id: PathId
-) -> FinancingApplication:
-    """An application the caller may act on: only the enterprise that submitted it."""
-    return _load(session, principal, application_id)
-
-
-VisibleApplication = Annotated[FinancingApplication, Depends(get_visible_application)]
-OwnApplication = Annotated[FinancingApplication, Depends(get_own_application)]
 
 
 def _detail(session: Session, application: FinancingApplication) -> ApplicationDetail:

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from sqlmodel import Session
 
-from app.accounts.models import Role
-from app.accounts.principal import Principal
-from app.api.deps import OfficePrincipal, PageDep, SessionDep, require_roles
+from app.api.deps import OfficePrincipal, PageDep, SessionDep
 from app.api.idempotency import Idempotent
+from app.api.owned import Banker, OwnLead, VisibleApplication, lender_code_of
 from app.api.params import PathId
 from app.api.problems import problem_schema
-from app.api.routes.applications import VisibleApplication
 from app.consent import service as consent_service
-from app.core.errors import PermissionDenied
-from lenders.institutions import repository as lender_repository
 from lenders.leads import answers, deadlines, queries
-from lenders.leads.exceptions import LeadNotFound
 from lenders.leads.models import Lead
 from lenders.leads.schemas import (
     ApprovalRequest,
@@ -35,7 +30,6 @@ from lenders.matching.service import matches_of
 
 router = APIRouter(tags=["leads"])
 
-Banker = Annotated[Principal, Depends(require_roles(Role.LENDER_USER, Role.LENDER_CLIENT))]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: problem_schema("lead_not_found"),
     403: problem_schema("forbidden", "consent_required"),
@@ -50,24 +44,6 @@ ANSWER_PROBLEMS: dict[int | str, dict[str, Any]] = {
     ),
     422: problem_schema("validation_error", "idempotency_key_reused"),
 }
-
-
-def _lender_code(session: Session, principal: Principal) -> str:
-    lender = lender_repository.get(session, principal.lender_id) if principal.lender_id else None
-    if lender is None:
-        raise PermissionDenied("this account is not bound to a lender")
-    return lender.code
-
-
-def get_own_lead(session: SessionDep, principal: Banker, lead_id: PathId) -> Lead:
-    """The caller's bank's lead; another bank's answers exactly as a missing one."""
-    lead = session.get(Lead, lead_id)
-    if lead is None or lead.lender_code != _lender_code(session, principal):
-        raise LeadNotFound(f"lead {lead_id} does not exist")
-    return lead
-
-
-OwnLead = Annotated[Lead, Depends(get_own_lead)]
 
 
 def _detail(session: Session, lead: Lead) -> LeadDetail:
@@ -89,7 +65,7 @@ def list_own_leads(
     """The caller's bank's leads, newest first, without the enterprise's data (read one for it)."""
     rows, total = queries.page(
         session,
-        lender_code=_lender_code(session, principal),
+        lender_code=lender_code_of(session, principal),
         status=filters.status,
         application_id=filters.application_id,
         offset=page.offset,

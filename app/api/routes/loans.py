@@ -11,12 +11,9 @@ from app.accounts.models import Role
 from app.accounts.principal import Principal
 from app.api.deps import PageDep, SessionDep, enterprise_data, require_roles
 from app.api.idempotency import Idempotent
-from app.api.params import PathId
+from app.api.owned import Banker, OwnLeadForUpdate, OwnLoan, OwnLoanForUpdate, lender_code_of
 from app.api.problems import problem_schema
-from app.core.errors import PermissionDenied
 from app.enterprises.models import Enterprise
-from lenders.institutions import service as lender_service
-from lenders.leads.models import Lead
 from lenders.loans import service as loan_service
 from lenders.loans import servicing
 from lenders.loans.models import Loan
@@ -36,7 +33,7 @@ from lenders.loans.schemas import (
 router = APIRouter(tags=["loans"])
 
 # A bank's people and systems report on their own loans; supervisors read every bank's.
-Reporter = Annotated[Principal, Depends(require_roles(Role.LENDER_USER, Role.LENDER_CLIENT))]
+Reporter = Banker
 Supervisor = Annotated[Principal, Depends(require_roles(Role.OFFICE, Role.ADMIN))]
 LoansOf = Annotated[
     Enterprise, Depends(enterprise_data("loans", readers=frozenset({Role.OFFICE, Role.ADMIN})))
@@ -53,35 +50,6 @@ LOAN_CHANGE: dict[int | str, dict[str, Any]] = {
     **_problems(403, "forbidden"),
     **_problems(404, "loan_not_found"),
 }
-
-
-def _lender_code(session: Session, principal: Principal) -> str:
-    if principal.lender_id is None:  # the users table forbids it; a clear error all the same
-        raise PermissionDenied("this account is not bound to a lender")
-    return lender_service.get(session, lender_id=principal.lender_id).code
-
-
-def get_own_lead(session: SessionDep, principal: Reporter, lead_id: PathId) -> Lead:
-    """The caller's bank's lead, locked until the request commits."""
-    return loan_service.get_lead(
-        session, lead_id=lead_id, lender_code=_lender_code(session, principal)
-    )
-
-
-def get_own_loan(session: SessionDep, principal: Reporter, loan_id: PathId) -> Loan:
-    """The caller's bank's loan, locked until the request commits: its reports apply in turn."""
-    code = _lender_code(session, principal)
-    return loan_service.get_for_lender(session, loan_id=loan_id, lender_code=code, for_update=True)
-
-
-def get_readable_loan(session: SessionDep, principal: Reporter, loan_id: PathId) -> Loan:
-    code = _lender_code(session, principal)
-    return loan_service.get_for_lender(session, loan_id=loan_id, lender_code=code)
-
-
-OwnLead = Annotated[Lead, Depends(get_own_lead)]
-OwnLoan = Annotated[Loan, Depends(get_own_loan)]
-ReadableLoan = Annotated[Loan, Depends(get_readable_loan)]
 
 
 def _detail(session: Session, loan: Loan) -> LoanDetail:
@@ -116,7 +84,7 @@ def _detail(session: Session, loan: Loan) -> LoanDetail:
 def disburse(
     session: SessionDep,
     principal: Reporter,
-    lead: OwnLead,
+    lead: OwnLeadForUpdate,
     data: DisbursementCreate,
     call: Idempotent,
 ) -> LoanDetail:
@@ -136,7 +104,11 @@ def disburse(
     },
 )
 def record_repayment(
-    session: SessionDep, principal: Reporter, loan: OwnLoan, data: RepaymentCreate, call: Idempotent
+    session: SessionDep,
+    principal: Reporter,
+    loan: OwnLoanForUpdate,
+    data: RepaymentCreate,
+    call: Idempotent,
 ) -> LoanDetail:
     """Report a month's repayment (还款); at 0 outstanding the loan is repaid."""
     servicing.record_repayment(session, loan=loan, data=data, actor=principal)
@@ -156,7 +128,7 @@ def record_repayment(
 def report_delinquency(
     session: SessionDep,
     principal: Reporter,
-    loan: OwnLoan,
+    loan: OwnLoanForUpdate,
     data: DelinquencyCreate,
     call: Idempotent,
 ) -> LoanDetail:
@@ -175,7 +147,11 @@ def report_delinquency(
     },
 )
 def declare_default(
-    session: SessionDep, principal: Reporter, loan: OwnLoan, data: DefaultCreate, call: Idempotent
+    session: SessionDep,
+    principal: Reporter,
+    loan: OwnLoanForUpdate,
+    data: DefaultCreate,
+    call: Idempotent,
 ) -> LoanDetail:
     """Declare the loan in default (违约) with the principal outstanding then; once only."""
     servicing.declare_default(session, loan=loan, data=data, actor=principal)
@@ -193,7 +169,11 @@ def declare_default(
     },
 )
 def record_recovery(
-    session: SessionDep, principal: Reporter, loan: OwnLoan, data: RecoveryCreate, call: Idempotent
+    session: SessionDep,
+    principal: Reporter,
+    loan: OwnLoanForUpdate,
+    data: RecoveryCreate,
+    call: Idempotent,
 ) -> LoanDetail:
     """Report money recovered after default (回收); in all at most the outstanding at default."""
     servicing.record_recovery(session, loan=loan, data=data, actor=principal)
@@ -208,7 +188,7 @@ def list_own_loans(
     filters: Annotated[OwnLoanFilters, Query()],
 ) -> LoansPublic:
     """The caller's bank's loans, newest first (filters ``status``, ``first_loan``)."""
-    scoped = LoanFilters(**filters.model_dump(), lender_code=_lender_code(session, principal))
+    scoped = LoanFilters(**filters.model_dump(), lender_code=lender_code_of(session, principal))
     rows, total = loan_service.list_page(
         session, filters=scoped, offset=page.offset, limit=page.limit
     )
@@ -216,7 +196,7 @@ def list_own_loans(
 
 
 @router.get("/lender/loans/{loan_id}", response_model=LoanDetail, responses=LOAN_CHANGE)
-def read_own_loan(session: SessionDep, loan: ReadableLoan) -> LoanDetail:
+def read_own_loan(session: SessionDep, loan: OwnLoan) -> LoanDetail:
     """One of the caller's bank's loans with its repayments, days past due and recoveries."""
     return _detail(session, loan)
 

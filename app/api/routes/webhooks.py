@@ -10,10 +10,10 @@ from app.accounts.models import Role
 from app.accounts.principal import Principal
 from app.api.deps import SessionDep, require_roles
 from app.api.idempotency import Idempotent
+from app.api.owned import lender_id_of
 from app.api.params import PathId
 from app.api.problems import problem_schema
 from app.core.clock import utcnow
-from app.core.errors import PermissionDenied
 from lenders.delivery import feed, webhooks
 from lenders.delivery.schemas import (
     EventEnvelope,
@@ -46,12 +46,6 @@ SECRET_PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _lender_of(principal: Principal) -> int:
-    if principal.lender_id is None:  # the users table forbids it; a clear error all the same
-        raise PermissionDenied("this account is not bound to a lender")
-    return principal.lender_id
-
-
 def _webhook(session: SessionDep, lender_id: int) -> WebhookPublic:
     now = utcnow()
     endpoint = webhooks.get_endpoint(session, lender_id=lender_id)
@@ -71,7 +65,7 @@ def _webhook(session: SessionDep, lender_id: int) -> WebhookPublic:
 @router.get("/webhook", response_model=WebhookPublic, responses=FORBIDDEN)
 def read_webhook(session: SessionDep, principal: BankCaller) -> WebhookPublic:
     """The bank's webhook URL and its secrets' ids and dates (never their values)."""
-    return _webhook(session, _lender_of(principal))
+    return _webhook(session, lender_id_of(principal))
 
 
 @router.put("/webhook", response_model=WebhookPublic, responses=CHANGE_PROBLEMS)
@@ -79,7 +73,7 @@ def set_webhook(
     session: SessionDep, principal: BankCaller, data: WebhookUpdate, call: Idempotent
 ) -> WebhookPublic:
     """Set the URL events are pushed to (https to a public address; null: pull only; audited)."""
-    lender_id = _lender_of(principal)
+    lender_id = lender_id_of(principal)
     webhooks.set_url(session, lender_id=lender_id, url=data.url, actor=principal)
     return call.answer(_webhook(session, lender_id))
 
@@ -94,7 +88,7 @@ def create_webhook_secret(
     session: SessionDep, principal: BankCaller, call: Idempotent
 ) -> WebhookSecretCreated:
     """A new signing secret, shown this once; the older one signs too until its grace ends."""
-    lender_id = _lender_of(principal)
+    lender_id = lender_id_of(principal)
     row, value = webhooks.create_secret(session, lender_id=lender_id, actor=principal)
     public = WebhookSecretPublic.of(row, now=utcnow())
     return call.answer(WebhookSecretCreated(**public.model_dump(), secret=value), status=201)
@@ -111,7 +105,7 @@ def retire_webhook_secret(
 ) -> WebhookSecretPublic:
     """Stop signing with a secret now (audited); it stays listed as retired."""
     row = webhooks.retire_secret(
-        session, lender_id=_lender_of(principal), secret_id=secret_id, actor=principal
+        session, lender_id=lender_id_of(principal), secret_id=secret_id, actor=principal
     )
     return call.answer(WebhookSecretPublic.of(row, now=utcnow()))
 
@@ -130,6 +124,6 @@ def pull_events(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> EventsPage:
     """The bank's events in creation order, the same envelopes as the webhooks carry."""
-    lender = lender_service.get(session, lender_id=_lender_of(principal))
+    lender = lender_service.get(session, lender_id=lender_id_of(principal))
     rows, cursor = feed.page(session, lender_code=lender.code, after=after, limit=limit)
     return EventsPage(data=[EventEnvelope.model_validate(r) for r in rows], next_cursor=cursor)
