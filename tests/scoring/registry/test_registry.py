@@ -89,9 +89,7 @@ def test_promotion_keeps_exactly_one_champion_and_is_audited(db: Session, tmp_pa
     assert [v.name for v in champions] == [second.name]
     assert registry_service.champion(db).name == second.name
     events = db.exec(
-        select(AuditEvent)
-        .where(AuditEvent.action == "model.promote")
-        .order_by(col(AuditEvent.id))
+        select(AuditEvent).where(AuditEvent.action == "model.promote").order_by(col(AuditEvent.id))
     ).all()
     assert [e.detail["previous"] for e in events] == [None, first.name]
     with pytest.raises(ModelNotFound):
