@@ -13,11 +13,24 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUTES = sorted((ROOT / "app/api/routes").glob("*.py"))
+# Areas whose every module leaves its queries to the repository (or to ``queries.py``).
+CLEAN_AREAS = (
+    "whitelist",
+    "app/consent",
+    "app/applications",
+    "scoring/registry",
+    "lenders/matching",
+)
+REPOSITORIES = frozenset({"repository.py", "queries.py", "models.py"})
 CLEANED = [
-    ROOT / "whitelist/service.py",
-    ROOT / "whitelist/export.py",
-    ROOT / "whitelist/facts.py",
-    ROOT / "whitelist/refresh.py",
+    *(
+        path
+        for area in CLEAN_AREAS
+        for path in sorted((ROOT / area).glob("*.py"))
+        if path.name not in REPOSITORIES
+    ),
+    ROOT / "scoring/scores/service.py",
+    ROOT / "scoring/sources/service.py",
     *ROUTES,
 ]
 # Calls that run SQL whatever object they are called on.

@@ -6,15 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.core import events
-from app.core.db import table_of
+from whitelist import repository
 from whitelist.events import MembersExited
-from whitelist.models import ChangeKind, Trigger, WhitelistChange, WhitelistMember
-
-CHUNK = 5000
+from whitelist.models import ChangeKind, Trigger
 
 
 def record(
@@ -51,20 +48,12 @@ def record(
         }
         for uscc, reasons in exits.items()
     ]
-    for start in range(0, len(rows), CHUNK):
-        session.execute(insert(table_of(WhitelistChange)), rows[start : start + CHUNK])
-    leaving = list(exits)
-    for start in range(0, len(leaving), CHUNK):
-        session.execute(
-            delete(WhitelistMember).where(
-                col(WhitelistMember.uscc).in_(leaving[start : start + CHUNK])
-            )
-        )
+    repository.append_changes(session, rows)
+    repository.remove_members(session, list(exits))
     if joins:
         assert version_number is not None, "only a refresh adds members"
         members = [{"uscc": u, "since_version": version_number, "joined_at": at} for u in joins]
-        for start in range(0, len(members), CHUNK):
-            session.execute(insert(table_of(WhitelistMember)), members[start : start + CHUNK])
+        repository.add_members(session, members)
     if exits:  # the banks holding leads of them are told by their subscriber
         events.publish(
             session,
@@ -74,7 +63,4 @@ def record(
 
 
 def current(session: Session, usccs: Sequence[str] | None = None) -> set[str]:
-    query = select(WhitelistMember.uscc)
-    if usccs is not None:
-        query = query.where(col(WhitelistMember.uscc).in_(list(usccs)))
-    return set(session.exec(query).all())
+    return repository.member_codes(session, usccs)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.audit import service as audit
 from app.audit.service import Actor
 from app.core.errors import NotFound
+from whitelist import repository
 from whitelist.models import DISQUALIFYING_LISTS, WhitelistPolicy
 
 GRADES = ("A", "B", "C", "D", "E")
@@ -49,23 +50,21 @@ class PolicyChange(BaseModel):
 
 def current(session: Session) -> WhitelistPolicy:
     """The newest policy version (version 1, SPEC §5's defaults, is made by the migration)."""
-    row = session.exec(
-        select(WhitelistPolicy).order_by(col(WhitelistPolicy.version).desc())
-    ).first()
+    row = repository.newest_policy(session)
     if row is None:
         raise NotFound("no whitelist policy exists; run `xyd db upgrade`")
     return row
 
 
 def get(session: Session, *, version: int) -> WhitelistPolicy:
-    row = session.get(WhitelistPolicy, version)
+    row = repository.policy(session, version)
     if row is None:
         raise NotFound(f"whitelist policy version {version} does not exist")
     return row
 
 
 def history(session: Session) -> Sequence[WhitelistPolicy]:
-    return session.exec(select(WhitelistPolicy).order_by(col(WhitelistPolicy.version).desc())).all()
+    return repository.policies_newest_first(session)
 
 
 def change(session: Session, *, data: PolicyChange, actor: Actor) -> WhitelistPolicy:

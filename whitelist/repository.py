@@ -10,18 +10,73 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import and_, case, delete, func, insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.applications.models import FinancingApplication
 from app.consent.models import Authorization
+from app.core.db import table_of
 from app.enterprises.models import Enterprise
 from scoring.scores.models import Score
 from scoring.sources.models import CreditEvent
-from whitelist.models import ChangeKind, WhitelistChange, WhitelistMember, WhitelistVersion
+from whitelist.models import (
+    ChangeKind,
+    WhitelistChange,
+    WhitelistMember,
+    WhitelistPolicy,
+    WhitelistVersion,
+)
 
 Rows = list[tuple[Any, ...]]
+CHUNK = 5000
+
+# Policy versions
+
+
+def policies_newest_first(session: Session) -> Sequence[WhitelistPolicy]:
+    return session.exec(select(WhitelistPolicy).order_by(col(WhitelistPolicy.version).desc())).all()
+
+
+def newest_policy(session: Session) -> WhitelistPolicy | None:
+    return session.exec(
+        select(WhitelistPolicy).order_by(col(WhitelistPolicy.version).desc())
+    ).first()
+
+
+def policy(session: Session, version: int) -> WhitelistPolicy | None:
+    return session.get(WhitelistPolicy, version)
+
+
+# Members
+
+
+def member_codes(session: Session, usccs: Sequence[str] | None = None) -> set[str]:
+    """The codes of the members now, or of those among ``usccs``."""
+    query = select(WhitelistMember.uscc)
+    if usccs is not None:
+        query = query.where(col(WhitelistMember.uscc).in_(list(usccs)))
+    return set(session.exec(query).all())
+
+
+def append_changes(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(table_of(WhitelistChange)), list(rows[start : start + CHUNK]))
+
+
+def remove_members(session: Session, usccs: Sequence[str]) -> None:
+    for start in range(0, len(usccs), CHUNK):
+        session.execute(
+            delete(WhitelistMember).where(
+                col(WhitelistMember.uscc).in_(list(usccs[start : start + CHUNK]))
+            )
+        )
+
+
+def add_members(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(table_of(WhitelistMember)), list(rows[start : start + CHUNK]))
+
 
 # Versions and changes
 

@@ -90,3 +90,8 @@ def created_before(
         .order_by(col(FinancingApplication.id))
         .limit(limit)
     ).all()
+
+
+def reload(session: Session, application: FinancingApplication) -> None:
+    """Read the application's row again (after a compare-and-set moved it in SQL)."""
+    session.refresh(application)

@@ -87,11 +87,11 @@ def transition(
     if not repository.move_if(
         session, application_id=application.id, current=current, to=to, at=now
     ):
-        session.refresh(application)
+        repository.reload(session, application)
         raise ApplicationChanged(
             f"application {application.id} changed meanwhile; it is now {application.status.value}"
         )
-    session.refresh(application)
+    repository.reload(session, application)
     return _record(
         session, application=application, from_status=current, actor=actor, reason=reason, at=now
     )
