@@ -20,6 +20,7 @@ CLEAN_AREAS = (
     "app/applications",
     "scoring/registry",
     "lenders/matching",
+    "lenders/leads",
 )
 REPOSITORIES = frozenset({"repository.py", "queries.py", "models.py"})
 CLEANED = [

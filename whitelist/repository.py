@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, delete, func, insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.applications.models import FinancingApplication
+from app.applications.models import ApplicationStatus, FinancingApplication
 from app.consent.models import Authorization
 from app.core.db import table_of
 from app.enterprises.models import Enterprise
@@ -324,3 +324,16 @@ def consents_in_force(session: Session, *, now: datetime, usccs: Sequence[str] |
         .where(*_only(col(Authorization.uscc), usccs))
         .group_by(col(Authorization.uscc)),
     )
+
+
+def submitted_applications_of_members(
+    session: Session, *, limit: int
+) -> Sequence[FinancingApplication]:
+    """Submitted applications of whitelist members, oldest first: what routing offers next."""
+    return session.exec(
+        select(FinancingApplication)
+        .join(WhitelistMember, col(WhitelistMember.uscc) == col(FinancingApplication.uscc))
+        .where(FinancingApplication.status == ApplicationStatus.SUBMITTED)
+        .order_by(col(FinancingApplication.id))
+        .limit(limit)
+    ).all()

@@ -95,3 +95,17 @@ def created_before(
 def reload(session: Session, application: FinancingApplication) -> None:
     """Read the application's row again (after a compare-and-set moved it in SQL)."""
     session.refresh(application)
+
+
+def chosen_lenders(
+    session: Session, usccs: Sequence[str], *, ended: Collection[ApplicationStatus]
+) -> Sequence[tuple[str, str | None]]:
+    """(uscc, lender code) of the enterprises' applications that chose a bank and have not
+    ended."""
+    return session.exec(
+        select(FinancingApplication.uscc, FinancingApplication.lender_code).where(
+            col(FinancingApplication.uscc).in_(list(usccs)),
+            col(FinancingApplication.lender_code).is_not(None),
+            col(FinancingApplication.status).not_in(list(ended)),
+        )
+    ).all()

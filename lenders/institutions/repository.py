@@ -14,6 +14,10 @@ def get(session: Session, lender_id: int) -> Lender | None:
     return session.get(Lender, lender_id)
 
 
+def active_codes(session: Session) -> Sequence[str]:
+    return session.exec(select(Lender.code).where(col(Lender.is_active))).all()
+
+
 def get_by_code(session: Session, code: str) -> Lender | None:
     return session.exec(select(Lender).where(Lender.code == code)).first()
 

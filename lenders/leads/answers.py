@@ -10,24 +10,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from app.applications import repository as application_repository
 from app.applications import state as application_state
 from app.applications.models import ApplicationStatus, FinancingApplication
 from app.audit import service as audit
 from app.audit.service import Actor
 from app.core.clock import utcnow
 from app.core.config import get_settings
-from lenders.leads import deadlines, routing, state
+from lenders.leads import deadlines, queries, routing, state
 from lenders.leads.exceptions import ApprovalOutsideProduct, NoteRequired
 from lenders.leads.models import DeadlineKind, DeclineReason, Lead, LeadStatus
+from lenders.products import repository as product_repository
 from lenders.products.models import LoanProduct
 
 SUBJECT = "lead"
 
 
 def _application(session: Session, lead: Lead) -> FinancingApplication:
-    application = session.get(FinancingApplication, lead.application_id)
+    application = application_repository.get(session, lead.application_id)
     assert application is not None, "a lead always has its application"
     return application
 
@@ -51,13 +53,9 @@ def accept(session: Session, *, lead: Lead, actor: Actor, now: datetime | None =
         actor=actor,
         reason=f"accepted by {lead.lender_code}",
     )
-    others = session.exec(
-        select(Lead).where(
-            Lead.application_id == lead.application_id,
-            Lead.id != lead.id,
-            Lead.status == LeadStatus.OFFERED,
-        )
-    ).all()
+    others = queries.of_application_in(
+        session, lead.application_id, statuses={LeadStatus.OFFERED}, other_than=lead.id
+    )
     for other in others:
         state.transition(
             session,
@@ -121,7 +119,7 @@ def approve(
     actor: Actor,
     now: datetime | None = None,
 ) -> Lead:
-    product = session.get(LoanProduct, lead.product_id)
+    product = product_repository.product(session, lead.product_id)
     assert product is not None
     _check_within(product, amount_fen=amount_fen, rate_bp=rate_bp, term_months=term_months)
     moment = now or utcnow()
@@ -170,12 +168,7 @@ def reject(
 
 
 def has_open(session: Session, application_id: int) -> bool:
-    found = session.exec(
-        select(Lead.id)
-        .where(Lead.application_id == application_id, col(Lead.status).in_(list(state.OPEN)))
-        .limit(1)
-    ).first()
-    return found is not None
+    return queries.any_of_application_in(session, application_id, statuses=state.OPEN)
 
 
 def _check_within(product: LoanProduct, *, amount_fen: int, rate_bp: int, term_months: int) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from lenders.deadlines.calendar import add_working_days
+from lenders.leads import queries
 from lenders.leads.models import DeadlineKind, DeadlineOutcome, Lead, LeadDeadline
 
 
@@ -36,13 +37,8 @@ def end(
     session: Session, *, lead: Lead, kind: DeadlineKind, at: datetime, cancelled: bool = False
 ) -> LeadDeadline | None:
     """Close the lead's open deadline of ``kind``: met when in time, missed when late."""
-    deadline = session.exec(
-        select(LeadDeadline).where(
-            LeadDeadline.lead_id == lead.id,
-            LeadDeadline.kind == kind,
-            LeadDeadline.outcome == DeadlineOutcome.OPEN,
-        )
-    ).first()
+    assert lead.id is not None
+    deadline = queries.open_deadline(session, lead_id=lead.id, kind=kind)
     if deadline is None:
         return None
     if cancelled:
@@ -61,16 +57,10 @@ def fall_due(session: Session, *, kind: DeadlineKind, now: datetime) -> int:
     For the demo and for drills: the next sweep then finds them missed, with every recorded
     time still the real one (moving the clock instead dates the outcomes in the future).
     """
-    moved = session.exec(
-        select(LeadDeadline).where(
-            LeadDeadline.outcome == DeadlineOutcome.OPEN,
-            LeadDeadline.kind == kind,
-            col(LeadDeadline.due_at) > now,
-        )
-    ).all()
+    moved = queries.open_deadlines_due_after(session, kind=kind, moment=now)
     for deadline in moved:
         deadline.due_at = now
-        lead = session.get(Lead, deadline.lead_id)
+        lead = queries.find(session, lead_id=deadline.lead_id)
         assert lead is not None
         if kind is DeadlineKind.RESPOND:
             lead.respond_by = now
@@ -83,15 +73,8 @@ def fall_due(session: Session, *, kind: DeadlineKind, now: datetime) -> int:
 
 def overdue(session: Session, *, now: datetime, limit: int = 500) -> Sequence[LeadDeadline]:
     """Open deadlines already past, oldest first."""
-    return session.exec(
-        select(LeadDeadline)
-        .where(LeadDeadline.outcome == DeadlineOutcome.OPEN, col(LeadDeadline.due_at) < now)
-        .order_by(col(LeadDeadline.due_at), col(LeadDeadline.id))
-        .limit(limit)
-    ).all()
+    return queries.overdue_deadlines(session, now=now, limit=limit)
 
 
 def of_lead(session: Session, lead_id: int) -> Sequence[LeadDeadline]:
-    return session.exec(
-        select(LeadDeadline).where(LeadDeadline.lead_id == lead_id).order_by(col(LeadDeadline.id))
-    ).all()
+    return queries.deadlines_of(session, lead_id)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.applications.models import ApplicationStatus, FinancingApplication
+from app.applications import repository as application_repository
+from app.applications.models import ApplicationStatus
 from app.applications.state import TERMINAL
-from lenders.leads.models import Lead
+from lenders.leads import queries
 from lenders.leads.state import HELD
-from lenders.matching.models import Match
+from lenders.matching import repository as matching_repository
 
 ENDED = TERMINAL - {ApplicationStatus.DISBURSED}
 CHUNK = 5000
@@ -28,18 +29,8 @@ def banks_holding(session: Session, usccs: Sequence[str]) -> dict[str, set[str]]
     holders: dict[str, set[str]] = {}
     for start in range(0, len(usccs), CHUNK):
         chunk = list(usccs[start : start + CHUNK])
-        chosen = session.exec(
-            select(FinancingApplication.uscc, FinancingApplication.lender_code).where(
-                col(FinancingApplication.uscc).in_(chunk),
-                col(FinancingApplication.lender_code).is_not(None),
-                col(FinancingApplication.status).not_in(list(ENDED)),
-            )
-        ).all()
-        leads = session.exec(
-            select(Lead.uscc, Lead.lender_code).where(
-                col(Lead.uscc).in_(chunk), col(Lead.status).in_(list(HELD))
-            )
-        ).all()
+        chosen = application_repository.chosen_lenders(session, chunk, ended=ENDED)
+        leads = queries.lenders_of_leads(session, chunk, statuses=HELD)
         for uscc, code in [*chosen, *leads]:
             if code:
                 holders.setdefault(uscc, set()).add(code)
@@ -50,10 +41,6 @@ def is_matched(session: Session, *, uscc: str, lender_code: str) -> bool:
     """Whether the bank holds the enterprise or was matched with one of its live needs."""
     if lender_code in banks_holding(session, [uscc]).get(uscc, set()):
         return True
-    live = select(FinancingApplication.id).where(
-        FinancingApplication.uscc == uscc, col(FinancingApplication.status).not_in(list(ENDED))
+    return matching_repository.matched_while_live(
+        session, uscc=uscc, lender_code=lender_code, ended=ENDED
     )
-    matched = select(Match.id).where(
-        col(Match.application_id).in_(live), Match.lender_code == lender_code
-    )
-    return session.exec(matched.limit(1)).first() is not None

@@ -9,9 +9,10 @@ import statistics
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from lenders.leads.models import Lead, LeadStatus
+from lenders.leads import queries
+from lenders.leads.models import LeadStatus
 from lenders.matching.ranking import BankRecord
 
 WINDOW = timedelta(days=365)
@@ -26,11 +27,7 @@ def bank_records(
     codes = sorted(set(lender_codes))
     if not codes:
         return {}
-    rows = session.exec(
-        select(Lead.lender_code, Lead.status, Lead.offered_at, Lead.responded_at).where(
-            col(Lead.lender_code).in_(codes), col(Lead.offered_at) >= now - WINDOW
-        )
-    ).all()
+    rows = queries.offered_since(session, codes, since=now - WINDOW)
     hours: dict[str, list[float]] = {code: [] for code in codes}
     decided = dict.fromkeys(codes, 0)
     approved = dict.fromkeys(codes, 0)

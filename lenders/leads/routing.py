@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.applications import state as application_state
 from app.applications.models import ApplicationStatus, FinancingApplication
@@ -22,28 +22,27 @@ from app.core.clock import utcnow
 from app.core.config import get_settings
 from app.enterprises import service as enterprise_service
 from lenders.deadlines.calendar import add_working_days
-from lenders.institutions.models import Lender
-from lenders.leads import deadlines, payload, state
+from lenders.institutions import repository as lender_repository
+from lenders.leads import deadlines, payload, queries, state
 from lenders.leads.models import DeadlineKind, Lead
 from lenders.leads.records import bank_records
 from lenders.matching import service as match_service
 from lenders.matching.models import Match
 from lenders.matching.ranking import BankRecord
 from lenders.matching.service import matches_of
-from lenders.products.models import LoanProduct, ProductStatus
+from lenders.products import repository as product_repository
+from lenders.products.models import ProductStatus
 from scoring.scores import repository as score_repository
 from scoring.scores.online import shared_cache
 from whitelist import members
-from whitelist.models import WhitelistMember
+from whitelist import repository as whitelist_repository
 
 # The application statuses from which a new offer moves it to recommended.
 OFFERABLE_FROM = (ApplicationStatus.MATCHED, ApplicationStatus.DECLINED)
 
 
 def leads_of(session: Session, application_id: int) -> Sequence[Lead]:
-    return session.exec(
-        select(Lead).where(Lead.application_id == application_id).order_by(col(Lead.id))
-    ).all()
+    return queries.of_application(session, application_id)
 
 
 def offer_next(
@@ -95,8 +94,8 @@ def _offer(
     actor: Actor,
     now: datetime,
 ) -> Lead | None:
-    product = session.get(LoanProduct, match.product_id)
-    lender = session.exec(select(Lender).where(Lender.code == match.lender_code)).first()
+    product = product_repository.product(session, match.product_id)
+    lender = lender_repository.get_by_code(session, match.lender_code)
     if product is None or product.status is not ProductStatus.ACTIVE:
         return None
     if lender is None or not lender.is_active:
@@ -179,16 +178,10 @@ def route_pending(
     session: Session, *, actor: Actor, now: datetime | None = None, limit: int = 1000
 ) -> dict[str, int]:
     """Route every submitted application of a whitelist member, oldest first."""
-    pending = session.exec(
-        select(FinancingApplication)
-        .join(WhitelistMember, col(WhitelistMember.uscc) == col(FinancingApplication.uscc))
-        .where(FinancingApplication.status == ApplicationStatus.SUBMITTED)
-        .order_by(col(FinancingApplication.id))
-        .limit(limit)
-    ).all()
+    pending = whitelist_repository.submitted_applications_of_members(session, limit=limit)
     counts = {"applications": len(pending), "matched": 0, "leads": 0}
     # One read of every bank's record for the whole round: it changes little within it.
-    banks = session.exec(select(Lender.code).where(col(Lender.is_active))).all()
+    banks = lender_repository.active_codes(session)
     records = bank_records(session, list(banks), now=now or utcnow())
     for application in pending:
         leads = route(session, application=application, actor=actor, now=now, records=records)

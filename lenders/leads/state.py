@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from app.audit.service import Actor
 from app.core.clock import utcnow
 from app.outbox import service as outbox
+from lenders.leads import queries
 from lenders.leads.exceptions import IllegalLeadTransition, LeadChanged
 from lenders.leads.models import Lead, LeadStatus, LeadTransition
 
@@ -75,16 +75,11 @@ def transition(
             allowed=sorted(s.value for s in TRANSITIONS[current]),
         )
     moment = at or utcnow()
-    result = session.exec(
-        update(Lead)
-        .where(col(Lead.id) == lead.id, col(Lead.status) == current)
-        .values(status=to, updated_at=moment)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        session.refresh(lead)
+    assert lead.id is not None
+    if not queries.move_if(session, lead_id=lead.id, current=current, to=to, at=moment):
+        queries.reload(session, lead)
         raise LeadChanged(f"lead {lead.id} changed meanwhile; it is now {lead.status.value}")
-    session.refresh(lead)
+    queries.reload(session, lead)
     outbox.publish(
         session,
         topic=f"lead.{to.value}",

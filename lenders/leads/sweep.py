@@ -14,12 +14,13 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from app.applications import repository as application_repository
 from app.applications import state as application_state
-from app.applications.models import ApplicationStatus, FinancingApplication
+from app.applications.models import ApplicationStatus
 from app.audit.service import Actor
 from app.core.clock import to_local, utcnow
 from app.outbox import service as outbox
-from lenders.leads import deadlines, routing, state
+from lenders.leads import deadlines, queries, routing, state
 from lenders.leads.answers import has_open
 from lenders.leads.models import DeadlineKind, Lead, LeadDeadline, LeadStatus
 from whitelist import exits as whitelist_exits
@@ -41,7 +42,7 @@ def sweep(session: Session, *, actor: Actor, now: datetime | None = None) -> Swe
     swept = Swept()
     while batch := deadlines.overdue(session, now=moment):
         for deadline in batch:
-            lead = session.get(Lead, deadline.lead_id)
+            lead = queries.find(session, lead_id=deadline.lead_id)
             assert lead is not None
             if deadline.kind is DeadlineKind.RESPOND:
                 _respond_missed(session, lead=lead, actor=actor, now=moment, swept=swept)
@@ -68,7 +69,7 @@ def _respond_missed(
     swept.expired += 1
     if has_open(session, lead.application_id):
         return
-    application = session.get(FinancingApplication, lead.application_id)
+    application = application_repository.get(session, lead.application_id)
     assert application is not None
     offered = routing.offer_next(session, application=application, actor=actor, now=now)
     swept.reoffered += len(offered)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.audit.service import Actor
 from app.core.clock import utcnow
-from lenders.leads import deadlines, state
+from lenders.leads import deadlines, queries, state
 from lenders.leads.models import DeadlineKind, Lead, LeadStatus
 
 
@@ -22,11 +22,7 @@ def withdraw_open(
 ) -> list[Lead]:
     """Withdraw every open lead of the application, cancelling its deadlines; the banks are told."""
     moment = now or utcnow()
-    open_leads = session.exec(
-        select(Lead).where(
-            Lead.application_id == application_id, col(Lead.status).in_(list(state.OPEN))
-        )
-    ).all()
+    open_leads = queries.of_application_in(session, application_id, statuses=state.OPEN)
     for lead in open_leads:
         state.transition(
             session, lead=lead, to=LeadStatus.WITHDRAWN, actor=actor, reason=reason, at=moment

@@ -13,6 +13,11 @@ from lenders.institutions.models import Lender
 from lenders.products.models import LoanProduct, ProductStatus
 
 
+def product(session: Session, product_id: int) -> LoanProduct | None:
+    """The product alone, not locked."""
+    return session.get(LoanProduct, product_id)
+
+
 def get(
     session: Session, product_id: int, *, for_update: bool = False
 ) -> tuple[LoanProduct, Lender] | None:
