@@ -19,6 +19,10 @@ CLEAN_AREAS = (
     "app/consent",
     "app/applications",
     "scoring/registry",
+    "scoring/sources",
+    "scoring/scores",
+    "scoring/training",
+    "scoring/model",
     "lenders/matching",
 )
 REPOSITORIES = frozenset({"repository.py", "queries.py", "models.py"})
@@ -29,8 +33,6 @@ CLEANED = [
         for path in sorted((ROOT / area).glob("*.py"))
         if path.name not in REPOSITORIES
     ),
-    ROOT / "scoring/scores/service.py",
-    ROOT / "scoring/sources/service.py",
     *ROUTES,
 ]
 # Calls that run SQL whatever object they are called on.
