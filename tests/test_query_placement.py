@@ -19,6 +19,10 @@ CLEAN_AREAS = (
     "app/consent",
     "app/applications",
     "scoring/registry",
+    "scoring/sources",
+    "scoring/scores",
+    "scoring/training",
+    "scoring/model",
     "lenders/matching",
     "lenders/leads",
 )
@@ -30,8 +34,6 @@ CLEANED = [
         for path in sorted((ROOT / area).glob("*.py"))
         if path.name not in REPOSITORIES
     ),
-    ROOT / "scoring/scores/service.py",
-    ROOT / "scoring/sources/service.py",
     *ROUTES,
 ]
 # Calls that run SQL whatever object they are called on.

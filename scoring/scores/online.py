@@ -16,13 +16,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.core.config import get_settings
 from scoring.features import build_features
+from scoring.sources import repository as source_repository
 from scoring.sources.contracts import CONTRACTS, Type
-from scoring.sources.models import BatchStatus, SourceBatch
 from scoring.sources.snapshot import load_sources
 from scoring.sources.store import SourceStore
 
@@ -88,12 +87,7 @@ class SourceCache:
             self._features, self._features_as_of = None, None
 
     def _current_version(self, session: Session) -> tuple[int, int]:
-        newest, count = session.exec(
-            select(func.max(SourceBatch.id), func.count()).where(
-                SourceBatch.status == BatchStatus.LOADED
-            )
-        ).one()
-        return int(newest or 0), int(count)
+        return source_repository.loaded_version(session)
 
     def _reload(self, session: Session) -> None:
         self._frames, self._codes = {}, {}

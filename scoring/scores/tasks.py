@@ -14,6 +14,7 @@ from app.core.config import get_settings
 from app.core.db import session_scope
 from app.core.taskqueue import celery_app, enqueue_after_commit
 from scoring.features import build_features
+from scoring.scores import repository as score_repository
 from scoring.scores import service as score_service
 from scoring.scores.models import RunStatus
 from scoring.scores.sweep import sweep_runs as sweep
@@ -59,7 +60,7 @@ def score_partition(*, run_id: int, index: int) -> int:
 def finish_run(*, run_id: int) -> None:
     """Profile the run and compare it with the previous one (PSI)."""
     with session_scope() as session:
-        run = session.get(score_service.ScoreRun, run_id)
+        run = score_repository.get_run(session, run_id)
         if run is None or run.status is not RunStatus.RUNNING:
             return
         sources = _sources(session)

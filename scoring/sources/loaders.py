@@ -6,24 +6,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import insert, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.audit.service import Actor
 from app.core.clock import utcnow
-from app.core.db import table_of
 from app.core.money import fen_to_yuan
 from app.enterprises import service as enterprise_service
 from app.enterprises import size_class
-from app.enterprises.models import Enterprise
 from app.enterprises.schemas import EnterpriseCreate
 from scoring.sources import repository
 from scoring.sources.contracts import Contract
-from scoring.sources.models import CreditEvent
 from scoring.sources.store import SourceStore
 from scoring.sources.validation import stored_key
-
-CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -51,16 +45,9 @@ def to_parquet(
 
 def to_events(session: Session, *, batch_id: int, rows: pd.DataFrame) -> Loaded:
     """Insert a new version of each event; the current version of a resent event is superseded."""
-    superseded = 0
-    ids = rows["event_id"].tolist()
-    for start in range(0, len(ids), CHUNK):
-        result = session.execute(
-            update(CreditEvent)
-            .where(col(CreditEvent.event_id).in_(ids[start : start + CHUNK]))
-            .where(col(CreditEvent.superseded_by_batch_id).is_(None))
-            .values(superseded_by_batch_id=batch_id)
-        )
-        superseded += result.rowcount  # type: ignore[attr-defined]
+    superseded = repository.supersede_events(
+        session, event_ids=rows["event_id"].tolist(), batch_id=batch_id
+    )
     records = _records(
         rows.drop(columns=["_row"]),
         date_columns=(
@@ -71,8 +58,7 @@ def to_events(session: Session, *, batch_id: int, rows: pd.DataFrame) -> Loaded:
     )
     for record in records:
         record["batch_id"] = batch_id
-    for start in range(0, len(records), CHUNK):
-        session.execute(insert(table_of(CreditEvent)), records[start : start + CHUNK])
+    repository.add_events(session, records)
     return Loaded(rows=len(records), superseded=superseded)
 
 
@@ -81,7 +67,7 @@ def to_registry(
 ) -> Loaded:
     """New codes become enterprises, known codes are updated, failing codes go to review."""
     records = _records(rows.drop(columns=["_row"]), date_columns=("registration_date",))
-    existing = set(session.exec(select(Enterprise.uscc)).all())
+    existing = repository.enterprise_codes(session)
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     reviews = 0
@@ -96,10 +82,8 @@ def to_registry(
             entity.update(created_at=now, uscc_check_passed=not is_held)
         (updates if record["uscc"] in existing else inserts).append(entity)
         existing.add(record["uscc"])
-    for start in range(0, len(inserts), CHUNK):
-        session.execute(insert(table_of(Enterprise)), inserts[start : start + CHUNK])
-    if updates:
-        session.execute(update(Enterprise), updates)
+    repository.add_enterprises(session, inserts)
+    repository.update_enterprises(session, updates)
     return Loaded(
         rows=len(inserts) + len(updates), superseded=len(updates), held_for_review=reviews
     )

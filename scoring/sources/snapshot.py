@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.core.db import table_of
 from scoring.sources import repository
 from scoring.sources.contracts import CONTRACTS
-from scoring.sources.models import CreditEvent, SourceBatch
+from scoring.sources.models import CreditEvent
 from scoring.sources.store import BATCH_COLUMN, SourceStore
 from scoring.sources.validation import stored_columns, stored_key
 
@@ -37,17 +36,8 @@ def load_sources(
 
 def _events(session: Session, *, loaded_by: datetime | None) -> pd.DataFrame:
     """Event versions loaded by then and not superseded by a batch loaded by then."""
-    superseding = table_of(SourceBatch).alias("superseding")
-    query = select(CreditEvent).join(SourceBatch, col(CreditEvent.batch_id) == SourceBatch.id)
-    if loaded_by is None:
-        query = query.where(col(CreditEvent.superseded_by_batch_id).is_(None))
-    else:
-        query = (
-            query.where(col(SourceBatch.loaded_at) <= loaded_by)
-            .outerjoin(superseding, superseding.c.id == CreditEvent.superseded_by_batch_id)
-            .where((superseding.c.id.is_(None)) | (superseding.c.loaded_at > loaded_by))
-        )
-    rows = [row.model_dump() for row in session.exec(query)]
+    events = repository.current_events(session, loaded_by=loaded_by)
+    rows = [row.model_dump() for row in events]
     columns = [
         c for c in CreditEvent.model_fields if c not in ("id", "batch_id", "superseded_by_batch_id")
     ]

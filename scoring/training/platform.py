@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from datetime import date
 
 import pandas as pd
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.audit.service import Actor
 from scoring.features import build_features
 from scoring.features.catalogue import MONOTONE
 from scoring.registry import service as registry_service
 from scoring.registry.models import ModelVersion
-from scoring.sources.models import BatchStatus, SourceBatch
+from scoring.sources import repository as source_repository
 from scoring.sources.snapshot import load_sources
 from scoring.sources.store import SourceStore
 from scoring.training.labels import HORIZON_MONTHS
@@ -71,9 +71,5 @@ def train_platform_model(
 
 def _data_hash(session: Session) -> str:
     """A digest of every loaded batch's content: the same data gives the same hash."""
-    hashes = session.exec(
-        select(SourceBatch.content_hash)
-        .where(SourceBatch.status == BatchStatus.LOADED)
-        .order_by(col(SourceBatch.id))
-    ).all()
+    hashes = source_repository.loaded_content_hashes(session)
     return hashlib.sha256("".join(hashes).encode()).hexdigest()
