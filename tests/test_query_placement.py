@@ -20,6 +20,9 @@ CLEAN_AREAS = (
     "app/applications",
     "scoring/registry",
     "lenders/matching",
+    "app/accounts",
+    "app/ops",
+    "app/audit",
 )
 REPOSITORIES = frozenset({"repository.py", "queries.py", "models.py"})
 CLEANED = [
