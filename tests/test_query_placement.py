@@ -15,16 +15,19 @@ ROOT = Path(__file__).resolve().parents[1]
 ROUTES = sorted((ROOT / "app/api/routes").glob("*.py"))
 # Areas whose every module leaves its queries to the repository (or to ``queries.py``).
 CLEAN_AREAS = (
-    "whitelist",
-    "app/consent",
+    "app/accounts",
     "app/applications",
-    "scoring/registry",
-    "scoring/sources",
-    "scoring/scores",
-    "scoring/training",
+    "app/audit",
+    "app/consent",
+    "app/ops",
     "scoring/model",
-    "lenders/matching",
+    "scoring/registry",
+    "scoring/scores",
+    "scoring/sources",
+    "scoring/training",
+    "whitelist",
     "lenders/leads",
+    "lenders/matching",
 )
 REPOSITORIES = frozenset({"repository.py", "queries.py", "models.py"})
 CLEANED = [

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.accounts import licences, repository, verification
 from app.accounts import service as account_service
@@ -126,24 +125,9 @@ def _check_cap(session: Session, uscc: str) -> None:
     """
     limit = get_settings().registration.max_accounts
     now = utcnow()
-    live = or_(
-        col(Registration.code_expires_at) > now,
-        and_(
-            col(Registration.method) == VerificationMethod.MANUAL,
-            col(Registration.created_at) > now - MANUAL_PENDING_COUNTS_FOR,
-        ),
+    taken = repository.count_accounts_against_cap(
+        session, uscc=uscc, now=now, manual_created_after=now - MANUAL_PENDING_COUNTS_FOR
     )
-    pending = select(Registration.user_id).where(
-        Registration.uscc == uscc, Registration.status == RegistrationStatus.PENDING, live
-    )
-    taken = session.exec(
-        select(func.count())
-        .select_from(User)
-        .where(
-            User.uscc == uscc,
-            or_(col(User.is_active).is_(True), col(User.id).in_(pending)),
-        )
-    ).one()
     if taken >= limit:
         raise AccountLimitReached(
             f"该企业的账号已达上限（{limit} 个）；请由企业现有账号联系平台管理员",
@@ -160,9 +144,7 @@ def _tell_existing_users(
         f"（验证方式：{_METHOD_NAMES[registration.method]}）。"
         "如非本企业人员，请立即联系平台管理员。"
     )
-    colleagues = session.exec(
-        select(User).where(User.uscc == enterprise.uscc, col(User.is_active).is_(True))
-    ).all()
+    colleagues = repository.active_users_of(session, enterprise.uscc)
     for colleague in colleagues:
         assert colleague.id is not None
         session.add(Notice(user_id=colleague.id, kind="registration.requested", message=message))
@@ -197,7 +179,7 @@ def _token_digest(token: str) -> str:
 
 def for_registrant(session: Session, *, registration_id: int, token: str | None) -> Registration:
     """The registration this secret belongs to; any mismatch is reported as missing."""
-    registration = session.get(Registration, registration_id)
+    registration = repository.get_registration(session, registration_id)
     if (
         registration is None
         or token is None
@@ -276,7 +258,7 @@ def attach_licence(session: Session, *, registration: Registration, content: byt
 
 def get(session: Session, *, registration_id: int) -> Registration:
     """A registration for staff, or RegistrationNotFound."""
-    registration = session.get(Registration, registration_id)
+    registration = repository.get_registration(session, registration_id)
     if registration is None:
         raise RegistrationNotFound("没有找到该注册申请")
     return registration
@@ -286,15 +268,7 @@ def page(
     session: Session, *, status: RegistrationStatus | None, offset: int, limit: int
 ) -> tuple[Sequence[Registration], int]:
     """Registrations for the operators' list, newest first."""
-    query = select(Registration)
-    counted = select(func.count()).select_from(Registration)
-    if status is not None:
-        query = query.where(Registration.status == status)
-        counted = counted.where(Registration.status == status)
-    rows = session.exec(
-        query.order_by(col(Registration.id).desc()).offset(offset).limit(limit)
-    ).all()
-    return rows, session.exec(counted).one()
+    return repository.registration_page(session, status=status, offset=offset, limit=limit)
 
 
 def decide(
@@ -326,7 +300,7 @@ def decide(
 
 
 def _activate(session: Session, *, registration: Registration, actor: Actor) -> User:
-    user = session.get(User, registration.user_id)
+    user = repository.get_user(session, registration.user_id)
     assert user is not None
     registration.status = RegistrationStatus.VERIFIED
     user.is_active = True
@@ -345,6 +319,4 @@ def _activate(session: Session, *, registration: Registration, actor: Actor) -> 
 
 def notices_for(session: Session, *, user_id: int, limit: int = 50) -> Sequence[Notice]:
     """A user's notices, newest first."""
-    return session.exec(
-        select(Notice).where(Notice.user_id == user_id).order_by(col(Notice.id).desc()).limit(limit)
-    ).all()
+    return repository.notices_of(session, user_id=user_id, limit=limit)

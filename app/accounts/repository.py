@@ -1,14 +1,22 @@
-"""Every query about users and API keys."""
+"""Every query about users, API keys, registrations and notices."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import and_, delete, func, or_
 from sqlmodel import Session, col, select
 
-from app.accounts.models import ApiKey, RevokedToken, User
+from app.accounts.models import (
+    ApiKey,
+    Notice,
+    Registration,
+    RegistrationStatus,
+    RevokedToken,
+    User,
+    VerificationMethod,
+)
 
 
 def get_user(session: Session, user_id: int) -> User | None:
@@ -54,3 +62,62 @@ def prune_revocations(session: Session, *, expired_before: datetime) -> int:
         delete(RevokedToken).where(col(RevokedToken.expires_at) < expired_before)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def active_users_of(session: Session, uscc: str) -> Sequence[User]:
+    """The enterprise's users who can sign in."""
+    return session.exec(select(User).where(User.uscc == uscc, col(User.is_active).is_(True))).all()
+
+
+def count_accounts_against_cap(
+    session: Session, *, uscc: str, now: datetime, manual_created_after: datetime
+) -> int:
+    """The enterprise's active users plus those whose pending registration still lives.
+
+    A pending registration lives while its code has not expired, or, when it is manual,
+    while it was created after ``manual_created_after``.
+    """
+    live = or_(
+        col(Registration.code_expires_at) > now,
+        and_(
+            col(Registration.method) == VerificationMethod.MANUAL,
+            col(Registration.created_at) > manual_created_after,
+        ),
+    )
+    pending = select(Registration.user_id).where(
+        Registration.uscc == uscc, Registration.status == RegistrationStatus.PENDING, live
+    )
+    return session.exec(
+        select(func.count())
+        .select_from(User)
+        .where(
+            User.uscc == uscc,
+            or_(col(User.is_active).is_(True), col(User.id).in_(pending)),
+        )
+    ).one()
+
+
+def get_registration(session: Session, registration_id: int) -> Registration | None:
+    return session.get(Registration, registration_id)
+
+
+def registration_page(
+    session: Session, *, status: RegistrationStatus | None, offset: int, limit: int
+) -> tuple[Sequence[Registration], int]:
+    """Registrations (of one status if given), newest first, and how many there are in all."""
+    query = select(Registration)
+    counted = select(func.count()).select_from(Registration)
+    if status is not None:
+        query = query.where(Registration.status == status)
+        counted = counted.where(Registration.status == status)
+    rows = session.exec(
+        query.order_by(col(Registration.id).desc()).offset(offset).limit(limit)
+    ).all()
+    return rows, session.exec(counted).one()
+
+
+def notices_of(session: Session, *, user_id: int, limit: int) -> Sequence[Notice]:
+    """A user's latest notices, newest first."""
+    return session.exec(
+        select(Notice).where(Notice.user_id == user_id).order_by(col(Notice.id).desc()).limit(limit)
+    ).all()

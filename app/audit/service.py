@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from app.audit import repository
 from app.audit.models import AuditEvent
 from app.core.logging import request_id_var
 
@@ -62,15 +62,11 @@ def for_subject(
     limit: int = 100,
 ) -> tuple[Sequence[AuditEvent], int]:
     """Events about one object (of one kind of ``action`` if given), newest first."""
-    where = [AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id]
-    if action is not None:
-        where.append(AuditEvent.action == action)
-    rows = session.exec(
-        select(AuditEvent)
-        .where(*where)
-        .order_by(col(AuditEvent.id).desc())
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    total = session.exec(select(func.count()).select_from(AuditEvent).where(*where)).one()
-    return rows, total
+    return repository.events_about(
+        session,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        action=action,
+        offset=offset,
+        limit=limit,
+    )

@@ -8,11 +8,11 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.core import receipts
 from app.core.taskqueue import enqueue_after_commit
+from app.ops import repository
 from app.ops.models import ProbeAttempt, ProbeRun
 
 PROBE_TASK = "ops.probe"
@@ -46,12 +46,8 @@ def complete(session: Session, *, probe_id: str) -> bool:
 
 
 def status(session: Session, *, probe_id: str) -> ProbeStatus:
-    attempts = session.exec(
-        select(func.count()).select_from(ProbeAttempt).where(ProbeAttempt.probe_id == probe_id)
-    ).one()
-    runs = session.exec(
-        select(func.count()).select_from(ProbeRun).where(ProbeRun.probe_id == probe_id)
-    ).one()
+    attempts = repository.count_attempts(session, probe_id=probe_id)
+    runs = repository.count_runs(session, probe_id=probe_id)
     return ProbeStatus(probe_id=probe_id, attempts=attempts, runs=runs)
 
 
