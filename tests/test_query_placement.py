@@ -19,15 +19,23 @@ CLEAN_AREAS = (
     "app/applications",
     "app/audit",
     "app/consent",
+    "app/enterprises",
     "app/ops",
+    "app/outbox",
+    "scoring/features",
     "scoring/model",
     "scoring/registry",
     "scoring/scores",
     "scoring/sources",
     "scoring/training",
     "whitelist",
+    "lenders/deadlines",
+    "lenders/delivery",
+    "lenders/institutions",
     "lenders/leads",
+    "lenders/loans",
     "lenders/matching",
+    "lenders/products",
 )
 REPOSITORIES = frozenset({"repository.py", "queries.py", "models.py"})
 CLEANED = [
