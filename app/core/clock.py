@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from app.core.config import get_settings
+from app.core.config import get_city
 
 
 def city_zone() -> ZoneInfo:
-    """The city's time zone, read once per process with the settings (the one place it is read)."""
-    return get_settings().city.timezone
+    """The city's time zone, read once per process (the one place it is read)."""
+    return get_city().timezone
 
 
 def utcnow() -> datetime:

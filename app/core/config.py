@@ -356,6 +356,13 @@ def cron_fields(expression: str) -> dict[str, str]:
 
 
 @lru_cache
+def get_city() -> CitySettings:
+    """The city's group alone, for date code: a local date must not depend on the secrets that
+    the whole settings check (``get_settings`` refuses a placeholder secret in production)."""
+    return CitySettings()
+
+
+@lru_cache
 def get_settings() -> Settings:
     """The process-wide settings; tests clear the cache after changing the environment."""
     return Settings()

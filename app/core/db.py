@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
-from app.core.config import get_settings
+from app.core.config import get_city, get_settings
 
 # Stable constraint names make migrations reproducible on PostgreSQL and SQLite alike.
 SQLModel.metadata.naming_convention = {
@@ -152,6 +152,7 @@ def reset_caches() -> None:
     get_engine.cache_clear()
     _session_factory.cache_clear()
     get_settings.cache_clear()
+    get_city.cache_clear()
 
 
 def enum_type(enum_cls: type[StrEnum]) -> SAEnum:

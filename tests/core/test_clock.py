@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from app.core.clock import city_zone, to_local
-from app.core.config import get_settings
+from app.core.config import get_city, get_settings
 from lenders.deadlines.calendar import local_day
 from lenders.loans import dates
 
@@ -20,9 +20,11 @@ LATE_UTC = datetime(2025, 3, 1, 20, 0, tzinfo=UTC)
 def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     """Lets a test set XYD_TIMEZONE; the cached settings are rebuilt before and after."""
     get_settings.cache_clear()
+    get_city.cache_clear()
     yield monkeypatch
     monkeypatch.undo()
     get_settings.cache_clear()
+    get_city.cache_clear()
 
 
 def test_the_city_is_in_shanghai_by_default(zone: pytest.MonkeyPatch) -> None:
@@ -39,6 +41,7 @@ def test_the_timezone_setting_moves_the_city_date(zone: pytest.MonkeyPatch) -> N
         assert dates.today() == date(2025, 3, 1)
     zone.setenv("XYD_TIMEZONE", "Asia/Shanghai")
     get_settings.cache_clear()
+    get_city.cache_clear()
     with time_machine.travel(LATE_UTC, tick=False):
         assert dates.today() == date(2025, 3, 2)
 
