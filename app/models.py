@@ -4,9 +4,7 @@ from app.accounts.models import ApiKey, Notice, Registration, RevokedToken, User
 from app.applications.models import ApplicationTransition, FinancingApplication
 from app.audit.models import AuditEvent
 from app.consent.models import Authorization
-from app.core.idempotency import IdempotencyKey
-from app.core.receipts import TaskReceipt
-from app.core.throttle import ThrottleHit
+from app.core.models import IdempotencyKey, TaskReceipt, ThrottleHit
 from app.enterprises.models import Enterprise, UsccReview
 from app.ops.models import ProbeAttempt, ProbeRun
 from app.outbox.models import OutboxEvent

@@ -38,7 +38,12 @@ CLEAN_AREAS = (
     "lenders/products",
 )
 REPOSITORIES = frozenset({"repository.py", "queries.py", "models.py"})
+# app.core's own mechanisms keep their tables' queries in app/core/repository.py. Its database
+# plumbing (db.py's connection pragmas, health.py's SELECT 1) is the engine itself, not a query
+# of any table, so app.core is not a clean area as a whole.
+CORE_MECHANISMS = ("throttle.py", "idempotency.py", "receipts.py")
 CLEANED = [
+    *(ROOT / "app/core" / name for name in CORE_MECHANISMS),
     *(
         path
         for area in CLEAN_AREAS

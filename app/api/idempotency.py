@@ -12,7 +12,7 @@ from sqlmodel import Session
 from app.api.deps import CurrentPrincipal, SessionDep
 from app.api.problems import problem_schema
 from app.core import idempotency
-from app.core.idempotency import IdempotencyKey
+from app.core.models import IdempotencyKey
 
 Model = TypeVar("Model", bound=BaseModel)
 

@@ -15,35 +15,17 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint, delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session
 
+from app.core import repository
 from app.core.clock import utcnow
-from app.core.db import UTCDateTime
 from app.core.errors import Conflict, InvalidInput
+from app.core.models import IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyKey
 
 KEY_LIFETIME = timedelta(hours=24)
-KEY_MAX_LENGTH = 255
+KEY_MAX_LENGTH = IDEMPOTENCY_KEY_MAX_LENGTH
 KEY_PATTERN = r"^[\x20-\x7e]{1,255}$"  # printable ASCII, as in the IETF draft's examples
-
-
-class IdempotencyKey(SQLModel, table=True):
-    """One state-changing call made under a client's key, and the answer it got."""
-
-    __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("scope", "key", name="uq_idempotency_keys_scope_key"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    scope: str = Field(max_length=100)  # whose key: "lender:7", or a principal ref
-    key: str = Field(max_length=KEY_MAX_LENGTH)
-    route: str = Field(max_length=300)  # method and concrete path: "PATCH /api/v1/…/7"
-    request_hash: str = Field(max_length=64)  # SHA-256 of the raw body, hex
-    response_status: int | None = None  # None until the call's answer is written
-    response_body: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
-    created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
-    )
 
 
 class IdempotencyKeyReused(InvalidInput):
@@ -77,10 +59,9 @@ def claim(
     IdempotencyKeyReused when the key was used for another route or body, and
     IdempotencyKeyInProgress when another call holds the key without an answer.
     """
-    existing = _find(session, scope=scope, key=key)
+    existing = repository.find_idempotency_key(session, scope=scope, key=key)
     if existing is not None and existing.created_at <= utcnow() - KEY_LIFETIME:
-        session.delete(existing)  # expired: the key is free again
-        session.flush()
+        repository.delete_idempotency_key(session, existing)  # expired: the key is free again
         existing = None
     if existing is None:
         record = IdempotencyKey(scope=scope, key=key, route=route, request_hash=request_hash)
@@ -88,9 +69,9 @@ def claim(
             # PostgreSQL makes this insert wait for a concurrent holder of the key, so the
             # loser sees the winner's committed answer below instead of repeating the effect.
             with session.begin_nested():
-                session.add(record)
+                repository.save_idempotency_key(session, record)
         except IntegrityError:
-            existing = _find(session, scope=scope, key=key)
+            existing = repository.find_idempotency_key(session, scope=scope, key=key)
             if existing is None:  # gone again (replaced after expiry): let the client retry
                 raise IdempotencyKeyInProgress(_in_progress(key)) from None
         else:
@@ -102,15 +83,7 @@ def complete(session: Session, record: IdempotencyKey, *, status: int, body: Any
     """Write the call's answer onto its claimed key, in the call's own transaction."""
     record.response_status = status
     record.response_body = body
-    session.add(record)
-    session.flush()
-
-
-def _find(session: Session, *, scope: str, key: str) -> IdempotencyKey | None:
-    statement = select(IdempotencyKey).where(
-        IdempotencyKey.scope == scope, IdempotencyKey.key == key
-    )
-    return session.exec(statement.execution_options(populate_existing=True)).first()
+    repository.save_idempotency_key(session, record)
 
 
 def _replay(record: IdempotencyKey, *, key: str, route: str, request_hash: str) -> AlreadyAnswered:
@@ -135,12 +108,4 @@ def purge_cutoff(*, now: datetime, retention: timedelta) -> datetime:
 
 def purge_batch(session: Session, *, before: datetime, limit: int) -> int:
     """Delete up to ``limit`` keys created before ``before``; how many."""
-    ids = session.exec(
-        select(IdempotencyKey.id)
-        .where(col(IdempotencyKey.created_at) < before)
-        .order_by(col(IdempotencyKey.id))
-        .limit(limit)
-    ).all()
-    if ids:
-        session.execute(delete(IdempotencyKey).where(col(IdempotencyKey.id).in_(list(ids))))
-    return len(ids)
+    return repository.delete_idempotency_keys_before(session, before=before, limit=limit)

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
 
-from sqlalchemy import Column
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Session
 
-from app.core.clock import utcnow
-from app.core.db import UTCDateTime
-
-
-class TaskReceipt(SQLModel, table=True):
-    """One row per (task, key) whose effect has been committed."""
-
-    __tablename__ = "task_receipts"
-
-    task: str = Field(primary_key=True, max_length=100)
-    key: str = Field(primary_key=True, max_length=200)
-    done_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+from app.core import repository
 
 
 def first_time(session: Session, *, task: str, key: str) -> bool:
@@ -28,11 +16,11 @@ def first_time(session: Session, *, task: str, key: str) -> bool:
     The caller writes its effect in the same transaction, so a task killed before commit
     leaves no receipt and runs again, and a task that committed never repeats its effect.
     """
-    if session.get(TaskReceipt, (task, key)) is not None:
+    if repository.receipt_exists(session, task=task, key=key):
         return False
     try:
         with session.begin_nested():
-            session.add(TaskReceipt(task=task, key=key))
+            repository.add_receipt(session, task=task, key=key)
     except IntegrityError:  # a concurrent run committed the same key first
         return False
     return True
@@ -40,4 +28,9 @@ def first_time(session: Session, *, task: str, key: str) -> bool:
 
 def done(session: Session, *, task: str, key: str) -> bool:
     """Whether (task, key) has already been committed; a cheap check before costly work."""
-    return session.get(TaskReceipt, (task, key)) is not None
+    return repository.receipt_exists(session, task=task, key=key)
+
+
+def keys_done(session: Session, *, task: str, prefix: str) -> Iterable[str]:
+    """The keys of ``task`` already committed that start with ``prefix``."""
+    return repository.receipt_keys(session, task=task, prefix=prefix)

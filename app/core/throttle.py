@@ -15,29 +15,16 @@ import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import Column, Index, delete, func
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session
 
+from app.core import repository
 from app.core.clock import utcnow
-from app.core.db import UTCDateTime
 from app.core.errors import DomainError, ErrorKind
 from app.core.security import keyed_digest
 
 KEY_PURPOSE = "throttle-key"
-
-
-class ThrottleHit(SQLModel, table=True):
-    """One counted attempt (a wrong password, a registration) under a limit's scope."""
-
-    __tablename__ = "throttle_hits"
-    __table_args__ = (Index("ix_throttle_hits_scope_key_at", "scope", "key_digest", "at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    scope: str = Field(max_length=32)
-    key_digest: str = Field(max_length=64)
-    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 
 class Throttled(DomainError):
@@ -71,17 +58,13 @@ def _digest(key: str) -> str:
 
 def retry_after(session: Session, *, limit: Limit, key: str) -> int | None:
     """Seconds until the next attempt is allowed, or None when the key is under its limit."""
-    since = utcnow() - limit.window
-    rows = session.exec(
-        select(ThrottleHit.at)
-        .where(
-            ThrottleHit.scope == limit.scope,
-            ThrottleHit.key_digest == _digest(key),
-            col(ThrottleHit.at) > since,
-        )
-        .order_by(col(ThrottleHit.at).desc())
-        .limit(limit.max_hits)
-    ).all()
+    rows = repository.latest_hit_times(
+        session,
+        scope=limit.scope,
+        key_digest=_digest(key),
+        since=utcnow() - limit.window,
+        limit=limit.max_hits,
+    )
     if len(rows) < limit.max_hits:
         return None
     # The oldest of the last max_hits hits must leave the window before another is allowed.
@@ -100,38 +83,22 @@ def check(session: Session, *, limit: Limit, key: str) -> None:
 def hit(session: Session, *, limit: Limit, key: str) -> None:
     """Count one attempt for ``key``, and forget this key's hits that left the window."""
     digest = _digest(key)
-    session.execute(
-        delete(ThrottleHit).where(
-            col(ThrottleHit.scope) == limit.scope,
-            col(ThrottleHit.key_digest) == digest,
-            col(ThrottleHit.at) <= utcnow() - limit.window,
-        )
+    repository.delete_hits(
+        session, scope=limit.scope, key_digest=digest, through=utcnow() - limit.window
     )
-    session.add(ThrottleHit(scope=limit.scope, key_digest=digest))
-    session.flush()
+    repository.add_hit(session, scope=limit.scope, key_digest=digest)
 
 
 def reset(session: Session, *, limit: Limit, key: str) -> None:
     """Forget every hit of ``key`` (a successful sign-in clears its user's failures)."""
-    session.execute(
-        delete(ThrottleHit).where(
-            col(ThrottleHit.scope) == limit.scope, col(ThrottleHit.key_digest) == _digest(key)
-        )
-    )
+    repository.delete_hits(session, scope=limit.scope, key_digest=_digest(key))
 
 
 def count(session: Session, *, limit: Limit, key: str) -> int:
     """Hits of ``key`` within the window (for tests and operations)."""
-    since = utcnow() - limit.window
-    return session.exec(
-        select(func.count())
-        .select_from(ThrottleHit)
-        .where(
-            ThrottleHit.scope == limit.scope,
-            ThrottleHit.key_digest == _digest(key),
-            col(ThrottleHit.at) > since,
-        )
-    ).one()
+    return repository.count_hits(
+        session, scope=limit.scope, key_digest=_digest(key), since=utcnow() - limit.window
+    )
 
 
 Guard = tuple[Limit, str]

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
+from app.core import receipts
 from app.core.db import table_of
 from scoring.scores.models import RunStatus, Score, ScoreRun
 
@@ -70,15 +71,8 @@ def partitions_done(session: Session, *, run_id: int) -> int:
 
 def done_partitions(session: Session, *, run_id: int) -> set[int]:
     """The indexes of the run's partitions whose receipts this transaction sees."""
-    from app.core.receipts import TaskReceipt
-
     prefix = f"{run_id}:"
-    keys = session.exec(
-        select(TaskReceipt.key).where(
-            TaskReceipt.task == "scoring.score_partition",
-            col(TaskReceipt.key).startswith(prefix),
-        )
-    ).all()
+    keys = receipts.keys_done(session, task="scoring.score_partition", prefix=prefix)
     return {int(key.removeprefix(prefix)) for key in keys}
 
 

@@ -20,8 +20,9 @@ from app.api.deps import get_session
 from app.audit.models import AuditEvent
 from app.core.clock import utcnow
 from app.core.db import make_engine
-from app.core.idempotency import IdempotencyKey, body_hash
+from app.core.idempotency import body_hash
 from app.core.migrations import upgrade
+from app.core.models import IdempotencyKey
 from app.main import create_app
 from lenders.institutions.models import Lender
 from lenders.products import service as product_service

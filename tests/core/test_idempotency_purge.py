@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 from app.core import idempotency
 from app.core.clock import utcnow
 from app.core.db import session_scope
-from app.core.idempotency import AlreadyAnswered, IdempotencyKey
+from app.core.idempotency import AlreadyAnswered
+from app.core.models import IdempotencyKey
 from app.ops.tasks import purge_idempotency_keys
 
 ROUTE = "POST /api/v1/lender/leads/7/accept"

@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 
 from app.core import receipts
 from app.core.clock import utcnow
+from app.core.models import TaskReceipt
 from scoring.scores import repository
 from scoring.scores import service as score_service
 from scoring.scores.models import Score, ScoreRun
@@ -38,11 +39,7 @@ def committed_run(engine: Engine) -> Iterator[int]:
     yield run_id
     with Session(engine) as session:
         session.execute(delete(Score).where(col(Score.run_id) == run_id))
-        session.execute(
-            delete(receipts.TaskReceipt).where(
-                col(receipts.TaskReceipt.key).startswith(f"{run_id}:")
-            )
-        )
+        session.execute(delete(TaskReceipt).where(col(TaskReceipt.key).startswith(f"{run_id}:")))
         session.execute(delete(ScoreRun).where(col(ScoreRun.id) == run_id))
         session.commit()
 
