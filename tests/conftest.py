@@ -30,6 +30,11 @@ from app.core import db as core_db  # noqa: E402
 from app.core.db import make_engine  # noqa: E402
 from app.core.migrations import upgrade  # noqa: E402
 from app.core.taskqueue import wait_for_inline_tasks  # noqa: E402
+from tests.workers import (  # noqa: E402
+    create_database_once,
+    worker_postgres_url,
+    worker_redis_url,
+)
 
 pytest_plugins = [
     "tests.clock",
@@ -40,8 +45,15 @@ pytest_plugins = [
     "tests.leads_fixtures",
 ]
 
-POSTGRES_URL = os.environ.get("XYD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("XYD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+BASE_POSTGRES_URL = os.environ.get(
+    "XYD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+BASE_REDIS_URL = os.environ.get("XYD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Under pytest-xdist each worker ("gw0", "gw1", …) has a PostgreSQL database and a Redis DB of its
+# own, so workers never see each other's rows, schemas or queues.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+POSTGRES_URL = worker_postgres_url(BASE_POSTGRES_URL, WORKER)
+REDIS_URL = worker_redis_url(BASE_REDIS_URL, WORKER)
 DATABASES = [d for d in os.environ.get("XYD_TEST_DATABASES", "sqlite,postgresql").split(",") if d]
 IN_CI = bool(os.environ.get("CI"))
 
@@ -68,6 +80,10 @@ def unavailable(what: str, how: str) -> None:
 
 
 def postgres_reachable() -> bool:
+    if POSTGRES_URL != BASE_POSTGRES_URL and not create_database_once(
+        base=BASE_POSTGRES_URL, url=POSTGRES_URL
+    ):
+        return False
     engine = make_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
     try:
         with engine.connect() as connection:

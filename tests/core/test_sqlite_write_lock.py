@@ -21,8 +21,8 @@ from app.accounts.models import Role
 from app.core.db import session_scope
 from app.main import create_app
 from tests.factories import PASSWORD, make_api_key, make_lender, make_user
+from tests.workers import free_port
 
-PORT = 18231
 WRONG_LOGINS = 8
 
 
@@ -41,8 +41,9 @@ def live(committed_database: str) -> Iterator[Live]:
         user = make_user(session, Role.OFFICE)
         _, api_key = make_api_key(session, make_lender(session))
         token, username = account_service.issue_token(user), user.username
+    port = free_port()
     config = uvicorn.Config(
-        create_app(), host="127.0.0.1", port=PORT, log_config=None, access_log=False
+        create_app(), host="127.0.0.1", port=port, log_config=None, access_log=False
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -53,7 +54,7 @@ def live(committed_database: str) -> Iterator[Live]:
     assert server.started
     try:
         yield Live(
-            url=f"http://127.0.0.1:{PORT}",
+            url=f"http://127.0.0.1:{port}",
             database=committed_database.removeprefix("sqlite:///"),
             token=token,
             username=username,

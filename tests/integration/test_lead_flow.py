@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -55,6 +54,7 @@ from tests.factories import (
 )
 from tests.ops.test_worker import XYD, Worker, wait_for
 from tests.whitelist_fixtures import champion_row, score
+from tests.workers import free_port
 from whitelist.refresh import refresh
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
@@ -66,12 +66,6 @@ ANSWERS = {
     "c": ("--answer-share", "1", "--accept-share", "1", "--approve-share", "1"),
 }
 RATES = {"a": 350, "b": 380, "c": 420}  # cheapest first: the banks are offered in this order
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
