@@ -41,10 +41,9 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy $(PACKAGES)
 
-# pytest-xdist workers: 0 runs everything in one process (what CI does until a whole parallel run
-# is verified); `make test PYTEST_WORKERS=auto` gives one worker per core, each with a PostgreSQL
-# database and a Redis DB of its own (tests/workers.py).
-PYTEST_WORKERS ?= 0
+# One pytest-xdist worker per core, each with a PostgreSQL database and a Redis DB of its own
+# (tests/workers.py); `make test PYTEST_WORKERS=0` runs everything in one process.
+PYTEST_WORKERS ?= auto
 pytest: compile
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
