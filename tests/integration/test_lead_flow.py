@@ -17,7 +17,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 import redis
 from sqlalchemy.engine import make_url
@@ -54,7 +53,7 @@ from tests.factories import (
 )
 from tests.ops.test_worker import XYD, Worker, wait_for
 from tests.whitelist_fixtures import champion_row, score
-from tests.workers import free_port
+from tests.workers import create_database_once, free_port
 from whitelist.refresh import refresh
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
@@ -81,16 +80,8 @@ def platform(
     if not redis_reachable():
         unavailable("Redis at " + REDIS_URL, "redis-server --daemonize yes")
     url = make_url(POSTGRES_URL)
-    own = url.set(database=f"{url.database}_flow")
-    with psycopg.connect(
-        url.set(drivername="postgresql").render_as_string(hide_password=False), autocommit=True
-    ) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (own.database,)
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{own.database}"')
-    database = own.render_as_string(hide_password=False)
+    database = url.set(database=f"{url.database}_flow").render_as_string(hide_password=False)
+    assert create_database_once(base=POSTGRES_URL, url=database)
     fresh_schema(database).dispose()
     redis.Redis.from_url(REDIS_URL).flushdb()
     for name, value in {
