@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, Table, create_engine, event
+from sqlalchemy import DateTime, Engine, Table, create_engine, event, exc
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -59,10 +60,40 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         _configure_sqlite(engine)
-        return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    else:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    _keep_connections_in_their_process(engine)
+    return engine
+
+
+_PID = "xyd_pid"
+
+
+def _keep_connections_in_their_process(engine: Engine) -> None:
+    """A forked process (a Celery pool process, a server worker) never uses its parent's
+    pooled connections: two processes on one socket interleave their protocol messages
+    ("unnamed prepared statement does not exist", "server closed the connection"), and a
+    transaction half-done by one is committed or lost by the other.
+
+    The child drops an inherited connection at checkout without closing it, since closing it
+    would end the parent's session on the shared socket, and the pool opens a fresh one
+    (SQLAlchemy's documented pattern for pools and ``os.fork()``).
+    """
+
+    @event.listens_for(engine, "connect")
+    def _remember_process(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_PID] = os.getpid()
+
+    @event.listens_for(engine, "checkout")
+    def _refuse_inherited(_dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        owner = record.info.get(_PID)
+        if owner is not None and owner != os.getpid():
+            record.dbapi_connection = proxy.dbapi_connection = None
+            raise exc.DisconnectionError(
+                f"connection opened by process {owner}, checked out in {os.getpid()}"
+            )
 
 
 def _configure_sqlite(engine: Engine) -> None:
