@@ -15,7 +15,8 @@ from app.api.routes import operations
 from app.core.config import get_settings
 from app.core.logging import configure_logging
 from app.core.taskqueue import configure_celery
-from app.pages.routes import STATIC_DIR
+from app.pages import errors as page_errors
+from app.pages.rendering import STATIC_DIR
 from app.pages.routes import router as pages_router
 
 DESCRIPTION = """
@@ -41,8 +42,9 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     app.add_middleware(CrossSiteWriteGuard, cookie=SESSION_COOKIE)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, on_unexpected=page_errors.internal_error)
     problems.install(app)
+    page_errors.install(app)
     _headers_on_every_response(app, hsts=not settings.is_development)
     app.include_router(docs.router)
     app.include_router(operations.router)

@@ -56,3 +56,11 @@ class AccountLimitReached(Conflict):
 
 class InvalidLicence(InvalidInput):
     code = "invalid_licence"
+
+
+class WrongPassword(InvalidInput):
+    code = "wrong_password"
+
+
+class WeakPassword(InvalidInput):
+    code = "weak_password"

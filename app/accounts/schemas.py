@@ -111,3 +111,10 @@ class PrincipalPublic(BaseModel):
     name: str
     lender_id: int | None
     uscc: str | None
+
+
+class PasswordChange(BaseModel):
+    """The caller's own new password, with the current one as proof."""
+
+    current_password: str = Field(min_length=1, max_length=MAX_LENGTH)
+    new_password: str = Field(min_length=1, max_length=MAX_LENGTH)

@@ -7,21 +7,25 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from app.accounts import repository
+from app.accounts import limits, repository
 from app.accounts.exceptions import (
     ApiKeyNotFound,
     InvalidAccount,
     InvalidCredentials,
     UsernameTaken,
     UserNotFound,
+    WeakPassword,
+    WrongPassword,
 )
 from app.accounts.models import ApiKey, RevokedToken, Role, User
+from app.accounts.passwords import password_problem
 from app.accounts.principal import Principal
 from app.accounts.schemas import ApiKeyCreate, UserCreate, UserUpdate
 from app.audit import service as audit_service
 from app.audit.service import Actor
-from app.core import security
+from app.core import security, throttle
 from app.core.clock import utcnow
+from app.core.errors import PermissionDenied
 from app.enterprises import service as enterprise_service
 from lenders.institutions import service as lender_service
 
@@ -90,6 +94,52 @@ def revoke_token(session: Session, *, token: str) -> bool:
         ),
     )
     return True
+
+
+def check_new_password(session: Session, *, user_id: int, new: str) -> None:
+    """Refuse a new password the policy refuses (before any attempt at the current one counts)."""
+    user = get_user(session, user_id=user_id)
+    if problem := password_problem(new, username=user.username):
+        raise WeakPassword(problem, field="new_password")
+
+
+def change_own_password(
+    session: Session, principal: Principal, *, current: str, new: str, address: str
+) -> None:
+    """The caller changes its own password (page and API alike): people only, the policy
+    first, then the check of the current password, throttled per user name and address as a
+    sign-in is, so a stolen session cannot guess it."""
+    if principal.kind != "user":
+        raise PermissionDenied("系统接口密钥没有密码")
+    check_new_password(session, user_id=principal.id, new=new)
+    username = get_user(session, user_id=principal.id).username
+    guards, resets = limits.login_guards(username=username, address=address)
+    with throttle.counting_failures(session, guards=guards, reset_on_success=resets):
+        change_password(session, user_id=principal.id, current=current, new=new, actor=principal)
+
+
+def change_password(
+    session: Session, *, user_id: int, current: str, new: str, actor: Actor
+) -> User:
+    """The user replaces its own password, proving it knows the current one; audited."""
+    check_new_password(session, user_id=user_id, new=new)
+    user = get_user(session, user_id=user_id)
+    if not security.verify_password(current, user.password_hash):
+        raise WrongPassword("当前密码不正确", field="current_password")
+    if security.verify_password(new, user.password_hash):
+        raise WeakPassword("新密码不能与当前密码相同", field="new_password")
+    user.password_hash = security.hash_password(new)
+    session.add(user)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action="user.password_change",
+        subject_type="user",
+        subject_id=user_id,
+        detail={},
+    )
+    return user
 
 
 def create_user(session: Session, *, data: UserCreate, actor: Actor) -> User:
@@ -249,3 +299,26 @@ def principal_from_api_key(session: Session, *, key: str) -> Principal | None:
         name=f"{lender.name} / {api_key.name}",
         lender_id=lender.id,
     )
+
+
+def actor_names(session: Session, refs: Sequence[str]) -> dict[str, str]:
+    """What a person reads for each audit actor (``user:12``, ``api_key:3``): the user's name
+    and, for a bank's user or system, the bank's name; unknown refs name themselves."""
+    names: dict[str, str] = {}
+    for ref in dict.fromkeys(refs):
+        kind, _, ident = ref.partition(":")
+        names[ref] = _actor_name(session, kind, ident) or ref
+    return names
+
+
+def _actor_name(session: Session, kind: str, ident: str) -> str | None:
+    if not ident.isdigit():
+        return None
+    lender_id, name = None, None
+    if kind == "user" and (user := repository.get_user(session, int(ident))) is not None:
+        lender_id, name = user.lender_id, user.display_name
+    elif kind == "api_key" and (key := repository.get_api_key(session, int(ident))) is not None:
+        lender_id, name = key.lender_id, f"系统接口（{key.name}）"
+    if name is None or lender_id is None:
+        return name
+    return f"{lender_service.get(session, lender_id=lender_id).name} · {name}"

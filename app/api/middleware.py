@@ -6,6 +6,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi.routing import iter_route_contexts
@@ -29,8 +30,12 @@ class RequestContextMiddleware:
     would otherwise answer it outside every user middleware, after the id is gone.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(
+        self, app: ASGIApp, *, on_unexpected: Callable[[Request], ASGIApp] | None = None
+    ) -> None:
         self.app = app
+        # The pages answer their own 500s in Chinese (app.pages.errors); the API by default.
+        self.on_unexpected = on_unexpected or problems.internal_error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -55,7 +60,7 @@ class RequestContextMiddleware:
             problems.log_unexpected(request)
             if "status" in answered:
                 raise  # the answer had begun: nothing sensible can follow it
-            await problems.internal_error(request)(scope, receive, send_tagged)
+            await self.on_unexpected(request)(scope, receive, send_tagged)
         finally:
             elapsed = time.perf_counter() - started
             status = answered.get("status", 500)

@@ -104,6 +104,11 @@ def history(session: Session, *, application_id: int) -> Sequence[ApplicationTra
     return repository.transitions(session, application_id)
 
 
+def can_withdraw(application: FinancingApplication) -> bool:
+    """Whether the enterprise may still take the application back (no bank has approved it)."""
+    return state.can_move(application.status, ApplicationStatus.WITHDRAWN)
+
+
 def withdraw(
     session: Session, *, application: FinancingApplication, actor: Actor, reason: str | None
 ) -> FinancingApplication:

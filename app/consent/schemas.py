@@ -36,11 +36,11 @@ class AuthorizationCreate(BaseModel):
     def _banks_match_scope(self) -> Self:
         codes = [code.strip() for code in self.lender_codes]
         if self.scope is ConsentScope.NAMED_BANKS and not codes:
-            raise ValueError("named_banks needs at least one lender code")
+            raise ValueError("指定银行时至少选择一家银行")
         if self.scope is not ConsentScope.NAMED_BANKS and codes:
-            raise ValueError(f"{self.scope.value} names no banks; use named_banks to name them")
+            raise ValueError("只有“共享给指定银行”需要选择银行")
         if any(not code for code in codes) or len(set(codes)) != len(codes):
-            raise ValueError("lender codes must be non-empty and distinct")
+            raise ValueError("银行不能为空或重复")
         self.lender_codes = codes
         return self
 

@@ -91,13 +91,13 @@ YuanInput = Annotated[
 def _check_amount_or_zero(value: str | int) -> str | int:
     fen = yuan_to_fen(value)  # the grammar is checked already; this is the ceiling
     if fen > MAX_AMOUNT_FEN:
-        raise ValueError(f"the amount must be at most {fen_to_yuan(MAX_AMOUNT_FEN)} yuan")
+        raise ValueError(f"金额不能超过 {fen_to_yuan(MAX_AMOUNT_FEN)} 元")
     return value
 
 
 def _check_amount(value: str | int) -> str | int:
     if yuan_to_fen(value) <= 0:  # the grammar is checked already; this is the range
-        raise ValueError("the amount must be more than 0")
+        raise ValueError("金额必须大于 0")
     return _check_amount_or_zero(value)
 
 

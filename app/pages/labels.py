@@ -15,3 +15,19 @@ ENTITY_TYPE = {
 }
 STATUS = {"active": "存续", "deregistered": "注销", "revoked": "吊销"}
 SIZE_CLASS = {"micro": "微型", "small": "小型", "medium": "中型", "large": "大型", None: "—"}
+READ_WHAT = {
+    "profile": "企业基本信息",
+    "score": "信用评分",
+    "loans": "贷款记录",
+    "authorizations": "授权记录",
+    "data_access_log": "查询记录",
+    "whitelist_standing": "白名单情况",
+    "application": "融资申请",
+    "lead": "推荐信息",
+}
+READ_BASIS = {
+    "authorization": "企业授权",
+    "supervision": "金融办监管",
+    "administration": "系统管理",
+    "data_operations": "数据运维",
+}

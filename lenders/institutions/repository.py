@@ -26,3 +26,10 @@ def page(session: Session, *, offset: int, limit: int) -> tuple[Sequence[Lender]
     rows = session.exec(select(Lender).order_by(col(Lender.id)).offset(offset).limit(limit)).all()
     total = session.exec(select(func.count()).select_from(Lender)).one()
     return rows, total
+
+
+def active(session: Session) -> Sequence[Lender]:
+    """The active lenders by name, for a person choosing one."""
+    return session.exec(
+        select(Lender).where(col(Lender.is_active).is_(True)).order_by(Lender.name)
+    ).all()

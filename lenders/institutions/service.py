@@ -39,3 +39,8 @@ def get_by_code(session: Session, *, code: str) -> Lender:
 
 def list_page(session: Session, *, offset: int, limit: int) -> tuple[Sequence[Lender], int]:
     return repository.page(session, offset=offset, limit=limit)
+
+
+def list_active(session: Session) -> Sequence[Lender]:
+    """The lenders an enterprise may choose (apply to, name in a consent), by name."""
+    return repository.active(session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -48,6 +49,16 @@ def latest_for(session: Session, *, uscc: str) -> Score | None:
         .where(Score.uscc == uscc)
         .order_by(col(Score.as_of).desc(), col(Score.scored_at).desc(), col(Score.id).desc())
     ).first()
+
+
+def history_for(session: Session, *, uscc: str, limit: int) -> Sequence[Score]:
+    """The enterprise's scores, newest first (the latest first, as ``latest_for`` orders)."""
+    return session.exec(
+        select(Score)
+        .where(Score.uscc == uscc)
+        .order_by(col(Score.as_of).desc(), col(Score.scored_at).desc(), col(Score.id).desc())
+        .limit(limit)
+    ).all()
 
 
 def lock_run(session: Session, *, run_id: int) -> ScoreRun | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -172,6 +172,11 @@ def latest(session: Session, *, uscc: str) -> Score:
     if score is None:
         raise NotFound(f"enterprise {uscc} has not been scored yet")
     return score
+
+
+def history(session: Session, *, uscc: str, limit: int = 12) -> Sequence[Score]:
+    """The enterprise's latest ``limit`` scores, newest first; empty when never scored."""
+    return repository.history_for(session, uscc=uscc, limit=limit)
 
 
 def get_run(session: Session, *, run_id: int) -> ScoreRun:

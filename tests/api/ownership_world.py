@@ -19,6 +19,7 @@ from app.enterprises import service as enterprise_service
 from app.enterprises.models import Enterprise
 from app.outbox import service as outbox
 from app.outbox.models import DeliveryStatus
+from app.pages import csrf
 from lenders.delivery import webhooks
 from lenders.products import service as product_service
 from scoring.registry.models import ModelVersion
@@ -67,10 +68,20 @@ class World:
             return {"Authorization": f"Bearer {self.tokens[caller]}"}
         return {}
 
+    csrf_cookie: str = "ownership-matrix-browser"
+
+    @property
+    def csrf_token(self) -> str:
+        """The form token matching ``csrf_cookie``, as a page would have rendered it."""
+        return csrf.token_of(self.csrf_cookie)
+
     def page_headers(self, caller: str) -> dict[str, str]:
         # Pages are for people: they read the session cookie, not API keys.
         token = self.tokens.get(caller)
-        return {"Cookie": f"{SESSION_COOKIE}={token}"} if token else {}
+        cookies = [f"{csrf.COOKIE}={self.csrf_cookie}"]
+        if token:
+            cookies.append(f"{SESSION_COOKIE}={token}")
+        return {"Cookie": "; ".join(cookies)}
 
 
 def build_world(db: Session) -> World:

@@ -14,11 +14,13 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.pages import csrf
 from tests.api.ownership_bank_cases import BANK_CASES
+from tests.api.ownership_page_cases import PAGE_CASES
 from tests.api.ownership_platform_cases import PLATFORM_CASES
 from tests.api.ownership_world import CALLERS, Case, build_world
 
-MATRIX: list[Case] = PLATFORM_CASES + BANK_CASES
+MATRIX: list[Case] = PLATFORM_CASES + BANK_CASES + PAGE_CASES
 # Routes anyone may call, or that act only on the caller itself.
 OPEN_ROUTES = {
     ("GET", "/healthz"),
@@ -34,6 +36,9 @@ OPEN_ROUTES = {
     ("POST", "/login"),
     ("POST", "/logout"),
     ("GET", "/enterprises"),
+    ("POST", "/api/v1/me/password"),
+    ("GET", "/account/password"),
+    ("POST", "/account/password"),
 }
 FRAMEWORK_ROUTES = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
@@ -83,14 +88,22 @@ def test_a_sibling_route_is_not_covered_by_its_neighbours_cases() -> None:
 def test_route_permissions(case: Case, caller: str, client: TestClient, db: Session) -> None:
     world = build_world(db)  # a fresh world per caller: one caller's change cannot leak
     headers = world.page_headers(caller) if case.page else world.api_headers(caller)
-    response = client.request(
-        case.method,
-        case.path.format(**world.ids),
-        headers=headers,
-        json=case.body() if case.body else None,
-        files=case.files() if case.files else None,
-        follow_redirects=False,
-    )
+    if case.page and case.method == "POST":  # a form, with the browser's CSRF token
+        response = client.post(
+            case.path.format(**world.ids),
+            headers=headers,
+            data={**(case.body() if case.body else {}), csrf.FIELD: world.csrf_token},
+            follow_redirects=False,
+        )
+    else:
+        response = client.request(
+            case.method,
+            case.path.format(**world.ids),
+            headers=headers,
+            json=case.body() if case.body else None,
+            files=case.files() if case.files else None,
+            follow_redirects=False,
+        )
     assert response.status_code == case.expect[caller], response.text
     if response.status_code >= 400 and not case.page:
         assert response.headers["content-type"] == "application/problem+json"

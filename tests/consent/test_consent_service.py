@@ -69,9 +69,9 @@ def test_valid_until_ends_at_midnight_china_time(db: Session) -> None:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"scope": "named_banks"}, "at least one lender"),
-        ({"scope": "assessment", "lender_codes": ["x"]}, "names no banks"),
-        ({"scope": "named_banks", "lender_codes": ["a", "a"]}, "distinct"),
+        ({"scope": "named_banks"}, "至少选择一家银行"),
+        ({"scope": "assessment", "lender_codes": ["x"]}, "只有“共享给指定银行”需要选择银行"),
+        ({"scope": "named_banks", "lender_codes": ["a", "a"]}, "不能为空或重复"),
         ({"scope": "everyone"}, "scope"),
         ({"scope": "assessment", "purpose": "marketing"}, "purpose"),
         ({"scope": "assessment", "extra": 1}, "extra"),

@@ -4,6 +4,7 @@ from sqlmodel import Session
 from app.accounts.models import Role
 from app.api.deps import SESSION_COOKIE
 from tests.factories import PASSWORD, make_enterprise, make_user
+from tests.pages.helpers import form_token
 
 
 def test_home_is_chinese_and_links_to_login(client: TestClient) -> None:
@@ -18,9 +19,12 @@ def test_login_sets_a_session_cookie_and_shows_the_registry(
     make_user(db, Role.OFFICE, username="office-page", display_name="市金融办")
     make_enterprise(db, name="湖州恒兴机械有限公司")
     response = client.post(
-        "/login", data={"username": "office-page", "password": PASSWORD}, follow_redirects=False
+        "/login",
+        data={"username": "office-page", "password": PASSWORD, "csrf_token": form_token(client)},
+        follow_redirects=False,
     )
     assert response.status_code == 303
+    assert response.headers["location"] == "/enterprises"  # the office's home
     cookie = response.cookies.get(SESSION_COOKIE)
     assert cookie
     listing = client.get("/enterprises", headers={"Cookie": f"{SESSION_COOKIE}={cookie}"})
@@ -31,7 +35,10 @@ def test_login_sets_a_session_cookie_and_shows_the_registry(
 
 def test_wrong_password_shows_a_chinese_error(client: TestClient, db: Session) -> None:
     make_user(db, Role.OFFICE, username="office-x")
-    response = client.post("/login", data={"username": "office-x", "password": "wrong"})
+    response = client.post(
+        "/login",
+        data={"username": "office-x", "password": "wrong", "csrf_token": form_token(client)},
+    )
     assert response.status_code == 401 and "用户名或密码错误" in response.text
 
 
@@ -47,8 +54,9 @@ def test_enterprise_sees_its_own_page_masked(client: TestClient, db: Session) ->
 
 
 def test_anonymous_is_sent_to_login(client: TestClient) -> None:
-    response = client.get("/enterprises", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/login"
+    response = client.get("/enterprises?district=330502", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/enterprises%3Fdistrict%3D330502"
 
 
 def test_enterprise_page_shows_grade_and_reasons(client: TestClient, db: Session) -> None:

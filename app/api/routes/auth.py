@@ -9,7 +9,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from app.accounts import limits
 from app.accounts import service as account_service
-from app.accounts.schemas import PrincipalPublic, Token
+from app.accounts.schemas import PasswordChange, PrincipalPublic, Token
 from app.api.client import client_address
 from app.api.deps import SESSION_COOKIE, CurrentPrincipal, SessionDep, oauth2_scheme, reads_first
 from app.api.problems import problem_schema
@@ -70,3 +70,28 @@ def logout(
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE)
     return response
+
+
+@router.post(
+    "/me/password",
+    status_code=204,
+    responses={
+        401: problem_schema("not_authenticated"),
+        403: problem_schema("forbidden"),
+        422: problem_schema("wrong_password", "weak_password", "validation_error"),
+        429: problem_schema("too_many_attempts"),
+    },
+)
+@reads_first  # Argon2 runs before any write: it must not hold SQLite's write lock
+def change_password(
+    request: Request, session: SessionDep, principal: CurrentPrincipal, data: PasswordChange
+) -> Response:
+    """Change the caller's own password; a wrong current password counts as a failed sign-in."""
+    account_service.change_own_password(
+        session,
+        principal,
+        current=data.current_password,
+        new=data.new_password,
+        address=client_address(request),
+    )
+    return Response(status_code=204)

@@ -1,0 +1,107 @@
+"""Chinese texts of the errors people meet on the pages; programs keep the stable ``code``."""
+
+from __future__ import annotations
+
+import re
+
+from app.core.errors import DomainError, ErrorKind
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+TITLE_BY_STATUS: dict[int, str] = {
+    400: "无法办理",
+    401: "请先登录",
+    403: "没有权限",
+    404: "页面不存在",
+    405: "不支持该操作",
+    409: "状态已变化",
+    413: "文件过大",
+    422: "填写有误",
+    429: "操作过于频繁",
+    500: "系统出错了",
+    503: "服务暂不可用",
+}
+MESSAGE_BY_KIND: dict[ErrorKind, str] = {
+    ErrorKind.REFUSED: "该请求无法办理。",
+    ErrorKind.INVALID_INPUT: "提交的内容有误，请检查后重试。",
+    ErrorKind.NOT_AUTHENTICATED: "请先登录。",
+    ErrorKind.PERMISSION_DENIED: "您没有权限进行该操作。",
+    ErrorKind.NOT_FOUND: "没有找到您要的内容。",
+    ErrorKind.CONFLICT: "该事项的状态已经变化，请刷新后再试。",
+    ErrorKind.TOO_LARGE: "文件过大。",
+    ErrorKind.TOO_MANY_ATTEMPTS: "操作过于频繁，请稍后再试。",
+    ErrorKind.UNAVAILABLE: "服务暂不可用，请稍后再试。",
+}
+# Codes whose English detail is not shown to people: their Chinese text instead.
+MESSAGE_BY_CODE: dict[str, str] = {
+    "account_limit_reached": "该企业的账户数已达上限。",
+    "already_defaulted": "该笔贷款已登记违约。",
+    "amount_above_approved": "放款金额超过批准金额。",
+    "api_key_not_found": "没有找到该接口密钥。",
+    "application_changed": "该申请的状态已经变化，请刷新后再试。",
+    "application_not_found": "没有找到该融资申请。",
+    "approval_outside_product": "批准的金额、期限或利率超出产品范围。",
+    "authorization_not_active": "该授权已失效或已撤回。",
+    "authorization_not_found": "没有找到该授权。",
+    "batch_not_found": "没有找到该批次。",
+    "consent_required": "企业尚未授权，不能查看其数据。",
+    "contract_id_taken": "该合同编号已被登记。",
+    "csrf_rejected": "表单已过期或来源不明，请刷新页面后重新提交。",
+    "date_in_future": "日期不能晚于今天。",
+    "date_out_of_order": "日期先后顺序不对。",
+    "enterprise_exists": "该企业已经注册。",
+    "enterprise_not_active": "该企业不是存续状态。",
+    "enterprise_not_found": "没有找到该企业。",
+    "file_refused": "文件无法读取或格式不受支持。",
+    "illegal_lead_transition": "该推荐的当前状态不允许这个操作。",
+    "illegal_transition": "当前状态不允许这个操作。",
+    "invalid_account": "账户信息有误。",
+    "invalid_credentials": "用户名或密码错误。",
+    "invalid_district": "区县代码不在本市。",
+    "invalid_industry": "行业代码有误。",
+    "invalid_uscc": "统一社会信用代码有误。",
+    "invalid_webhook_url": "回调地址不可用，请检查后重试。",
+    "lead_changed": "该推荐的状态已经变化，请刷新后再试。",
+    "lead_not_approved": "该推荐尚未审批通过。",
+    "lead_not_found": "没有找到该推荐。",
+    "lender_inactive": "该金融机构已停用，暂不受理申请。",
+    "lender_not_found": "没有找到该金融机构。",
+    "loan_not_found": "没有找到该笔贷款。",
+    "no_champion_model": "尚无在用的评分模型。",
+    "note_required": "请填写说明。",
+    "product_not_found": "没有找到该产品，或它已下架。",
+    "product_retired": "该产品已下架。",
+    "registration_closed": "该注册申请已经办结。",
+    "registration_not_found": "没有找到该注册申请。",
+    "registration_refused": "注册未通过。",
+    "repayment_exceeds_outstanding": "还款金额超过贷款余额。",
+    "too_many_attempts": "尝试次数过多，请稍后再试。",
+    "upload_too_large": "文件过大。",
+    "user_not_found": "没有找到该用户。",
+    "username_taken": "该用户名已被使用。",
+    "unknown_lender": "没有找到该金融机构。",
+    "uscc_review_decided": "该复核已经处理。",
+    "whitelist_version_not_found": "没有找到该白名单版本。",
+    "wrong_code": "验证码不正确。",
+}
+STATUS_MESSAGE: dict[int, str] = {
+    404: "没有找到您要的页面，地址可能有误，或内容已被移除。",
+    405: "该页面不支持这种操作。",
+    422: "提交的内容有误，请检查后重试。",
+    500: "系统处理您的请求时出错，我们已记录。请稍后重试；如需联系运维，请提供下方的请求编号。",
+}
+
+
+def is_chinese(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def for_error(error: DomainError) -> str:
+    """What a person reads for ``error``: its own text if Chinese, else by code, else by kind."""
+    if is_chinese(error.detail):
+        return error.detail
+    return MESSAGE_BY_CODE.get(error.code) or MESSAGE_BY_KIND[error.kind]
+
+
+def title_for(status: int) -> str:
+    return TITLE_BY_STATUS.get(status, "出错了")

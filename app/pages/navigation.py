@@ -1,0 +1,54 @@
+"""Each role's navigation: every page of the role, linked from every page it sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.accounts.models import Role
+from app.accounts.principal import Principal
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str
+
+
+NAVIGATION: dict[Role, tuple[Link, ...]] = {
+    Role.ENTERPRISE: (
+        Link("我的信用", "/me"),
+        Link("产品超市", "/me/products"),
+        Link("融资申请", "/me/applications"),
+        Link("数据授权", "/me/consents"),
+        Link("查询记录", "/me/data-access"),
+        Link("修改密码", "/account/password"),
+    ),
+    Role.LENDER_USER: (Link("接口文档", "/docs"), Link("修改密码", "/account/password")),
+    Role.OFFICE: (Link("企业库", "/enterprises"), Link("修改密码", "/account/password")),
+    Role.DATA_OPERATOR: (Link("企业库", "/enterprises"), Link("修改密码", "/account/password")),
+    Role.ADMIN: (
+        Link("企业库", "/enterprises"),
+        Link("接口文档", "/docs"),
+        Link("修改密码", "/account/password"),
+    ),
+}
+PUBLIC: tuple[Link, ...] = (Link("企业注册", "/register"), Link("接口文档", "/docs"))
+ROLE_HOME: dict[Role, str] = {
+    Role.ENTERPRISE: "/me",
+    Role.LENDER_USER: "/",
+    Role.OFFICE: "/enterprises",
+    Role.DATA_OPERATOR: "/enterprises",
+    Role.ADMIN: "/enterprises",
+}
+
+
+def for_viewer(viewer: Principal | None) -> tuple[Link, ...]:
+    """The links the viewer's role sees; a visitor sees registration and the API docs."""
+    if viewer is None:
+        return PUBLIC
+    return NAVIGATION.get(viewer.role, ())
+
+
+def home_of(viewer: Principal) -> str:
+    """Where a person lands after signing in."""
+    return ROLE_HOME.get(viewer.role, "/")
