@@ -201,29 +201,36 @@ def context(new_context: Any, viewport: Viewport) -> BrowserContext:
 
 
 @pytest.fixture
-def page(context: BrowserContext) -> Iterator[Page]:
+def console_errors() -> list[str]:
+    """What the test's page logged as errors so far; left non-empty, it fails the test."""
+    return []
+
+
+@pytest.fixture
+def page(context: BrowserContext, console_errors: list[str]) -> Iterator[Page]:
     """A page whose console errors (CSP refusals, failed scripts) fail the test."""
     opened = context.new_page()
-    errors: list[str] = []
 
     def record(message: ConsoleMessage) -> None:
-        if message.type == "error" and not _expected_error(message):
-            errors.append(f"{message.text} ({message.location.get('url', '')})")
+        if message.type == "error" and not _expected_error(message, document=opened.url):
+            console_errors.append(f"{message.text} ({message.location.get('url', '')})")
 
     opened.on("console", record)
-    opened.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    opened.on("pageerror", lambda error: console_errors.append(f"uncaught: {error}"))
     yield opened
-    if errors:
-        pytest.fail("浏览器控制台报错：\n" + "\n".join(errors), pytrace=False)
+    if console_errors:
+        pytest.fail("浏览器控制台报错：\n" + "\n".join(console_errors), pytrace=False)
 
 
-def _expected_error(message: ConsoleMessage) -> bool:
-    # A wrong password answers the login page with 401 on purpose, and the site has no icon yet
-    # (Chromium asks for /favicon.ico by itself); Chromium logs both statuses.
+def _expected_error(message: ConsoleMessage, *, document: str) -> bool:
+    """Chromium logs every HTTP error status. The page's own document may answer one on purpose
+    (401 after a wrong password, 403 for a refused role: the stories check those statuses), and
+    the site has no icon yet (Chromium asks for /favicon.ico by itself). A style sheet, script
+    or image that fails to load still fails the test."""
     url = message.location.get("url", "")
-    return ("status of 401" in message.text and url.endswith("/login")) or (
-        "status of 404" in message.text and url.endswith("/favicon.ico")
-    )
+    if not message.text.startswith("Failed to load resource"):
+        return False
+    return url == document or (url.endswith("/favicon.ico") and "status of 404" in message.text)
 
 
 # --- helpers for the stories ------------------------------------------------------------------

@@ -54,3 +54,19 @@ def test_axe_check_names_serious_violations(page: Page) -> None:
     for rule in ("image-alt (critical)", "label (critical)", "color-contrast (serious)"):
         assert rule in message
     assert "html-has-lang (serious)" in message and "→ img" in message
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS[:1], ids=[VIEWPORTS[0].name])
+def test_csp_refusals_and_missing_files_are_caught(page: Page, console_errors: list[str]) -> None:
+    page.goto("/login")
+    page.evaluate(
+        """() => { const s = document.createElement("script");
+                   s.textContent = "window.inlineRan = true"; document.head.append(s);
+                   const l = document.createElement("link"); l.rel = "stylesheet";
+                   l.href = "/static/missing.css"; document.head.append(l); }"""
+    )
+    page.wait_for_timeout(300)  # both reach the console asynchronously
+    assert page.evaluate("() => window.inlineRan") is None  # the app's CSP, not bypassed
+    assert any("Content Security Policy" in e for e in console_errors), console_errors
+    assert any("missing.css" in e for e in console_errors), console_errors
+    console_errors.clear()  # seen: this test's expected errors

@@ -75,3 +75,26 @@ def test_office_opens_the_enterprise_registry(
     assert 0 < rows.count() <= total
     screenshot()
     assert_accessible(page)
+
+
+def test_enterprise_user_opens_its_own_page(
+    page: Page, live_server: LiveServer, screenshot: Screenshot
+) -> None:
+    login(page, "firm1")
+    page.get_by_role("link", name="本企业").click()
+    page.wait_for_url(re.compile(r"/enterprises/[0-9A-Z]{18}$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(live_server.display_name("firm1"))
+    expect(page.get_by_role("heading", name="信用评分")).to_be_visible()
+    screenshot()
+    assert_accessible(page)
+
+
+def test_bank_user_is_refused_the_registry_in_chinese(page: Page, screenshot: Screenshot) -> None:
+    login(page, "bank1")
+    expect(page.get_by_role("link", name="企业库")).to_have_count(0)
+    response = page.goto("/enterprises")
+    assert response is not None and response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("403")
+    expect(page.locator("main")).to_contain_text("只有金融办、数据运维和管理员可以查看企业库")
+    screenshot()
+    assert_accessible(page)
