@@ -71,9 +71,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
-def unavailable(what: str, how: str) -> None:
+def unavailable(what: str, how: str, *, state: str = "is not reachable; start it with") -> None:
     """Fail in CI, skip with instructions elsewhere."""
-    message = f"{what} is not reachable; start it with: {how}"
+    message = f"{what} {state}: {how}"
     if IN_CI:
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
