@@ -31,3 +31,21 @@ READ_BASIS = {
     "administration": "系统管理",
     "data_operations": "数据运维",
 }
+PRODUCT_RULE = {
+    "amount": "金额",
+    "term": "期限",
+    "grade": "信用等级",
+    "industry": "行业",
+    "district": "区县",
+    "entity_type": "主体类型",
+    "operating_months": "经营年限",
+    "green": "绿色融资",
+    "tech": "科技企业",
+}
+WHITELIST_RULE = {
+    "entity_active": "登记状态",
+    "operating_months": "经营年限",
+    "grade": "信用等级",
+    "demand": "融资需求",
+    "consent": "数据授权",
+}

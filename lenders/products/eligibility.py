@@ -102,3 +102,20 @@ def fits(product: LoanProduct, facts: Facts) -> bool:
     open to that district.
     """
     return all(check(product, facts) is not False for check in CHECKS.values())
+
+
+# The rules about the enterprise itself; amount, term and the green/tech tags are about the
+# need it states when it applies.
+ENTERPRISE_RULES = (
+    Rule.GRADE,
+    Rule.INDUSTRY,
+    Rule.DISTRICT,
+    Rule.ENTITY_TYPE,
+    Rule.OPERATING_MONTHS,
+)
+
+
+def enterprise_fails(product: LoanProduct, facts: Facts) -> tuple[Rule, ...]:
+    """The rules about the enterprise it does not meet (an unknown fact does not meet a rule
+    the product imposes), in ``Rule`` order: what the supermarket tells it before it applies."""
+    return tuple(rule for rule in ENTERPRISE_RULES if CHECKS[rule](product, facts) is not True)

@@ -55,5 +55,6 @@ PAGE_CASES: list[Case] = [
         lambda: {"reason": "不再共享"},
         page=True,
     ),
+    Case("GET", "/me/products", expect(403, **TO_LOGIN, **ENTERPRISES), page=True),
     Case("GET", "/me/data-access", expect(403, **TO_LOGIN, **ENTERPRISES), page=True),
 ]

@@ -92,6 +92,15 @@ class LiveServer:
         assert row, f"the demo has no user {username}"
         return str(row[0])
 
+    def role(self, username: str) -> str:
+        """The demo user's role (``office``, ``enterprise`` …)."""
+        with closing(sqlite3.connect(self.database)) as connection:
+            row = connection.execute(
+                "SELECT role FROM users WHERE username = ?", (username,)
+            ).fetchone()
+        assert row, f"the demo has no user {username}"
+        return str(row[0])
+
     def count(self, table: str) -> int:
         with closing(sqlite3.connect(self.database)) as connection:
             return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
@@ -234,6 +243,14 @@ def _expected_error(message: ConsoleMessage, *, document: str) -> bool:
 
 
 # --- helpers for the stories ------------------------------------------------------------------
+
+
+def open_menu_link(page: Page, name: str) -> None:
+    """Follow a navigation link as a person would: on a phone, open 菜单 first."""
+    link = page.get_by_role("navigation", name="主导航").get_by_role("link", name=name)
+    if not link.is_visible():
+        page.locator("label.menu-button").click()
+    link.click()
 
 
 def login(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveServer, assert_accessible, assert_fits_width, login
+from app.accounts.models import Role
+from app.pages import navigation
+from tests.browser.conftest import (
+    LiveServer,
+    assert_accessible,
+    assert_fits_width,
+    login,
+    open_menu_link,
+)
 
 ACCOUNTS = ("admin", "office", "operator", "bank1", "firm1")
 Screenshot = Callable[..., Path]
@@ -40,7 +48,8 @@ def test_demo_user_signs_in_and_sees_their_name(
 ) -> None:
     name = live_server.display_name(username)
     login(page, username)
-    assert page.url == live_server.url + "/"
+    home = navigation.ROLE_HOME[Role(live_server.role(username))]
+    assert page.url == live_server.url + home  # each role lands on its own home
     expect(page.locator("header .who")).to_contain_text(name)
     expect(page.get_by_role("button", name="退出")).to_be_visible()
     expect(page.get_by_role("link", name="登录")).to_have_count(0)
@@ -65,7 +74,7 @@ def test_office_opens_the_enterprise_registry(
     page: Page, live_server: LiveServer, screenshot: Screenshot
 ) -> None:
     login(page, "office")
-    page.get_by_role("link", name="企业库").click()
+    open_menu_link(page, "企业库")
     page.wait_for_url(re.compile(r"/enterprises$"))
     total = live_server.count("enterprises")
     heading = page.get_by_role("heading", name=re.compile("^企业库"))
@@ -81,10 +90,11 @@ def test_enterprise_user_opens_its_own_page(
     page: Page, live_server: LiveServer, screenshot: Screenshot
 ) -> None:
     login(page, "firm1")
-    page.get_by_role("link", name="本企业").click()
-    page.wait_for_url(re.compile(r"/enterprises/[0-9A-Z]{18}$"))
+    page.wait_for_url(re.compile(r"/me$"))  # the enterprise's home: 我的信用
     expect(page.get_by_role("heading", level=1)).to_have_text(live_server.display_name("firm1"))
     expect(page.get_by_role("heading", name="信用评分")).to_be_visible()
+    expect(page.get_by_role("heading", name="白名单")).to_be_visible()
+    assert_fits_width(page)
     screenshot()
     assert_accessible(page)
 
@@ -94,7 +104,7 @@ def test_bank_user_is_refused_the_registry_in_chinese(page: Page, screenshot: Sc
     expect(page.get_by_role("link", name="企业库")).to_have_count(0)
     response = page.goto("/enterprises")
     assert response is not None and response.status == 403
-    expect(page.get_by_role("heading", level=1)).to_have_text("403")
+    expect(page.get_by_role("heading", level=1)).to_have_text("没有权限")
     expect(page.locator("main")).to_contain_text("只有金融办、数据运维和管理员可以查看企业库")
     screenshot()
     assert_accessible(page)

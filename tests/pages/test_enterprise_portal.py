@@ -22,6 +22,7 @@ from tests.factories import (
     make_authorization,
     make_enterprise,
     make_lender,
+    make_product,
     make_user,
 )
 from tests.pages.helpers import form_token, sign_in
@@ -208,3 +209,39 @@ def test_who_read_my_data_is_named_not_numbered(
     page = client.get("/me/data-access").text
     assert f"{bank.name} · 信贷员小李" in page and "信用评分" in page
     assert f"user:{officer.id}" not in page
+
+
+def test_the_product_supermarket_says_which_products_fit_and_why_not(
+    client: TestClient, db: Session, firm: Enterprise, firm_user: User
+) -> None:
+    bank = make_lender(db, code="hzbank")
+    make_product(db, bank, name="普惠信用贷")
+    make_product(db, bank, name="优等企业贷", grades=["A"])  # the firm is not scored
+    other = "A" if firm.industry_section != "A" else "B"
+    make_product(db, bank, name="农业专项贷", industry_sections=[other])
+    page = client.get("/me/products")
+    assert page.status_code == 200
+    rows = {
+        name: row
+        for row in page.text.split("<tr>")[2:]
+        for name in ("普惠信用贷", "优等企业贷", "农业专项贷")
+        if name in row
+    }
+    assert "符合条件" in rows["普惠信用贷"]
+    assert "lender_code=hzbank" in rows["普惠信用贷"]
+    assert "不符合：信用等级" in rows["优等企业贷"]
+    assert "不符合：行业" in rows["农业专项贷"]
+    # A filter the schema refuses shows every product, with a notice, not a raw 422.
+    refused = client.get("/me/products?product_type=<script>")
+    assert refused.status_code == 200 and "筛选条件有误" in refused.text
+    assert "<script>" not in refused.text.split("<main")[1]
+
+
+def test_applying_from_a_product_fills_in_its_type_and_bank(
+    client: TestClient, db: Session, firm_user: User
+) -> None:
+    make_lender(db, code="hzbank")
+    form = client.get("/me/applications/new?product_type=credit&lender_code=hzbank").text
+    assert 'value="credit" selected' in form and 'value="hzbank" selected' in form
+    ignored = client.get("/me/applications/new?product_type=x&lender_code=%22%3E%3Cb%3E").text
+    assert " selected" not in ignored.split('name="product_type"')[1].split("</select>")[0]

@@ -4,6 +4,7 @@ data. Every page calls the service its API route calls, for the signed-in enterp
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,13 +19,17 @@ from app.applications.schemas import ApplicationCreate, ApplicationFilters, With
 from app.consent import service as consent_service
 from app.consent.models import SCOPE_LABELS, ConsentScope
 from app.consent.schemas import AuthorizationCreate, AuthorizationRevoke
-from app.core.clock import utcnow
+from app.core.clock import to_local, utcnow
 from app.core.errors import DomainError, NotFound
 from app.enterprises import service as enterprise_service
 from app.pages import csrf, forms, messages
 from app.pages.rendering import render
 from app.pages.viewer import EnterpriseViewer
 from lenders.institutions import service as lender_service
+from lenders.matching import facts as matching_facts
+from lenders.products import eligibility
+from lenders.products import service as product_service
+from lenders.products.schemas import ProductFilters
 from scoring.model.scale import GRADE_NAMES
 from scoring.scores import service as score_service
 from whitelist import service as whitelist_service
@@ -55,6 +60,38 @@ def my_credit(request: Request, session: SessionDep, viewer: EnterpriseViewer) -
         history=history,
         standing=standing,
         grade_names=GRADE_NAMES,
+    )
+
+
+@router.get("/products", response_class=HTMLResponse)
+def products(
+    request: Request, session: SessionDep, viewer: EnterpriseViewer, page: PageDep
+) -> HTMLResponse:
+    """产品超市: the products on offer, each with whether this enterprise meets its rules and,
+    if not, which ones; applying starts from the product's type and bank."""
+    asked = {"product_type": request.query_params.get("product_type", "")}
+    filters, errors = forms.parse(ProductFilters, asked)
+    rows, total = product_service.browse(
+        session, filters=filters or ProductFilters(), offset=page.offset, limit=page.limit
+    )
+    enterprise = enterprise_service.get(session, code=_uscc(viewer))
+    facts = matching_facts.of_enterprise(session, enterprise, today=to_local(utcnow()).date())
+    offers = [
+        (product, lender, eligibility.enterprise_fails(product, facts)) for product, lender in rows
+    ]
+    chosen = asked["product_type"] if filters else ""
+    query = f"&product_type={quote(chosen)}" if chosen else ""
+    return render(
+        request,
+        "me/products.html",
+        viewer,
+        offers=offers,
+        total=total,
+        page=page,
+        query=query,
+        chosen=chosen,
+        errors=errors,
+        product_types=PRODUCT_TYPE_LABELS,
     )
 
 
@@ -107,11 +144,13 @@ def my_applications(
 def new_application(
     request: Request, session: SessionDep, viewer: EnterpriseViewer
 ) -> HTMLResponse:
-    product_type = request.query_params.get("product_type")
-    known = product_type in {t.value for t in ProductType}
-    return _application_form(
-        request, session, viewer, values={"product_type": product_type} if known else {}
-    )
+    asked = {key: request.query_params.get(key, "") for key in ("product_type", "lender_code")}
+    values: dict[str, Any] = {}
+    if asked["product_type"] in {t.value for t in ProductType}:
+        values["product_type"] = asked["product_type"]
+    if asked["lender_code"] in {lender.code for lender in _lenders(session)}:
+        values["lender_code"] = asked["lender_code"]
+    return _application_form(request, session, viewer, values=values)
 
 
 @router.post("/applications", response_model=None, dependencies=[CsrfChecked])
