@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from app.accounts import licences, repository, verification
+from app.accounts import licences, limits, repository, verification
 from app.accounts import service as account_service
 from app.accounts.exceptions import (
     AccountLimitReached,
@@ -38,7 +38,7 @@ from app.accounts.models import (
 from app.accounts.schemas import EnterpriseSignup, UserCreate
 from app.audit import service as audit_service
 from app.audit.service import Actor
-from app.core import security
+from app.core import security, throttle
 from app.core.clock import utcnow
 from app.core.config import get_settings
 from app.enterprises import repository as enterprise_repository
@@ -320,3 +320,30 @@ def _activate(session: Session, *, registration: Registration, actor: Actor) -> 
 def notices_for(session: Session, *, user_id: int, limit: int = 50) -> Sequence[Notice]:
     """A user's notices, newest first."""
     return repository.notices_of(session, user_id=user_id, limit=limit)
+
+
+# The throttles the API and the pages share, per address and per enterprise or registration.
+def start_throttled(session: Session, *, data: EnterpriseSignup, address: str) -> Started:
+    """``start``, every attempt counted per address and per enterprise code."""
+    guards = limits.registration_guards(uscc=data.uscc, address=address)
+    with throttle.counting_failures(session, guards=guards, count_always=True):
+        return start(session, data=data)
+
+
+def verify_throttled(
+    session: Session, *, registration_id: int, token: str | None, code: str, address: str
+) -> User:
+    """``verify_code`` for the registrant holding ``token``; a wrong code uses up an attempt."""
+    guards = limits.code_guards(registration_id=registration_id, address=address)
+    # A wrong code is kept (its attempt counts) although the request answers with an error.
+    with throttle.counting_failures(session, guards=guards, keep_work_on_failure=True):
+        registration = for_registrant(session, registration_id=registration_id, token=token)
+        return verify_code(session, registration=registration, code=code)
+
+
+def resend_throttled(session: Session, *, registration_id: int, token: str | None) -> Registration:
+    """``resend_code`` for the registrant holding ``token``, a few times an hour."""
+    registration = for_registrant(session, registration_id=registration_id, token=token)
+    guards = limits.resend_guards(registration_id=registration_id)
+    with throttle.counting_failures(session, guards=guards, count_always=True):
+        return resend_code(session, registration=registration)

@@ -39,6 +39,14 @@ OPEN_ROUTES = {
     ("POST", "/api/v1/me/password"),
     ("GET", "/account/password"),
     ("POST", "/account/password"),
+    # Self-registration: the registrant's own registration, named by its HttpOnly cookie.
+    ("GET", "/register"),
+    ("POST", "/register"),
+    ("GET", "/register/verify"),
+    ("POST", "/register/verify"),
+    ("POST", "/register/resend"),
+    ("GET", "/register/licence"),
+    ("POST", "/register/licence"),
 }
 FRAMEWORK_ROUTES = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 

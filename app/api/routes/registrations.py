@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Header, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 
-from app.accounts import licences, limits
+from app.accounts import licences
 from app.accounts import registration as registration_service
 from app.accounts.exceptions import RegistrationNotFound
 from app.accounts.models import RegistrationStatus, VerificationMethod
@@ -26,7 +26,6 @@ from app.api.client import client_address
 from app.api.deps import CurrentPrincipal, DataOperatorPrincipal, PageDep, SessionDep
 from app.api.params import PathId
 from app.api.problems import problem_schema
-from app.core import throttle
 from app.core.config import get_settings
 
 router = APIRouter(tags=["registration"])
@@ -55,9 +54,9 @@ def register_enterprise(
     request: Request, session: SessionDep, data: EnterpriseSignup
 ) -> RegistrationStarted:
     """An enterprise asks for an account (企业注册); it stays inactive until control is proven."""
-    guards = limits.registration_guards(uscc=data.uscc, address=client_address(request))
-    with throttle.counting_failures(session, guards=guards, count_always=True):
-        started = registration_service.start(session, data=data)
+    started = registration_service.start_throttled(
+        session, data=data, address=client_address(request)
+    )
     registration = started.registration
     return RegistrationStarted(
         registration=RegistrationState.model_validate(registration),
@@ -88,13 +87,13 @@ def verify_code(
     token: TokenHeader = None,
 ) -> UserPublic:
     """Submit the SMS code: the account becomes active; wrong codes use up attempts."""
-    guards = limits.code_guards(registration_id=registration_id, address=client_address(request))
-    # A wrong code is kept (its attempt counts) although the request answers with an error.
-    with throttle.counting_failures(session, guards=guards, keep_work_on_failure=True):
-        registration = registration_service.for_registrant(
-            session, registration_id=registration_id, token=token
-        )
-        user = registration_service.verify_code(session, registration=registration, code=data.code)
+    user = registration_service.verify_throttled(
+        session,
+        registration_id=registration_id,
+        token=token,
+        code=data.code,
+        address=client_address(request),
+    )
     return UserPublic.model_validate(user)
 
 
@@ -111,12 +110,9 @@ def resend_code(
     session: SessionDep, registration_id: PathId, token: TokenHeader = None
 ) -> RegistrationState:
     """Send a new code to the registry's contact phone; the old code stops working."""
-    registration = registration_service.for_registrant(
+    registration = registration_service.resend_throttled(
         session, registration_id=registration_id, token=token
     )
-    guards = limits.resend_guards(registration_id=registration_id)
-    with throttle.counting_failures(session, guards=guards, count_always=True):
-        registration_service.resend_code(session, registration=registration)
     return RegistrationState.model_validate(registration)
 
 
