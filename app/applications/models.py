@@ -36,7 +36,7 @@ class ApplicationStatus(StrEnum):
     MATCHED = "matched"  # 已匹配产品
     RECOMMENDED = "recommended"  # 已推荐给银行
     ACCEPTED = "accepted"  # 银行已受理
-    DECLINED = "declined"  # 银行未受理
+    DECLINED = "declined"  # 银行不予受理
     APPROVED = "approved"  # 审批通过
     REJECTED = "rejected"  # 审批未通过
     DISBURSED = "disbursed"  # 已放款
@@ -49,7 +49,7 @@ STATUS_LABELS = {
     ApplicationStatus.MATCHED: "已匹配产品",
     ApplicationStatus.RECOMMENDED: "已推荐给银行",
     ApplicationStatus.ACCEPTED: "银行已受理",
-    ApplicationStatus.DECLINED: "银行未受理",
+    ApplicationStatus.DECLINED: "银行不予受理",
     ApplicationStatus.APPROVED: "审批通过",
     ApplicationStatus.REJECTED: "审批未通过",
     ApplicationStatus.DISBURSED: "已放款",

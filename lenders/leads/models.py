@@ -16,7 +16,7 @@ from app.core.db import UTCDateTime, enum_type
 class LeadStatus(StrEnum):
     OFFERED = "offered"  # 已推送, waiting for the bank to accept or decline
     ACCEPTED = "accepted"  # 已受理
-    DECLINED = "declined"  # 未受理
+    DECLINED = "declined"  # 不予受理
     EXPIRED = "expired"  # 超时未响应: withdrawn from the bank, offered to the next
     WITHDRAWN = "withdrawn"  # 已撤回: the need ended (withdrawal, expiry, whitelist exit)
     APPROVED = "approved"  # 审批通过
@@ -27,7 +27,7 @@ class LeadStatus(StrEnum):
 LEAD_STATUS_LABELS = {
     LeadStatus.OFFERED: "已推送",
     LeadStatus.ACCEPTED: "已受理",
-    LeadStatus.DECLINED: "未受理",
+    LeadStatus.DECLINED: "不予受理",
     LeadStatus.EXPIRED: "超时未响应",
     LeadStatus.WITHDRAWN: "已撤回",
     LeadStatus.APPROVED: "审批通过",
