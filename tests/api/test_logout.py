@@ -15,6 +15,7 @@ from app.api.deps import SESSION_COOKIE
 from app.core.clock import utcnow
 from app.core.config import get_settings
 from tests.factories import make_user
+from tests.pages.helpers import form_token
 
 
 def _signed(**claims: object) -> dict[str, str]:
@@ -54,7 +55,11 @@ def test_page_logout_revokes_the_cookie(client: TestClient, db: Session) -> None
     user = make_user(db, Role.OFFICE)
     token = account_service.issue_token(user)
     client.cookies.set(SESSION_COOKIE, token)
-    assert client.post("/logout", follow_redirects=False).status_code == 303
+    csrf_token = form_token(client, "/account/password")  # the 退出 button's form
+    forged = client.post("/logout", follow_redirects=False)
+    assert forged.status_code == 403  # another site cannot sign the person out
+    answer = client.post("/logout", data={"csrf_token": csrf_token}, follow_redirects=False)
+    assert answer.status_code == 303
     client.cookies.clear()
     stolen = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert stolen.status_code == 401

@@ -84,12 +84,12 @@ def test_log_lines_are_json_with_the_request_id(
 
 
 def test_unexpected_errors_are_problem_json_without_internals(app: FastAPI) -> None:
-    @app.get("/boom")
+    @app.get("/api/v1/boom")
     def boom() -> None:
         raise RuntimeError("secret internals")
 
     with TestClient(app, raise_server_exceptions=False) as client:
-        response = client.get("/boom")
+        response = client.get("/api/v1/boom")
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()

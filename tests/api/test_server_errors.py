@@ -152,9 +152,9 @@ def test_a_server_error_carries_its_request_id_in_the_answer_and_every_log_line(
         logging.getLogger("httpx").info("HTTP Request: GET https://bank.example/ 200")
         raise RuntimeError("boom")
 
-    app.add_api_route("/boom", fails)
+    app.add_api_route("/api/v1/boom", fails)
     with TestClient(app, raise_server_exceptions=False) as client:
-        response = client.get("/boom", headers={"X-Request-ID": "req-boom-1"})
+        response = client.get("/api/v1/boom", headers={"X-Request-ID": "req-boom-1"})
     assert response.status_code == 500
     assert response.headers["X-Request-ID"] == "req-boom-1"
     assert response.json()["request_id"] == "req-boom-1"
