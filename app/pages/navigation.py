@@ -24,10 +24,17 @@ NAVIGATION: dict[Role, tuple[Link, ...]] = {
         Link("修改密码", "/account/password"),
     ),
     Role.LENDER_USER: (Link("接口文档", "/docs"), Link("修改密码", "/account/password")),
-    Role.OFFICE: (Link("企业库", "/enterprises"), Link("修改密码", "/account/password")),
+    Role.OFFICE: (
+        Link("企业库", "/enterprises"),
+        Link("白名单政策", "/whitelist/policy"),
+        Link("白名单版本", "/whitelist/versions"),
+        Link("修改密码", "/account/password"),
+    ),
     Role.DATA_OPERATOR: (Link("企业库", "/enterprises"), Link("修改密码", "/account/password")),
     Role.ADMIN: (
         Link("企业库", "/enterprises"),
+        Link("白名单政策", "/whitelist/policy"),
+        Link("白名单版本", "/whitelist/versions"),
         Link("接口文档", "/docs"),
         Link("修改密码", "/account/password"),
     ),

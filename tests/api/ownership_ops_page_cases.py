@@ -1,0 +1,23 @@
+"""Who may use the finance office's, data operators' and administrators' pages."""
+
+from __future__ import annotations
+
+from tests.api.ownership_world import Case, expect
+
+# Signed-out visitors and bank systems (whose keys the pages ignore) are sent to sign in.
+TO_LOGIN = {"anonymous": 303, "bank_a_key": 303, "bank_b_key": 303}
+OFFICE = {"admin": 200, "office": 200}
+# the world has no whitelist version: staff are told so, everyone else is refused first
+NO_VERSION = {"admin": 404, "office": 404}
+
+OPS_PAGE_CASES: list[Case] = [
+    Case("GET", "/whitelist/policy", expect(403, **TO_LOGIN, **OFFICE), page=True),
+    Case("GET", "/whitelist/versions", expect(403, **TO_LOGIN, **OFFICE), page=True),
+    Case("GET", "/whitelist/versions/{version}", expect(403, **TO_LOGIN, **NO_VERSION), page=True),
+    Case(
+        "GET",
+        "/whitelist/versions/{version}/members",
+        expect(403, **TO_LOGIN, **NO_VERSION),
+        page=True,
+    ),
+]
