@@ -94,6 +94,7 @@ def test_route_permissions(case: Case, caller: str, client: TestClient, db: Sess
             case.path.format(**world.ids),
             headers=headers,
             data={**(case.body() if case.body else {}), csrf.FIELD: world.csrf_token},
+            files=case.files() if case.files else None,
             follow_redirects=False,
         )
     else:
