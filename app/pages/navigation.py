@@ -42,6 +42,8 @@ NAVIGATION: dict[Role, tuple[Link, ...]] = {
         Link("白名单版本", "/whitelist/versions"),
         Link("数据批次", "/batches"),
         Link("代码复核", "/uscc-reviews"),
+        Link("账户管理", "/admin/users"),
+        Link("审计日志", "/admin/audit"),
         Link("接口文档", "/docs"),
         Link("修改密码", "/account/password"),
     ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.ownership_world import Case, expect, tax_grade_file
+from tests.api.ownership_world import Case, expect, new_user, tax_grade_file
 
 # Signed-out visitors and bank systems (whose keys the pages ignore) are sent to sign in.
 TO_LOGIN = {"anonymous": 303, "bank_a_key": 303, "bank_b_key": 303}
@@ -39,4 +39,17 @@ OPS_PAGE_CASES: list[Case] = [
         lambda: {"accept": "false", "note": "代码有误"},
         page=True,
     ),
+    Case("GET", "/admin/users", expect(403, **TO_LOGIN, admin=200), page=True),
+    Case("GET", "/admin/users/new", expect(403, **TO_LOGIN, admin=200), page=True),
+    Case("POST", "/admin/users", expect(403, **TO_LOGIN, admin=303), new_user, page=True),
+    Case(
+        "POST",
+        "/admin/users/{firm_1_user}/active",
+        expect(403, **TO_LOGIN, admin=303),
+        lambda: {"is_active": "false"},
+        page=True,
+    ),
+    Case("GET", "/admin/audit", expect(403, **TO_LOGIN, admin=200), page=True),
+    # the API behind the audit page
+    Case("GET", "/api/v1/audit-events", expect(403, admin=200)),
 ]

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from app.pages.routes import account, enterprise, office, operator, public, registry
+from app.pages.routes import account, admin, enterprise, office, operator, public, registry
 
 router = APIRouter(include_in_schema=False)
-for module in (public, account, enterprise, registry, office, operator):
+for module in (public, account, enterprise, registry, office, operator, admin):
     router.include_router(module.router)
