@@ -53,6 +53,11 @@ def members_through(session: Session, *, through: int) -> list[str]:
     return sorted(on)
 
 
+def members_among(session: Session, *, usccs: Sequence[str]) -> set[str]:
+    """Which of ``usccs`` are on the whitelist now (one query)."""
+    return repository.member_codes(session, usccs) if usccs else set()
+
+
 def explain(session: Session, *, uscc: str, now: datetime | None = None) -> dict[str, Any]:
     """Whether the enterprise is on the whitelist and, rule by rule, pass or fail and why."""
     moment = now or utcnow()

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from app.api.routes import (
     applications,
+    audit,
     auth,
     batches,
     consent,
@@ -39,5 +40,6 @@ for module in (
     loans,
     webhooks,
     deliveries,
+    audit,
 ):
     api_router.include_router(module.router)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from sqlmodel import Session
 
 from app.audit import repository
 from app.audit.models import AuditEvent
+from app.audit.schemas import AuditFilters
+from app.core.clock import city_zone
 from app.core.logging import request_id_var
 
 
@@ -67,6 +70,29 @@ def for_subject(
         subject_type=subject_type,
         subject_id=subject_id,
         action=action,
+        offset=offset,
+        limit=limit,
+    )
+
+
+def _start_of(day: date) -> datetime:
+    """The UTC moment the city's calendar ``day`` begins."""
+    return datetime.combine(day, time(), tzinfo=city_zone()).astimezone(UTC)
+
+
+def search(
+    session: Session, *, filters: AuditFilters, offset: int = 0, limit: int = 100
+) -> tuple[Sequence[AuditEvent], int]:
+    """Events matching the filters, newest first; the dates are the city's calendar days,
+    both included."""
+    return repository.search(
+        session,
+        actor=filters.actor,
+        action=filters.action,
+        subject_type=filters.subject_type,
+        subject_id=filters.subject_id,
+        start=_start_of(filters.since) if filters.since else None,
+        end=_start_of(filters.until + timedelta(days=1)) if filters.until else None,
         offset=offset,
         limit=limit,
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from app.enterprises.models import Enterprise, ReviewStatus, UsccReview
@@ -27,11 +29,30 @@ def page(
         conditions.append(Enterprise.entity_type == filters.entity_type)
     if filters.status:
         conditions.append(Enterprise.status == filters.status)
+    if filters.q and filters.q.strip():
+        conditions.append(_matches(filters.q.strip()))
     rows = session.exec(
         select(Enterprise).where(*conditions).order_by(Enterprise.uscc).offset(offset).limit(limit)
     ).all()
     total = session.exec(select(func.count()).select_from(Enterprise).where(*conditions)).one()
     return rows, total
+
+
+_CODE_START = re.compile(r"^[0-9A-Z]{2,18}$")
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _matches(q: str) -> Any:
+    """A USCC exactly or by its first characters, or the name containing ``q`` (as text)."""
+    text = _escape_like(q)
+    by_name = col(Enterprise.name).like(f"%{text}%", escape="\\")
+    code = q.replace(" ", "").upper()
+    if _CODE_START.match(code):
+        return or_(col(Enterprise.uscc).like(f"{code}%", escape="\\"), by_name)
+    return by_name
 
 
 def count(session: Session) -> int:

@@ -74,6 +74,12 @@ class EnterpriseFilters(BaseModel):
     industry_section: str | None = Field(default=None, pattern=r"^[A-T]$")
     entity_type: EntityType | None = None
     status: EnterpriseStatus | None = None
+    q: str | None = Field(
+        default=None,
+        max_length=100,
+        pattern=r"^[^\x00-\x1f\x7f]*$",
+        description="a USCC (exact, or its first characters) or part of the name",
+    )
 
 
 class UsccReviewPublic(BaseModel):

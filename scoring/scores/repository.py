@@ -51,6 +51,32 @@ def latest_for(session: Session, *, uscc: str) -> Score | None:
     ).first()
 
 
+def latest_grades_for(session: Session, *, usccs: Sequence[str]) -> dict[str, str]:
+    """Each enterprise's grade in its latest score (ordered as ``latest_for``), in one query."""
+    if not usccs:
+        return {}
+    newest = (
+        select(
+            col(Score.uscc).label("uscc"),
+            col(Score.grade).label("grade"),
+            func.row_number()
+            .over(
+                partition_by=col(Score.uscc),
+                order_by=(
+                    col(Score.as_of).desc(),
+                    col(Score.scored_at).desc(),
+                    col(Score.id).desc(),
+                ),
+            )
+            .label("rank"),
+        )
+        .where(col(Score.uscc).in_(list(usccs)))
+        .subquery()
+    )
+    rows = session.exec(select(newest.c.uscc, newest.c.grade).where(newest.c.rank == 1)).all()
+    return {uscc: grade for uscc, grade in rows}
+
+
 def history_for(session: Session, *, uscc: str, limit: int) -> Sequence[Score]:
     """The enterprise's scores, newest first (the latest first, as ``latest_for`` orders)."""
     return session.exec(

@@ -179,6 +179,11 @@ def history(session: Session, *, uscc: str, limit: int = 12) -> Sequence[Score]:
     return repository.history_for(session, uscc=uscc, limit=limit)
 
 
+def latest_grades(session: Session, *, usccs: Sequence[str]) -> dict[str, str]:
+    """The grade of each enterprise's latest score; an enterprise never scored is left out."""
+    return repository.latest_grades_for(session, usccs=usccs)
+
+
 def get_run(session: Session, *, run_id: int) -> ScoreRun:
     """The run; NotFound when there is none."""
     return _run(session, run_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scoring.sources.contracts import CONTRACTS, Column, Contract, Type
-from scoring.sources.validation import MESSAGES
+from scoring.sources.validation import MESSAGES, RULES
 
 TYPE_TEXT = {
     Type.TEXT: "text",
@@ -54,8 +54,11 @@ def render_markdown() -> str:
     ]
     for contract in CONTRACTS.values():
         parts += _section(contract)
-    parts += ["## Rules", "", "| rule | a value breaks it when it |", "|---|---|"]
-    parts += [f"| `{rule}` | {text} |" for rule, text in MESSAGES.items()]
+    heading = (
+        "| rule | a value breaks it when it | the message people read (after the column name) |"
+    )
+    parts += ["## Rules", "", heading, "|---|---|---|"]
+    parts += [f"| `{rule}` | {text} | {MESSAGES[rule]} |" for rule, text in RULES.items()]
     return "\n".join(parts) + "\n"
 
 

@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from app.audit import service as audit_service
 from app.audit.service import Actor
-from app.core import events
+from app.core import events, exports
 from app.core.clock import to_local, utcnow
 from app.core.config import get_settings
 from app.enterprises import repository as enterprise_repository
@@ -30,7 +30,7 @@ from scoring.sources.contracts import ADVERSE_LISTS, Contract
 from scoring.sources.exceptions import BatchNotFound, FileRefused
 from scoring.sources.models import BatchStatus, RejectedRow, SourceBatch
 from scoring.sources.store import SourceStore
-from scoring.sources.validation import Context, Validated, validate
+from scoring.sources.validation import Context, Validated, describe, validate
 
 # Registration columns about people: never written to the Parquet history in clear.
 PERSONAL_COLUMNS = ("legal_representative", "contact_phone")
@@ -387,3 +387,22 @@ def rejected(
 ) -> tuple[Sequence[RejectedRow], int]:
     get(session, batch_id=batch_id)
     return repository.rejected_page(session, batch_id=batch_id, offset=offset, limit=limit)
+
+
+def rejected_csv(rows: Sequence[RejectedRow]) -> str:
+    """The rejected rows as CSV, every cell made inert (``exports``): row number, column, rule
+    and its Chinese message first, then the original values as sent."""
+    originals = list(dict.fromkeys(key for row in rows for key in row.original))
+    return exports.csv_text(
+        header=["row_number", "column", "rule", "message", *originals],
+        rows=(
+            [
+                row.row_number,
+                row.column,
+                row.rule,
+                describe(row.column, row.rule),
+                *(row.original.get(key) for key in originals),
+            ]
+            for row in rows
+        ),
+    )

@@ -97,6 +97,50 @@ def receive(source: BinaryIO, *, raw_name: str | None, max_bytes: int) -> Receiv
     return Received(path=path, name=name, size=size, content_hash=digest.hexdigest())
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """What became of an upload: its batch, whether the same file was loaded before, and
+    whether it waits for a background load."""
+
+    batch: SourceBatch
+    duplicate: bool = False
+    queued: bool = False
+
+
+def accept(
+    session: Session, *, source: BinaryIO, raw_name: str | None, kind: str | None, actor: Actor
+) -> Accepted:
+    """Take an uploaded file as one batch: loaded now, or queued when large (the API's and the
+    pages' upload). A refused file raises and leaves nothing behind: no batch, no file."""
+    settings = get_settings()
+    received = receive(source, raw_name=raw_name, max_bytes=settings.uploads.max_bytes)
+    try:
+        contract = source_service.contract_for(received.name, kind or None)
+        earlier = source_service.loaded_before(
+            session, contract=contract, content_hash=received.content_hash
+        )
+        if earlier is not None:
+            received.path.unlink(missing_ok=True)
+            return Accepted(earlier, duplicate=True)
+        if received.size > settings.uploads.background_bytes:
+            batch = queue(session, received=received, contract=contract, actor=actor)
+            return Accepted(batch, queued=True)
+        result = source_service.load_upload(
+            session,
+            path=received.path,
+            name=received.name,
+            contract=contract,
+            content_hash=received.content_hash,
+            actor=actor,
+        )
+    except BaseException:
+        received.path.unlink(missing_ok=True)
+        raise
+    if result.duplicate:
+        received.path.unlink(missing_ok=True)
+    return Accepted(result.batch, duplicate=result.duplicate)
+
+
 def queue(session: Session, *, received: Received, contract: Contract, actor: Actor) -> SourceBatch:
     """A queued batch for a large upload; its background load is sent when the session commits."""
     batch = SourceBatch(

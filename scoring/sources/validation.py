@@ -24,7 +24,8 @@ EARLIEST_MONTH = pd.Timestamp("2000-01-01")
 NUMBER_PATTERN = r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]{1,3})?$"
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "是", "t"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "否", "f"})
-MESSAGES = {
+# What each rule means, in English for the documentation (docs/data-contracts.md).
+RULES = {
     "required": "is required",
     "uscc_format": "is not an 18-character unified social credit code with a valid division",
     "date_format": "is not a date written YYYY-MM-DD",
@@ -50,6 +51,39 @@ MESSAGES = {
     "before_disbursement": "is before the disbursement month",
     "duplicate_key": "repeats the key of an earlier row in the same file",
 }
+# What a person reads for each rule (the rule code itself is the stable part programs use).
+MESSAGES = {
+    "required": "必填，不能为空",
+    "uscc_format": "不是 18 位、区划代码有效的统一社会信用代码",
+    "date_format": "不是 YYYY-MM-DD 格式的日期",
+    "date_in_future": "晚于载入日期",
+    "date_too_early": "早于 1949-10-01",
+    "month_format": "不是 YYYY-MM 格式的月份",
+    "month_in_future": "晚于载入月份",
+    "month_too_early": "早于 2000-01",
+    "year_range": "不是 2000 年至载入年份之间的年份",
+    "money_format": "不是非负、最多两位小数的人民币金额（元）",
+    "number_format": "不是数字",
+    "count_format": "不是整数",
+    "negative": "不能为负数",
+    "below_minimum": "低于下限",
+    "absurd": "大得不合常理",
+    "not_allowed": "不在允许的取值之内",
+    "bool_format": "不是“是”或“否”（true / false）",
+    "too_short": "太短",
+    "industry": "不是所填门类下的 GB/T 4754 行业大类",
+    "unknown_district": "不是本市的区县",
+    "phone_format": "不是大陆手机号（13–19 开头的 11 位数字）",
+    "before_start": "早于公示开始日期",
+    "before_disbursement": "早于放款月份",
+    "duplicate_key": "与同一文件中前面某行的主键重复",
+}
+
+
+def describe(column: str, rule: str) -> str:
+    """The Chinese text of ``column`` breaking ``rule``, as stored with each rejected row; rows
+    stored before the texts were Chinese are shown with it too."""
+    return f"{column} {MESSAGES.get(rule, rule)}"
 
 
 @dataclass(frozen=True)

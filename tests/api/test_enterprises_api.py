@@ -176,3 +176,16 @@ def test_a_code_with_a_hidden_character_is_refused_not_a_second_firm(
     )
     assert spaced.status_code == 409  # the same firm, not a second one
     assert count(db, Enterprise) == 1 and count(db, UsccReview) == 0
+
+
+def test_list_searches_by_code_prefix_or_name(client: TestClient, db: Session) -> None:
+    office = make_user(db, Role.OFFICE)
+    heng = make_enterprise(db, name="湖州恒兴机械有限公司")
+    make_enterprise(db, name="安吉竹业合作社")
+    get = lambda q: client.get("/api/v1/enterprises", params={"q": q}, headers=bearer(office))  # noqa: E731
+    assert [e["uscc"] for e in get("恒兴").json()["data"]] == [heng.uscc]
+    assert [e["uscc"] for e in get(heng.uscc[:17].lower()).json()["data"]] == [heng.uscc]
+    assert get("%").json()["count"] == 0  # a wildcard is matched as itself
+    refused = get("a\x00b")
+    assert refused.status_code == 422 and refused.json()["code"] == "validation_error"
+    assert get("x" * 101).status_code == 422

@@ -11,7 +11,6 @@ from app.api.deps import DataOperatorPrincipal, PageDep, SessionDep
 from app.api.params import PathId
 from app.api.problems import problem_schema
 from app.core import exports
-from app.core.config import get_settings
 from scoring.sources import service as source_service
 from scoring.sources import uploads
 from scoring.sources.contracts import CONTRACTS
@@ -57,37 +56,14 @@ def upload_batch(
     A refused file (unreadable, too large, the wrong kind) answers 4xx and leaves nothing: no
     batch, no file. A file above ``XYD_UPLOAD_BACKGROUND_BYTES`` answers 202 with a queued batch.
     """
-    settings = get_settings()
-    received = uploads.receive(
-        file.file, raw_name=file.filename, max_bytes=settings.uploads.max_bytes
+    accepted = uploads.accept(
+        session, source=file.file, raw_name=file.filename, kind=kind, actor=principal
     )
-    try:
-        contract = source_service.contract_for(received.name, kind or None)
-        earlier = source_service.loaded_before(
-            session, contract=contract, content_hash=received.content_hash
-        )
-        if earlier is not None:
-            received.path.unlink(missing_ok=True)
-            return _outcome(earlier, status=200, duplicate=True)
-        if received.size > settings.uploads.background_bytes:
-            batch = uploads.queue(session, received=received, contract=contract, actor=principal)
-            return _outcome(batch, status=202, location=f"/api/v1/batches/{batch.id}")
-        result = source_service.load_upload(
-            session,
-            path=received.path,
-            name=received.name,
-            contract=contract,
-            content_hash=received.content_hash,
-            actor=principal,
-        )
-    except BaseException:
-        received.path.unlink(missing_ok=True)
-        raise
-    if result.duplicate:
-        received.path.unlink(missing_ok=True)
-    return _outcome(
-        result.batch, status=200 if result.duplicate else 201, duplicate=result.duplicate
-    )
+    if accepted.queued:
+        batch = accepted.batch
+        return _outcome(batch, status=202, location=f"/api/v1/batches/{batch.id}")
+    status = 200 if accepted.duplicate else 201
+    return _outcome(accepted.batch, status=status, duplicate=accepted.duplicate)
 
 
 def _outcome(
@@ -136,7 +112,7 @@ def rejected_rows(
     if format == "csv":
         rows, _total = source_service.rejected(session, batch_id=batch_id)
         return Response(
-            _as_csv(rows),
+            source_service.rejected_csv(rows),
             media_type=exports.CSV_MEDIA_TYPE,
             headers={
                 "Content-Disposition": f'attachment; filename="batch-{batch_id}-rejected.csv"'
@@ -146,21 +122,3 @@ def rejected_rows(
         session, batch_id=batch_id, offset=page.offset, limit=page.limit
     )
     return RejectedRowsPublic(data=[RejectedRowPublic.model_validate(r) for r in rows], count=total)
-
-
-def _as_csv(rows: Any) -> str:
-    """Row number, column, rule and message first, then the original values as sent."""
-    originals = list(dict.fromkeys(key for row in rows for key in row.original))
-    return exports.csv_text(
-        header=["row_number", "column", "rule", "message", *originals],
-        rows=(
-            [
-                row.row_number,
-                row.column,
-                row.rule,
-                row.message,
-                *(row.original.get(key) for key in originals),
-            ]
-            for row in rows
-        ),
-    )

@@ -2,8 +2,17 @@
 
 from fastapi import APIRouter
 
-from app.pages.routes import account, enterprise, public, registration, registry
+from app.pages.routes import (
+    account,
+    admin,
+    enterprise,
+    office,
+    operator,
+    public,
+    registration,
+    registry,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (public, registration, account, enterprise, registry):
+for module in (public, registration, account, enterprise, registry, office, operator, admin):
     router.include_router(module.router)

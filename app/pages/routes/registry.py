@@ -21,9 +21,11 @@ from app.pages.rendering import render
 from app.pages.viewer import SignedIn, role_required
 from scoring.model.scale import GRADE_NAMES
 from scoring.scores import repository as score_repository
+from scoring.scores import service as score_service
+from whitelist import service as whitelist_service
 
 router = APIRouter()
-FILTERS = ("district", "industry_section", "entity_type", "status")
+FILTERS = ("q", "district", "industry_section", "entity_type", "status")
 REGISTRY_ROLES = (Role.OFFICE, Role.ADMIN, Role.DATA_OPERATOR)
 RegistryViewer = Annotated[
     Principal,
@@ -38,7 +40,9 @@ def enterprise_list(
     viewer: RegistryViewer,
     page: PageDep,
 ) -> HTMLResponse:
-    """Any subset of the filters; a blank one means all (the form sends every field)."""
+    """Any subset of the filters and a search by code or name; a blank one means all (the
+    form sends every field). Each row shows its latest grade and whether it is on the
+    whitelist, fetched for the page's codes in one query each."""
     asked = {name: request.query_params.get(name, "") for name in FILTERS}
     filters, errors = forms.parse(EnterpriseFilters, asked)
     if filters is None:
@@ -46,10 +50,14 @@ def enterprise_list(
     rows, total = enterprise_service.list_page(
         session, filters=filters, offset=page.offset, limit=page.limit
     )
-    query = "".join(f"&{name}={quote(value)}" for name, value in asked.items() if value)
+    codes = [row.uscc for row in rows]
+    grades = score_service.latest_grades(session, usccs=codes)
+    listed = whitelist_service.members_among(session, usccs=codes)
+    kept = asked if filters is not None and not errors else {}
+    query = "".join(f"&{name}={quote(value, safe='')}" for name, value in kept.items() if value)
     return render(
         request, "enterprises.html", viewer, rows=rows, total=total, page=page, filters=filters,
-        errors=errors, query=query,
+        errors=errors, query=query, grades=grades, listed=listed, grade_names=GRADE_NAMES,
     )  # fmt: skip
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
 import pytest
 
 from scoring.sources.contracts import CONTRACTS, Type
-from scoring.sources.validation import Context, validate
+from scoring.sources.validation import MESSAGES, RULES, Context, describe, validate
 from tests.scoring.sources.rows import BAD_BY_TYPE, BAD_TEXT, CODE, FAILING_CODE, VALID
 
 CONTEXT = Context(load_date=date(2026, 11, 23), districts=frozenset({"330502", "330503"}))
@@ -133,3 +134,10 @@ def test_a_publicity_period_may_end_in_the_future() -> None:
     row = {**VALID["public_credit_events"], "publicity_end": "2099-12-31"}
     result = validate(frame(row), CONTRACTS["public_credit_events"], CONTEXT)
     assert result.rejections.empty and len(result.rows) == 1
+
+
+def test_every_rule_is_documented_in_english_and_worded_in_chinese_for_people() -> None:
+    assert set(RULES) == set(MESSAGES)
+    assert all(re.search(r"[\u4e00-\u9fff]", text) for text in MESSAGES.values())
+    assert describe("month", "month_format") == "month 不是 YYYY-MM 格式的月份"
+    assert describe("x", "no_such_rule") == "x no_such_rule"  # an unknown code names itself
