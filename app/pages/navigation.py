@@ -23,7 +23,11 @@ NAVIGATION: dict[Role, tuple[Link, ...]] = {
         Link("查询记录", "/me/data-access"),
         Link("修改密码", "/account/password"),
     ),
-    Role.LENDER_USER: (Link("接口文档", "/docs"), Link("修改密码", "/account/password")),
+    Role.LENDER_USER: (
+        Link("推荐线索", "/bank/leads"),
+        Link("接口文档", "/docs"),
+        Link("修改密码", "/account/password"),
+    ),
     Role.OFFICE: (Link("企业库", "/enterprises"), Link("修改密码", "/account/password")),
     Role.DATA_OPERATOR: (Link("企业库", "/enterprises"), Link("修改密码", "/account/password")),
     Role.ADMIN: (
@@ -35,7 +39,7 @@ NAVIGATION: dict[Role, tuple[Link, ...]] = {
 PUBLIC: tuple[Link, ...] = (Link("企业注册", "/register"), Link("接口文档", "/docs"))
 ROLE_HOME: dict[Role, str] = {
     Role.ENTERPRISE: "/me",
-    Role.LENDER_USER: "/",
+    Role.LENDER_USER: "/bank/leads",
     Role.OFFICE: "/enterprises",
     Role.DATA_OPERATOR: "/enterprises",
     Role.ADMIN: "/enterprises",

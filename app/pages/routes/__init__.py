@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from app.pages.routes import account, enterprise, public, registry
+from app.pages.routes import account, bank, enterprise, public, registry
 
 router = APIRouter(include_in_schema=False)
-for module in (public, account, enterprise, registry):
+for module in (public, account, enterprise, registry, bank):
     router.include_router(module.router)

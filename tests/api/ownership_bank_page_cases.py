@@ -1,0 +1,47 @@
+"""Who may use the bank's portal pages: only a bank's own people, on their own lender's objects.
+
+Signed-out visitors and bank systems (whose API keys the pages ignore) are sent to sign in;
+every other role is refused; bank B reaches none of bank A's leads, loans or products.
+"""
+
+from __future__ import annotations
+
+from tests.api.ownership_world import Case, expect
+from tests.lenders.loans import helpers as loans
+
+TO_LOGIN = {"anonymous": 303, "bank_a_key": 303, "bank_b_key": 303}
+BANK_LISTS = {"bank_a_user": 200, "bank_b_user": 200}
+BANK_A_PAGE = {"bank_a_user": 200, "bank_b_user": 404}
+BANK_A_FORM = {"bank_a_user": 303, "bank_b_user": 404}
+
+
+def page(path: str, people: dict[str, int]) -> Case:
+    return Case("GET", path, expect(403, **TO_LOGIN, **people), page=True)
+
+
+def form(path: str, body: dict[str, str] | None = None, **people: int) -> Case:
+    def fields() -> dict[str, str]:
+        return dict(body or {})
+
+    return Case("POST", path, expect(403, **TO_LOGIN, **people), fields, page=True)
+
+
+BANK_PAGE_CASES: list[Case] = [
+    page("/bank/leads", BANK_LISTS),
+    page("/bank/leads/{lead}", BANK_A_PAGE),
+    form("/bank/leads/{lead}/accept", **BANK_A_FORM),
+    form("/bank/leads/{lead}/decline", {"reason": "credit_risk"}, **BANK_A_FORM),
+    form(
+        "/bank/leads/{accepted_lead}/approval",
+        {"amount_yuan": "400000.00", "term_months": "12", "rate_percent": "4.00"},
+        **BANK_A_FORM,
+    ),
+    form("/bank/leads/{accepted_lead}/rejection", {"note": "负债率过高"}, **BANK_A_FORM),
+    Case(
+        "POST",
+        "/bank/leads/{approved_lead}/disbursement",
+        expect(403, **TO_LOGIN, **BANK_A_FORM),
+        loans.disbursement,
+        page=True,
+    ),
+]
