@@ -44,4 +44,16 @@ BANK_PAGE_CASES: list[Case] = [
         loans.disbursement,
         page=True,
     ),
+    page("/bank/loans", BANK_LISTS),
+    page("/bank/loans/{loan}", BANK_A_PAGE),
+    form(
+        "/bank/loans/{loan}/repayments",
+        {
+            "period": loans.days_ago(0).strftime("%Y-%m"),
+            "paid_on": loans.days_ago(0).isoformat(),
+            "principal_yuan": "1000.00",
+            "interest_yuan": "100.00",
+        },
+        **BANK_A_FORM,
+    ),
 ]

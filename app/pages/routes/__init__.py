@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from app.pages.routes import account, bank, enterprise, public, registry
+from app.pages.routes import account, bank, bank_loans, enterprise, public, registry
 
 router = APIRouter(include_in_schema=False)
-for module in (public, account, enterprise, registry, bank):
+for module in (public, account, enterprise, registry, bank, bank_loans):
     router.include_router(module.router)
