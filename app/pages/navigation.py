@@ -26,6 +26,7 @@ NAVIGATION: dict[Role, tuple[Link, ...]] = {
     Role.LENDER_USER: (
         Link("推荐线索", "/bank/leads"),
         Link("贷款", "/bank/loans"),
+        Link("信贷产品", "/bank/products"),
         Link("接口文档", "/docs"),
         Link("修改密码", "/account/password"),
     ),

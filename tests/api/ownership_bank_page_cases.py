@@ -6,7 +6,10 @@ every other role is refused; bank B reaches none of bank A's leads, loans or pro
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from tests.api.ownership_world import Case, expect
+from tests.factories import product_fields
 from tests.lenders.loans import helpers as loans
 
 TO_LOGIN = {"anonymous": 303, "bank_a_key": 303, "bank_b_key": 303}
@@ -24,6 +27,14 @@ def form(path: str, body: dict[str, str] | None = None, **people: int) -> Case:
         return dict(body or {})
 
     return Case("POST", path, expect(403, **TO_LOGIN, **people), fields, page=True)
+
+
+def product_form() -> dict[str, str]:
+    """The product form's fields: the API's product with its rates as percentages."""
+    fields = {key: str(value) for key, value in product_fields().items()}
+    for end in ("min", "max"):
+        fields[f"{end}_rate_percent"] = str(Decimal(fields.pop(f"{end}_rate_bp")) / 100)
+    return fields
 
 
 BANK_PAGE_CASES: list[Case] = [
@@ -56,4 +67,10 @@ BANK_PAGE_CASES: list[Case] = [
         },
         **BANK_A_FORM,
     ),
+    page("/bank/products", BANK_LISTS),
+    page("/bank/products/new", BANK_LISTS),
+    form("/bank/products", product_form(), bank_a_user=303, bank_b_user=303),
+    page("/bank/products/{product}", BANK_A_PAGE),
+    form("/bank/products/{product}", product_form(), **BANK_A_FORM),
+    form("/bank/products/{product}/retire", {"reason": "下架"}, **BANK_A_FORM),
 ]

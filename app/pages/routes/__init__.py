@@ -2,8 +2,16 @@
 
 from fastapi import APIRouter
 
-from app.pages.routes import account, bank, bank_loans, enterprise, public, registry
+from app.pages.routes import (
+    account,
+    bank,
+    bank_loans,
+    bank_products,
+    enterprise,
+    public,
+    registry,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (public, account, enterprise, registry, bank, bank_loans):
+for module in (public, account, enterprise, registry, bank, bank_loans, bank_products):
     router.include_router(module.router)

@@ -95,11 +95,19 @@ def parse_with_rates(
     converted, rate_errors = rate_fields(values, pairs)
     data, errors = forms.parse(model, converted)
     shown = {field: name for name, field in pairs.items()}
-    errors = {shown.get(key, key): text for key, text in errors.items()}
+    errors = {
+        shown.get(key, key): _as_percent(text) if key in shown else text
+        for key, text in errors.items()
+    }
     errors.update(rate_errors)
     if errors:
         return None, errors
     return data, {}
+
+
+def _as_percent(text: str) -> str:
+    """A basis-point bound in a schema's message as the percentage the form asked for."""
+    return re.sub(r"\d+", lambda found: f"{bp_to_percent(int(found.group()))}%", text)
 
 
 def countdown(due: datetime | None, now: datetime) -> str | None:
