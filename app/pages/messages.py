@@ -92,6 +92,9 @@ MESSAGE_BY_CODE.update(
         "loan_defaulted": "该笔贷款已登记违约，不能再登记还款。",
         "loan_repaid": "该笔贷款已结清。",
         "repayment_exists": "该月份的还款已经登记。",
+        "too_many_webhook_secrets": "有效的签名密钥已达上限，请先停用旧密钥。",
+        "webhook_secret_not_active": "该签名密钥已停用。",
+        "webhook_secret_not_found": "没有找到该签名密钥。",
     }
 )
 STATUS_MESSAGE: dict[int, str] = {

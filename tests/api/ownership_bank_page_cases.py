@@ -73,4 +73,15 @@ BANK_PAGE_CASES: list[Case] = [
     page("/bank/products/{product}", BANK_A_PAGE),
     form("/bank/products/{product}", product_form(), **BANK_A_FORM),
     form("/bank/products/{product}/retire", {"reason": "下架"}, **BANK_A_FORM),
+    page("/bank/integration", BANK_LISTS),
+    form(
+        "/bank/integration/webhook",
+        {"url": "https://xd.example.com/hooks"},
+        bank_a_user=303,
+        bank_b_user=303,
+    ),
+    form("/bank/integration/secrets", bank_a_user=200, bank_b_user=200),
+    form("/bank/integration/secrets/{secret_a}/retire", **BANK_A_FORM),
+    form("/bank/integration/api-keys", {"name": "信贷系统"}, bank_a_user=200, bank_b_user=200),
+    form("/bank/integration/api-keys/{key_a}/revoke", **BANK_A_FORM),
 ]

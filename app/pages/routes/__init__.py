@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.pages.routes import (
     account,
     bank,
+    bank_integration,
     bank_loans,
     bank_products,
     enterprise,
@@ -13,5 +14,14 @@ from app.pages.routes import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (public, account, enterprise, registry, bank, bank_loans, bank_products):
+for module in (
+    public,
+    account,
+    enterprise,
+    registry,
+    bank,
+    bank_loans,
+    bank_products,
+    bank_integration,
+):
     router.include_router(module.router)
