@@ -253,3 +253,15 @@ def test_an_enterprise_user_cannot_open_the_bank_pages(
     db.commit()
     answer = client.get("/bank/leads")
     assert answer.status_code == 403 and "仅供金融机构用户使用" in answer.text
+
+
+def test_the_inbox_shows_the_banks_own_response_figures(
+    client: TestClient, db: Session, world: Banks
+) -> None:
+    world.lead(db, accept=True)
+    world.lead(db)
+    theirs = world.lead(db, other_bank=True)
+    post(client, f"/bank/leads/{theirs.id}/accept", {}, form="/bank/leads")  # refused: 404
+    page = client.get("/bank/leads").text
+    assert "本行响应情况" in page and "已响应线索</dt><dd>1 条" in page
+    assert "其中通过 0 条" in page

@@ -33,7 +33,7 @@ from app.pages import csrf, forms, messages
 from app.pages.rendering import render
 from app.pages.viewer import role_required
 from lenders.deadlines.calendar import working_days_between
-from lenders.leads import answers, deadlines, queries
+from lenders.leads import answers, deadlines, queries, records
 from lenders.leads.models import (
     DECLINE_REASON_LABELS,
     LEAD_STATUS_LABELS,
@@ -144,17 +144,20 @@ def lead_inbox(
     filters, errors = forms.parse(LeadFilters, {"status": asked})
     if filters is None:
         filters = LeadFilters()
+    code = lender_code_of(session, viewer)
     rows, total = queries.page(
         session,
-        lender_code=lender_code_of(session, viewer),
+        lender_code=code,
         status=filters.status,
         application_id=None,
         offset=page.offset,
         limit=page.limit,
     )
     now = utcnow()
+    record = records.bank_records(session, [code], now=now)[code]  # what matching ranks by
     return render(
         request, "bank/leads.html", viewer, rows=rows, total=total, page=page, errors=errors,
+        record=record, window_days=records.WINDOW.days,
         chosen=filters.status.value if filters.status else "", statuses=LEAD_STATUS_LABELS,
         due={lead.id: open_due(lead) for lead in rows},
         left={lead.id: countdown(open_due(lead), now) for lead in rows},
