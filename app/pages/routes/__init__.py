@@ -2,26 +2,8 @@
 
 from fastapi import APIRouter
 
-from app.pages.routes import (
-    account,
-    bank,
-    bank_integration,
-    bank_loans,
-    bank_products,
-    enterprise,
-    public,
-    registry,
-)
+from app.pages.routes import account, bank_portal, enterprise, public, registry
 
 router = APIRouter(include_in_schema=False)
-for module in (
-    public,
-    account,
-    enterprise,
-    registry,
-    bank,
-    bank_loans,
-    bank_products,
-    bank_integration,
-):
+for module in (public, account, enterprise, registry, bank_portal):
     router.include_router(module.router)
