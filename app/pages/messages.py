@@ -88,6 +88,19 @@ MESSAGE_BY_CODE: dict[str, str] = {
     "whitelist_version_not_found": "没有找到该白名单版本。",
     "wrong_code": "验证码不正确。",
 }
+# The bank portal's (app.pages.routes.bank*): kept apart so parallel additions do not collide.
+MESSAGE_BY_CODE.update(
+    {
+        "empty_repayment": "本金和利息不能都为 0。",
+        "invalid_range": "最低值不能高于最高值。",
+        "loan_defaulted": "该笔贷款已登记违约，不能再登记还款。",
+        "loan_repaid": "该笔贷款已结清。",
+        "repayment_exists": "该月份的还款已经登记。",
+        "too_many_webhook_secrets": "有效的签名密钥已达上限，请先停用旧密钥。",
+        "webhook_secret_not_active": "该签名密钥已停用。",
+        "webhook_secret_not_found": "没有找到该签名密钥。",
+    }
+)
 STATUS_MESSAGE: dict[int, str] = {
     404: "没有找到您要的页面，地址可能有误，或内容已被移除。",
     405: "该页面不支持这种操作。",

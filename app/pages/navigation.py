@@ -23,7 +23,14 @@ NAVIGATION: dict[Role, tuple[Link, ...]] = {
         Link("查询记录", "/me/data-access"),
         Link("修改密码", "/account/password"),
     ),
-    Role.LENDER_USER: (Link("接口文档", "/docs"), Link("修改密码", "/account/password")),
+    Role.LENDER_USER: (
+        Link("推荐线索", "/bank/leads"),
+        Link("贷款", "/bank/loans"),
+        Link("信贷产品", "/bank/products"),
+        Link("对接设置", "/bank/integration"),
+        Link("接口文档", "/docs"),
+        Link("修改密码", "/account/password"),
+    ),
     Role.OFFICE: (
         Link("企业库", "/enterprises"),
         Link("白名单政策", "/whitelist/policy"),
@@ -51,7 +58,7 @@ NAVIGATION: dict[Role, tuple[Link, ...]] = {
 PUBLIC: tuple[Link, ...] = (Link("企业注册", "/register"), Link("接口文档", "/docs"))
 ROLE_HOME: dict[Role, str] = {
     Role.ENTERPRISE: "/me",
-    Role.LENDER_USER: "/",
+    Role.LENDER_USER: "/bank/leads",
     Role.OFFICE: "/enterprises",
     Role.DATA_OPERATOR: "/enterprises",
     Role.ADMIN: "/enterprises",

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.pages.routes import (
     account,
     admin,
+    bank_portal,
     enterprise,
     office,
     operator,
@@ -14,5 +15,15 @@ from app.pages.routes import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (public, registration, account, enterprise, registry, office, operator, admin):
+for module in (
+    public,
+    registration,
+    account,
+    enterprise,
+    registry,
+    office,
+    operator,
+    admin,
+    bank_portal,
+):
     router.include_router(module.router)
