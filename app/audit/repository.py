@@ -22,18 +22,13 @@ def events_about(
     limit: int,
 ) -> tuple[Sequence[AuditEvent], int]:
     """One page of the events about an object, newest first, and how many there are in all."""
-    where = [AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id]
+    where: list[Any] = [
+        AuditEvent.subject_type == subject_type,
+        AuditEvent.subject_id == subject_id,
+    ]
     if action is not None:
         where.append(AuditEvent.action == action)
-    rows = session.exec(
-        select(AuditEvent)
-        .where(*where)
-        .order_by(col(AuditEvent.id).desc())
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    total = session.exec(select(func.count()).select_from(AuditEvent).where(*where)).one()
-    return rows, total
+    return _newest_first(session, where, offset=offset, limit=limit)
 
 
 def search(
@@ -67,6 +62,12 @@ def search(
         where.append(col(AuditEvent.at) >= start)
     if end:
         where.append(col(AuditEvent.at) < end)
+    return _newest_first(session, where, offset=offset, limit=limit)
+
+
+def _newest_first(
+    session: Session, where: Sequence[Any], *, offset: int, limit: int
+) -> tuple[Sequence[AuditEvent], int]:
     rows = session.exec(
         select(AuditEvent)
         .where(*where)

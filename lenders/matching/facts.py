@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlmodel import Session
@@ -29,13 +30,8 @@ def of_application(
     session: Session, application: FinancingApplication, *, enterprise: Enterprise, today: date
 ) -> Facts:
     """The enterprise's latest grade and registry facts with the application's need."""
-    score = score_repository.latest_for(session, uscc=application.uscc)
-    return Facts(
-        grade=score.grade if score is not None else None,
-        industry_section=enterprise.industry_section,
-        district=enterprise.district,
-        entity_type=enterprise.entity_type,
-        operating_months=operating_months(enterprise.registration_date, today),
+    return replace(
+        of_enterprise(session, enterprise, today=today),
         amount_fen=application.amount_fen,
         term_months=application.term_months,
         green=application.green,
