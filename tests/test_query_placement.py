@@ -13,6 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUTES = sorted((ROOT / "app/api/routes").glob("*.py"))
+# The pages call services as the API routes do: no query of their own either.
+PAGES = sorted((ROOT / "app/pages").rglob("*.py"))
 # Areas whose every module leaves its queries to the repository (or to ``queries.py``).
 CLEAN_AREAS = (
     "app/accounts",
@@ -51,6 +53,7 @@ CLEANED = [
         if path.name not in REPOSITORIES
     ),
     *ROUTES,
+    *PAGES,
 ]
 # Calls that run SQL whatever object they are called on.
 QUERY_METHODS = frozenset({"exec", "execute", "scalar", "scalars", "scalar_one", "connection"})
