@@ -68,6 +68,7 @@ MESSAGE_BY_CODE: dict[str, str] = {
     "lender_inactive": "该金融机构已停用，暂不受理申请。",
     "lender_not_found": "没有找到该金融机构。",
     "loan_not_found": "没有找到该笔贷款。",
+    "model_not_found": "没有找到该模型版本。",
     "no_champion_model": "尚无在用的评分模型。",
     "note_required": "请填写说明。",
     "product_not_found": "没有找到该产品，或它已下架。",

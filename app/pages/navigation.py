@@ -35,6 +35,7 @@ NAVIGATION: dict[Role, tuple[Link, ...]] = {
         Link("企业库", "/enterprises"),
         Link("白名单政策", "/whitelist/policy"),
         Link("白名单版本", "/whitelist/versions"),
+        Link("评分模型", "/models"),
         Link("修改密码", "/account/password"),
     ),
     Role.DATA_OPERATOR: (
@@ -49,6 +50,7 @@ NAVIGATION: dict[Role, tuple[Link, ...]] = {
         Link("白名单版本", "/whitelist/versions"),
         Link("数据批次", "/batches"),
         Link("代码复核", "/uscc-reviews"),
+        Link("评分模型", "/models"),
         Link("账户管理", "/admin/users"),
         Link("审计日志", "/admin/audit"),
         Link("接口文档", "/docs"),

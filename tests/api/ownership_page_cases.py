@@ -58,3 +58,11 @@ PAGE_CASES: list[Case] = [
     Case("GET", "/me/products", expect(403, **TO_LOGIN, **ENTERPRISES), page=True),
     Case("GET", "/me/data-access", expect(403, **TO_LOGIN, **ENTERPRISES), page=True),
 ]
+
+# The model registry's pages: the office and admin read, only the admin promotes.
+MODEL_PAGE_CASES: list[Case] = [
+    Case("GET", "/models", expect(403, **TO_LOGIN, office=200, admin=200), page=True),
+    Case("GET", "/models/{model}", expect(403, **TO_LOGIN, office=200, admin=200), page=True),
+    Case("POST", "/models/{model}/promote", expect(403, **TO_LOGIN, admin=303), page=True),
+]
+PAGE_CASES += MODEL_PAGE_CASES

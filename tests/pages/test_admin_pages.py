@@ -112,11 +112,11 @@ def test_disable_and_enable_an_account(client: TestClient, db: Session, admin: U
     answer = post(client, f"/admin/users/{other.id}/active", {"is_active": "false"}, "/admin/users")
     assert answer.status_code == 303
     db.expire_all()
-    assert db.get(User, other.id).is_active is False
+    assert db.get_one(User, other.id).is_active is False
     assert "已停用" in client.get("/admin/users").text
     post(client, f"/admin/users/{other.id}/active", {"is_active": "true"}, "/admin/users")
     db.expire_all()
-    assert db.get(User, other.id).is_active is True
+    assert db.get_one(User, other.id).is_active is True
 
 
 @pytest.mark.parametrize("value", ["", "maybe", "<b>", "1; DROP TABLE users"])
@@ -128,7 +128,7 @@ def test_hostile_activation_values_change_nothing(
     answer = post(client, f"/admin/users/{other.id}/active", {"is_active": value}, "/admin/users")
     assert answer.status_code == 422
     db.expire_all()
-    assert db.get(User, other.id).is_active is True
+    assert db.get_one(User, other.id).is_active is True
 
 
 def test_an_admin_cannot_disable_itself_and_unknown_users_are_not_found(
@@ -137,7 +137,7 @@ def test_an_admin_cannot_disable_itself_and_unknown_users_are_not_found(
     own = post(client, f"/admin/users/{admin.id}/active", {"is_active": "false"}, "/admin/users")
     assert own.status_code == 409 and "不能停用自己的账户" in own.text
     db.expire_all()
-    assert db.get(User, admin.id).is_active is True
+    assert db.get_one(User, admin.id).is_active is True
     missing = post(client, "/admin/users/987654/active", {"is_active": "false"}, "/admin/users")
     assert missing.status_code == 404 and "没有找到该用户" in missing.text
 

@@ -180,7 +180,7 @@ def test_review_list_and_accepting_registers_the_enterprise(
     )
     assert answer.status_code == 303 and answer.headers["location"] == f"/uscc-reviews/{review.id}"
     db.expire_all()
-    assert db.get(UsccReview, review.id).status is ReviewStatus.ACCEPTED
+    assert db.get_one(UsccReview, review.id).status is ReviewStatus.ACCEPTED
     assert db.get(Enterprise, review.uscc) is not None
     assert db.exec(select(AuditEvent).where(AuditEvent.action == "uscc_review.accepted")).first()
     page = client.get(f"/uscc-reviews/{review.id}").text
@@ -204,7 +204,7 @@ def test_rejecting_keeps_the_enterprise_out_and_a_second_decision_is_refused(
     again = decide("true")
     assert again.status_code == 409 and "该复核已经处理" in again.text
     db.expire_all()
-    assert db.get(UsccReview, review.id).status is ReviewStatus.REJECTED
+    assert db.get_one(UsccReview, review.id).status is ReviewStatus.REJECTED
     assert db.get(Enterprise, review.uscc) is None
 
 
@@ -230,7 +230,7 @@ def test_hostile_decisions_are_refused_and_change_nothing(
     )
     assert answer.status_code == 422 and text in answer.text
     db.expire_all()
-    assert db.get(UsccReview, review.id).status is ReviewStatus.PENDING
+    assert db.get_one(UsccReview, review.id).status is ReviewStatus.PENDING
 
 
 def test_hostile_review_addresses(client: TestClient, operator: None) -> None:

@@ -7,6 +7,7 @@ from app.pages.routes import (
     admin,
     bank_portal,
     enterprise,
+    models,
     office,
     operator,
     public,
@@ -24,6 +25,7 @@ for module in (
     office,
     operator,
     admin,
+    models,
     bank_portal,
 ):
     router.include_router(module.router)
