@@ -9,6 +9,7 @@ from app.accounts.models import Role
 from app.core import throttle
 from app.core.throttle import Limit
 from tests.factories import PASSWORD, make_user
+from tests.pages.helpers import form_token
 
 TOKEN = "/api/v1/auth/token"
 
@@ -48,12 +49,17 @@ def test_one_address_guessing_many_users_is_stopped(client: TestClient, db: Sess
 
 def test_the_page_login_is_throttled_too(client: TestClient, db: Session) -> None:
     make_user(db, Role.OFFICE, username="page-user")
+    token = form_token(client)
     codes = [
-        client.post("/login", data={"username": "page-user", "password": "wrong"}).status_code
+        client.post(
+            "/login", data={"username": "page-user", "password": "wrong", "csrf_token": token}
+        ).status_code
         for _ in range(7)
     ]
     assert codes == [401] * 5 + [429] * 2
-    page = client.post("/login", data={"username": "page-user", "password": PASSWORD})
+    page = client.post(
+        "/login", data={"username": "page-user", "password": PASSWORD, "csrf_token": token}
+    )
     assert page.status_code == 429 and "锁定" in page.text and page.headers["Retry-After"]
 
 

@@ -37,6 +37,7 @@ BENCHES = {
     "whitelist_bench": ("postgres",),
     "delivery": ("postgres", "redis"),
     "startup": (),
+    "pages": ("postgres",),
 }
 
 
