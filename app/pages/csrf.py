@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from app.core.config import get_settings
@@ -68,3 +68,7 @@ async def require_token(request: Request) -> None:
     token = form.get(FIELD)
     if not is_valid(request, token if isinstance(token, str) else None):
         raise CsrfRejected("表单已过期或来源不明，请刷新页面后重新提交")
+
+
+# What every page form post lists in its route's ``dependencies``.
+CsrfChecked = Depends(require_token)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.accounts import service as account_service
@@ -12,12 +12,12 @@ from app.api.client import client_address
 from app.api.deps import SessionDep, reads_first
 from app.core import throttle
 from app.core.errors import DomainError
-from app.pages import csrf, messages
+from app.pages import messages
+from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
 from app.pages.viewer import SignedIn
 
 router = APIRouter(prefix="/account")
-CsrfChecked = Depends(csrf.require_token)
 
 
 @router.get("/password", response_class=HTMLResponse)

@@ -19,12 +19,12 @@ from app.api.params import PathId
 from app.audit import service as audit_service
 from app.audit.schemas import AuditFilters
 from app.core.errors import DomainError
-from app.pages import csrf, forms, messages
+from app.pages import forms, messages
+from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
 from app.pages.viewer import role_required
 
 router = APIRouter(prefix="/admin")
-CsrfChecked = Depends(csrf.require_token)
 AdminViewer = Annotated[
     Principal, Depends(role_required(Role.ADMIN, refusal="只有管理员可以管理账户和查看审计日志"))
 ]

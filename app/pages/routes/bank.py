@@ -29,7 +29,8 @@ from app.consent import service as consent_service
 from app.consent.exceptions import ConsentRequired
 from app.core.clock import utcnow
 from app.core.errors import DomainError
-from app.pages import csrf, forms, messages
+from app.pages import forms, messages
+from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
 from app.pages.viewer import role_required
 from lenders.deadlines.calendar import working_days_between
@@ -47,7 +48,6 @@ from lenders.loans.schemas import DisbursementCreate
 from lenders.products import service as product_service
 
 router = APIRouter(prefix="/bank")
-CsrfChecked = Depends(csrf.require_token)
 BankViewer = Annotated[
     Principal,
     Depends(role_required(Role.LENDER_USER, refusal="该页面仅供金融机构用户使用")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
@@ -22,14 +22,14 @@ from app.api.owned import lender_id_of
 from app.api.params import PathId
 from app.core.clock import utcnow
 from app.core.errors import DomainError
-from app.pages import csrf, forms
+from app.pages import forms
+from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
 from app.pages.routes.bank import BankViewer, failure
 from lenders.delivery import webhooks
 from lenders.delivery.schemas import WebhookUpdate
 
 router = APIRouter(prefix="/bank")
-CsrfChecked = Depends(csrf.require_token)
 HERE = "/bank/integration"
 
 

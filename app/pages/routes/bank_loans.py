@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
@@ -18,7 +18,8 @@ from app.api.deps import PageDep, SessionDep
 from app.api.owned import get_own_loan, get_own_loan_for_update, lender_code_of
 from app.api.params import PathId
 from app.core.errors import DomainError
-from app.pages import csrf, forms
+from app.pages import forms
+from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
 from app.pages.routes.bank import BankViewer, bp_to_percent, failure
 from lenders.loans import service as loan_service
@@ -28,7 +29,6 @@ from lenders.loans.models import LOAN_STATUS_LABELS, Loan
 from lenders.loans.schemas import LoanFilters, OwnLoanFilters, RepaymentCreate
 
 router = APIRouter(prefix="/bank")
-CsrfChecked = Depends(csrf.require_token)
 REPAYMENT_FIELDS = ("period", "paid_on", "principal_yuan", "interest_yuan")
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import FormData
@@ -22,7 +22,8 @@ from app.api.params import PathId
 from app.applications.models import PRODUCT_TYPE_LABELS
 from app.core.config import get_settings
 from app.core.errors import DomainError
-from app.pages import csrf, forms
+from app.pages import forms
+from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
 from app.pages.routes.bank import BankViewer, bp_to_percent, failure, parse_with_rates
 from lenders.products import service as product_service
@@ -36,7 +37,6 @@ from lenders.products.schemas import (
 )
 
 router = APIRouter(prefix="/bank")
-CsrfChecked = Depends(csrf.require_token)
 TEXT_FIELDS = (
     "product_type", "name", "description", "min_amount_yuan", "max_amount_yuan",
     "min_term_months", "max_term_months", "min_rate_percent", "max_rate_percent",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
@@ -22,7 +22,8 @@ from app.consent.schemas import AuthorizationCreate, AuthorizationRevoke
 from app.core.clock import to_local, utcnow
 from app.core.errors import DomainError, NotFound
 from app.enterprises import service as enterprise_service
-from app.pages import csrf, forms, messages
+from app.pages import forms, messages
+from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
 from app.pages.viewer import EnterpriseViewer
 from lenders.institutions import service as lender_service
@@ -35,7 +36,6 @@ from scoring.scores import service as score_service
 from whitelist import service as whitelist_service
 
 router = APIRouter(prefix="/me")
-CsrfChecked = Depends(csrf.require_token)
 
 
 def _uscc(viewer: Principal) -> str:

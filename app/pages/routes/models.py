@@ -12,13 +12,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.accounts.models import Role
 from app.accounts.principal import Principal
 from app.api.deps import SessionDep
-from app.pages import csrf
+from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
 from app.pages.viewer import role_required
 from scoring.registry import service as registry_service
 
 router = APIRouter(prefix="/models")
-CsrfChecked = Depends(csrf.require_token)
 ModelReader = Annotated[
     Principal,
     Depends(role_required(Role.OFFICE, Role.ADMIN, refusal="只有金融办和管理员可以查看评分模型")),

@@ -18,7 +18,8 @@ from app.core.errors import DomainError
 from app.enterprises import service as enterprise_service
 from app.enterprises.models import ReviewStatus
 from app.enterprises.schemas import UsccReviewDecision
-from app.pages import csrf, forms, messages
+from app.pages import forms, messages
+from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
 from app.pages.viewer import role_required
 from scoring.sources import service as source_service
@@ -27,7 +28,6 @@ from scoring.sources.contracts import CONTRACTS
 from scoring.sources.validation import describe
 
 router = APIRouter()
-CsrfChecked = Depends(csrf.require_token)
 OperatorViewer = Annotated[
     Principal,
     Depends(role_required(Role.DATA_OPERATOR, Role.ADMIN, refusal="只有数据运维和管理员可以使用")),

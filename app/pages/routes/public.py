@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.accounts import limits
@@ -15,12 +15,12 @@ from app.api.deps import SESSION_COOKIE, SessionDep, reads_first
 from app.core import throttle
 from app.core.config import get_settings
 from app.core.errors import DomainError
-from app.pages import csrf, navigation
+from app.pages import navigation
+from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
 from app.pages.viewer import Viewer, safe_next
 
 router = APIRouter()
-CsrfChecked = Depends(csrf.require_token)
 
 
 @router.get("/", response_class=HTMLResponse, response_model=None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.accounts import registration as registration_service
@@ -20,12 +20,12 @@ from app.api.deps import SessionDep
 from app.core import throttle
 from app.core.config import get_settings
 from app.core.errors import DomainError
-from app.pages import csrf, forms, messages
+from app.pages import forms, messages
+from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
 from app.pages.viewer import Viewer
 
 router = APIRouter(prefix="/register")
-CsrfChecked = Depends(csrf.require_token)
 COOKIE = "xyd_registration"
 FIELDS = ("uscc", "legal_representative", "username", "display_name")
 
