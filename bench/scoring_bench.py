@@ -33,6 +33,13 @@ from scoring.training.pipeline import snapshots, train
 from scoring.training.platform import DEFAULT_MONTHS, labelled_months, lightgbm_constraints
 
 
+THROUGHPUT_ROUNDS = 5
+
+
+def _seconds(rounds: list[float]) -> str:
+    return ", ".join(f"{value:.2f}" for value in rounds) + " s"
+
+
 def quality(enterprises: int, seed: int, months: int, goals: Goals):  # type: ignore[no-untyped-def]
     city = demo_city(enterprises=enterprises, seed=seed)
     chosen = labelled_months(city.sources["loan_outcomes"], count=months)
@@ -96,17 +103,23 @@ def speed(enterprises: int, seed: int, model, goals: Goals) -> tuple[DemoCity, f
         f"(goal ≤ 30 s, ≤ 6144 MiB); {len(scored):,} scores"
     )
     # The bare baseline predicts from the finished float matrix; ours starts from the frame.
+    # The two take turns, THROUGHPUT_ROUNDS times each, and each keeps its fastest round: on a
+    # shared machine noise only ever adds time, and one round each let a neighbour's burst decide.
     matrix = model.matrix(features)
-    started = time.perf_counter()
-    model.booster_.predict(matrix, num_iteration=model.best_iteration_)
-    bare = time.perf_counter() - started
-    started = time.perf_counter()
-    score_features(model, features, with_reasons=False)
-    ours = time.perf_counter() - started
+    bare_rounds, our_rounds = [], []
+    for _ in range(THROUGHPUT_ROUNDS):
+        started = time.perf_counter()
+        model.booster_.predict(matrix, num_iteration=model.best_iteration_)
+        bare_rounds.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        score_features(model, features, with_reasons=False)
+        our_rounds.append(time.perf_counter() - started)
+    bare, ours = min(bare_rounds), min(our_rounds)
     print(
         f"  scoring throughput: ours {len(features) / ours:,.0f}/s (PD, points, grade) vs bare "
         f"predict {len(features) / bare:,.0f}/s → ratio {bare / ours:.2f} (goal ≥ 0.85); "
-        f"with reasons {len(features) / (total - built):,.0f}/s"
+        f"with reasons {len(features) / (total - built):,.0f}/s; fastest of {THROUGHPUT_ROUNDS} "
+        f"alternating rounds each (bare {_seconds(bare_rounds)}; ours {_seconds(our_rounds)})"
     )
     row = features.iloc[[0]]
     timings = []
