@@ -13,9 +13,8 @@ from app.api.deps import get_session
 from app.main import create_app
 
 
-@pytest.fixture
-def app(db: Session, sent_tasks: list[tuple[str, dict[str, object]]]) -> FastAPI:
-    application = create_app()
+def bind_to(application: FastAPI, db: Session) -> FastAPI:
+    """``application`` with every request served in the test's session ``db``."""
 
     def test_session() -> Iterator[Session]:
         db.commit()  # keep the test's own setup when a failing request rolls back
@@ -29,6 +28,11 @@ def app(db: Session, sent_tasks: list[tuple[str, dict[str, object]]]) -> FastAPI
 
     application.dependency_overrides[get_session] = test_session
     return application
+
+
+@pytest.fixture
+def app(db: Session, sent_tasks: list[tuple[str, dict[str, object]]]) -> FastAPI:
+    return bind_to(create_app(), db)
 
 
 @pytest.fixture
