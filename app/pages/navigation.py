@@ -19,6 +19,7 @@ NAVIGATION: dict[Role, tuple[Link, ...]] = {
         Link("我的信用", "/me"),
         Link("产品超市", "/me/products"),
         Link("融资申请", "/me/applications"),
+        Link("线索与贷款", "/me/loans"),
         Link("数据授权", "/me/consents"),
         Link("查询记录", "/me/data-access"),
         Link("修改密码", "/account/password"),

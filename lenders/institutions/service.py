@@ -44,3 +44,8 @@ def list_page(session: Session, *, offset: int, limit: int) -> tuple[Sequence[Le
 def list_active(session: Session) -> Sequence[Lender]:
     """The lenders an enterprise may choose (apply to, name in a consent), by name."""
     return repository.active(session)
+
+
+def names(session: Session, *, codes: Sequence[str]) -> dict[str, str]:
+    """Each lender's name by code, for a page that shows leads or loans of several banks."""
+    return repository.names(session, codes)
