@@ -32,6 +32,7 @@ from lenders.products import eligibility
 from lenders.products import service as product_service
 from lenders.products.schemas import ProductFilters
 from scoring.model.scale import GRADE_NAMES
+from scoring.scores import freshness
 from scoring.scores import service as score_service
 from whitelist import service as whitelist_service
 
@@ -45,8 +46,8 @@ def own_uscc(viewer: Principal) -> str:
 
 @router.get("", response_class=HTMLResponse)
 def my_credit(request: Request, session: SessionDep, viewer: EnterpriseViewer) -> HTMLResponse:
-    """我的信用: the enterprise, its latest score with what lowers it, its score history and
-    whether it is on the whitelist, rule by rule."""
+    """我的信用: the enterprise, its latest score with what lowers it, its score history,
+    whether it is on the whitelist, rule by rule, and how current each data source is."""
     uscc = own_uscc(viewer)
     enterprise = enterprise_service.get(session, code=uscc)
     history = score_service.history(session, uscc=uscc, limit=12)
@@ -60,6 +61,7 @@ def my_credit(request: Request, session: SessionDep, viewer: EnterpriseViewer) -
         history=history,
         standing=standing,
         grade_names=GRADE_NAMES,
+        freshness=freshness.of_enterprise(session, uscc=uscc),
     )
 
 
