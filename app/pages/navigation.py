@@ -53,6 +53,7 @@ NAVIGATION: dict[Role, tuple[Link, ...]] = {
         Link("代码复核", "/uscc-reviews"),
         Link("评分模型", "/models"),
         Link("账户管理", "/admin/users"),
+        Link("金融机构", "/admin/lenders"),
         Link("审计日志", "/admin/audit"),
         Link("接口文档", "/docs"),
         Link("修改密码", "/account/password"),

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.pages.routes import (
     account,
     admin,
+    admin_lenders,
     bank_portal,
     enterprise,
     enterprise_loans,
@@ -27,6 +28,7 @@ for module in (
     office,
     operator,
     admin,
+    admin_lenders,
     models,
     bank_portal,
 ):
