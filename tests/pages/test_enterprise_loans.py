@@ -119,3 +119,32 @@ def test_the_api_gives_the_enterprise_its_leads_and_one_loan(
     assert detail.status_code == 200 and detail.json()["principal_fen"] == 40_000_000
     hidden = client.get(f"/api/v1/enterprises/{firm.uscc}/loans/{theirs.id}")
     assert hidden.status_code == 404 and hidden.json()["code"] == "loan_not_found"
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/leads?offset=-1", 422),
+        ("/leads?limit=100000", 422),
+        ("/leads?limit=abc", 422),
+        ("/loans/abc", 422),
+        ("/loans/-1", 422),
+        ("/loans/" + "9" * 40, 422),
+        ("/loans/2147483647", 404),
+    ],
+)
+def test_hostile_api_calls_get_a_problem_and_nothing_else(
+    client: TestClient, db: Session, firm: Enterprise, firm_user: User, path: str, status: int
+) -> None:
+    answer = client.get(f"/api/v1/enterprises/{firm.uscc}{path}")
+    assert answer.status_code == status
+    assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("code", ["=cmd|' /C calc'!A0", "9" * 300, "913305020000000000"])
+def test_another_or_malformed_code_is_not_an_enterprise_of_this_firm(
+    client: TestClient, firm_user: User, code: str
+) -> None:
+    answer = client.get(f"/api/v1/enterprises/{code}/leads")
+    assert answer.status_code in (404, 422)
+    assert "data" not in answer.json()
