@@ -45,6 +45,7 @@ def pages_of(uscc: str, application_id: int) -> dict[str, tuple[str, str]]:
         "融资申请": ("firm", "/me/applications"),
         "申请详情": ("firm", f"/me/applications/{application_id}"),
         "新建申请": ("firm", "/me/applications/new"),
+        "线索与贷款": ("firm", "/me/loans"),
         "数据授权": ("firm", "/me/consents"),
         "查询记录": ("firm", "/me/data-access"),
         "修改密码": ("firm", "/account/password"),

@@ -17,6 +17,16 @@ def get(session: Session, uscc: str) -> Enterprise | None:
     return session.get(Enterprise, uscc)
 
 
+def names(session: Session, codes: Sequence[str]) -> dict[str, str]:
+    """The registered name of each of these enterprises, in one query."""
+    if not codes:
+        return {}
+    rows = session.exec(
+        select(Enterprise.uscc, Enterprise.name).where(col(Enterprise.uscc).in_(set(codes)))
+    )
+    return dict(rows.all())
+
+
 def page(
     session: Session, *, filters: EnterpriseFilters, offset: int, limit: int
 ) -> tuple[Sequence[Enterprise], int]:

@@ -163,6 +163,11 @@ def get(session: Session, *, code: str) -> Enterprise:
     return enterprise
 
 
+def names(session: Session, *, codes: Sequence[str]) -> dict[str, str]:
+    """Each enterprise's name by code, for a page that lists many codes (one query)."""
+    return repository.names(session, codes)
+
+
 def list_page(
     session: Session, *, filters: EnterpriseFilters, offset: int, limit: int
 ) -> tuple[Sequence[Enterprise], int]:

@@ -65,6 +65,7 @@ MESSAGE_BY_CODE: dict[str, str] = {
     "lead_changed": "该推荐的状态已经变化，请刷新后再试。",
     "lead_not_approved": "该推荐尚未审批通过。",
     "lead_not_found": "没有找到该推荐。",
+    "lender_code_taken": "该机构代码已被使用，请换一个。",
     "lender_inactive": "该金融机构已停用，暂不受理申请。",
     "lender_not_found": "没有找到该金融机构。",
     "loan_not_found": "没有找到该笔贷款。",

@@ -33,3 +33,11 @@ def active(session: Session) -> Sequence[Lender]:
     return session.exec(
         select(Lender).where(col(Lender.is_active).is_(True)).order_by(Lender.name)
     ).all()
+
+
+def names(session: Session, codes: Sequence[str]) -> dict[str, str]:
+    """The names of the lenders with these codes, active or not, in one query."""
+    if not codes:
+        return {}
+    rows = session.exec(select(Lender.code, Lender.name).where(col(Lender.code).in_(set(codes))))
+    return dict(rows.all())

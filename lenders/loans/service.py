@@ -192,6 +192,14 @@ def get_for_lender(
     return loan
 
 
+def get_for_enterprise(session: Session, *, loan_id: int, uscc: str) -> Loan:
+    """The enterprise's own loan; another enterprise's answers exactly as a missing one."""
+    loan = repository.get(session, loan_id)
+    if loan is None or loan.uscc != uscc:
+        raise LoanNotFound(f"loan {loan_id} does not exist")
+    return loan
+
+
 def history(session: Session, *, loan: Loan) -> History:
     """The loan's repayments, days-past-due reports and recoveries, oldest first."""
     assert loan.id is not None

@@ -18,6 +18,16 @@ def product(session: Session, product_id: int) -> LoanProduct | None:
     return session.get(LoanProduct, product_id)
 
 
+def names(session: Session, product_ids: Sequence[int]) -> dict[int, str]:
+    """The names of these products, in one query."""
+    if not product_ids:
+        return {}
+    rows = session.exec(
+        select(LoanProduct.id, LoanProduct.name).where(col(LoanProduct.id).in_(set(product_ids)))
+    ).all()
+    return {product_id: name for product_id, name in rows if product_id is not None}
+
+
 def get(
     session: Session, product_id: int, *, for_update: bool = False
 ) -> tuple[LoanProduct, Lender] | None:

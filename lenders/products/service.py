@@ -56,6 +56,11 @@ def get(session: Session, *, product_id: int, for_update: bool = False) -> Row:
     return row
 
 
+def names(session: Session, *, product_ids: Sequence[int]) -> dict[int, str]:
+    """Each product's name by id, for a page that lists leads on several products."""
+    return repository.names(session, product_ids)
+
+
 def list_page(
     session: Session,
     *,

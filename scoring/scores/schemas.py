@@ -41,3 +41,19 @@ class ScoreRunPublic(BaseModel):
 class ScoreRunsPublic(BaseModel):
     data: list[ScoreRunPublic]
     count: int
+
+
+class SourceFreshness(BaseModel):
+    """One source's newest record on an enterprise: ``latest`` is ``YYYY-MM-DD``, ``YYYY-MM``
+    or ``YYYY`` as ``granularity`` says, or None when the platform holds none from it."""
+
+    kind: str
+    name: str
+    department: str
+    granularity: str
+    latest: str | None
+
+
+class DataFreshnessPublic(BaseModel):
+    data: list[SourceFreshness]
+    count: int

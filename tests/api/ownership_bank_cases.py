@@ -108,6 +108,18 @@ BANK_CASES: list[Case] = [
     Case("GET", "/api/v1/lender/loans/{loan}", expect(403, **BANK_A_PRODUCT)),
     Case("GET", "/api/v1/loans", expect(403, admin=200, office=200)),
     Case("GET", "/api/v1/enterprises/{firm_1}/loans", expect(403, admin=200, office=200, **OWN)),
+    Case(
+        "GET",
+        "/api/v1/enterprises/{firm_1}/loans/{loan}",
+        expect(403, admin=200, office=200, **OWN),
+    ),
+    # firm 2 reads its own loans, but firm 1's loan is not among them
+    Case(
+        "GET",
+        "/api/v1/enterprises/{firm_2}/loans/{loan}",
+        expect(403, admin=404, office=404, firm_1=404, firm_2=404),
+    ),
+    Case("GET", "/api/v1/enterprises/{firm_1}/leads", expect(403, admin=200, office=200, **OWN)),
     # a bank's webhook and events feed: only the bank's own people and systems
     Case("GET", "/api/v1/lender/webhook", expect(403, **dict.fromkeys(ANY_BANK, 200))),
     Case(

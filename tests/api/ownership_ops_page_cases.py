@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from tests.api.ownership_world import Case, expect, new_user, tax_grade_file
 
 # Signed-out visitors and bank systems (whose keys the pages ignore) are sent to sign in.
@@ -10,6 +12,12 @@ OFFICE = {"admin": 200, "office": 200}
 # the world has no whitelist version: staff are told so, everyone else is refused first
 NO_VERSION = {"admin": 404, "office": 404}
 OPERATORS = {"admin": 200, "operator": 200}
+_lender_codes = itertools.count(1)
+
+
+def new_lender() -> dict[str, str]:
+    return {"code": f"matrix-bank-{next(_lender_codes)}", "name": "矩阵测试银行"}
+
 
 OPS_PAGE_CASES: list[Case] = [
     Case("GET", "/whitelist/policy", expect(403, **TO_LOGIN, **OFFICE), page=True),
@@ -50,6 +58,29 @@ OPS_PAGE_CASES: list[Case] = [
         page=True,
     ),
     Case("GET", "/admin/audit", expect(403, **TO_LOGIN, admin=200), page=True),
+    Case("GET", "/admin/lenders", expect(403, **TO_LOGIN, admin=200), page=True),
+    Case("POST", "/admin/lenders", expect(403, **TO_LOGIN, admin=303), new_lender, page=True),
+    Case("GET", "/admin/lenders/{bank_a}", expect(403, **TO_LOGIN, admin=200), page=True),
+    Case(
+        "POST",
+        "/admin/lenders/{bank_a}/api-keys",
+        expect(403, **TO_LOGIN, admin=200),
+        lambda: {"name": "矩阵测试密钥"},
+        page=True,
+    ),
+    Case(
+        "POST",
+        "/admin/lenders/{bank_a}/api-keys/{key_a}/revoke",
+        expect(403, **TO_LOGIN, admin=303),
+        page=True,
+    ),
+    # bank A's key named under bank B: as if it did not exist
+    Case(
+        "POST",
+        "/admin/lenders/{bank_b}/api-keys/{key_a}/revoke",
+        expect(403, **TO_LOGIN, admin=404),
+        page=True,
+    ),
     # the API behind the audit page
     Case("GET", "/api/v1/audit-events", expect(403, admin=200)),
 ]

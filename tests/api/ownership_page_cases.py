@@ -57,6 +57,8 @@ PAGE_CASES: list[Case] = [
     ),
     Case("GET", "/me/products", expect(403, **TO_LOGIN, **ENTERPRISES), page=True),
     Case("GET", "/me/data-access", expect(403, **TO_LOGIN, **ENTERPRISES), page=True),
+    Case("GET", "/me/loans", expect(403, **TO_LOGIN, **ENTERPRISES), page=True),
+    Case("GET", "/me/loans/{loan}", expect(403, **TO_LOGIN, **FIRM_1_ONLY), page=True),
 ]
 
 # The model registry's pages: the office and admin read, only the admin promotes.

@@ -106,6 +106,8 @@ PLATFORM_CASES: list[Case] = [
     Case(
         "GET", "/api/v1/enterprises/{firm_1}/whitelist", expect(403, admin=200, office=200, **OWN)
     ),
+    # each firm's own data freshness, named by its session: no other role has one
+    Case("GET", "/api/v1/enterprises/me/data-freshness", expect(403, firm_1=200, firm_2=200)),
     Case("GET", "/api/v1/whitelist/policy", expect(403, admin=200, office=200)),
     Case("GET", "/api/v1/whitelist/policies", expect(403, admin=200, office=200)),
     Case(

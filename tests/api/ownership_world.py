@@ -157,6 +157,7 @@ def build_world(db: Session) -> World:
         "bank_b": bank_b.id,
         "key_a": key_a.id,
         "firm_1": firm_1.uscc,
+        "firm_2": firm_2.uscc,
         "firm_1_user": users["firm_1"].id,
         "review": review.id,
         "probe": "0" * 32,

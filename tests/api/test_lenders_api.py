@@ -59,6 +59,8 @@ def test_lender_code_must_be_unique_and_well_formed(client: TestClient, db: Sess
         "/api/v1/lenders", json={"code": "hz-bank", "name": "湖州银行"}, headers=bearer(admin)
     )
     assert first.status_code == 201
+    (audited,) = db.exec(select(AuditEvent).where(AuditEvent.action == "lender.create")).all()
+    assert audited.subject_id == str(first.json()["id"]) and audited.detail["code"] == "hz-bank"
     again = client.post(
         "/api/v1/lenders", json={"code": "hz-bank", "name": "另一家"}, headers=bearer(admin)
     )

@@ -70,6 +70,17 @@ def test_upload_shows_the_batch_with_its_rejected_rows_in_chinese(
     assert f'href="/batches/{batch.id}"' in listing and "已载入" in listing
 
 
+def test_the_uploader_is_named_not_numbered(
+    client: TestClient, db: Session, operator: None
+) -> None:
+    answer = upload(client, "tax_monthly-2026.csv", csv_bytes([VALID["tax_monthly"]]))
+    assert answer.status_code == 303, answer.text
+    (batch,) = batches(db)
+    assert batch.loaded_by.startswith("user:")
+    for page in (client.get(f"/batches/{batch.id}").text, client.get("/batches").text):
+        assert "运维小王" in page and batch.loaded_by not in page
+
+
 def test_a_row_stored_with_an_english_message_is_shown_in_chinese(
     client: TestClient, db: Session, operator: None
 ) -> None:

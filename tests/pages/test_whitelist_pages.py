@@ -98,6 +98,17 @@ def test_members_of_a_version_are_those_it_left_on_the_list(
     assert "共 2 户" in paged and len(re.findall(r"<li><a href=\"/enterprises/", paged)) == 1
 
 
+def test_members_are_shown_by_name_beside_their_code(
+    client: TestClient, db: Session, office: None, qualified: Make
+) -> None:
+    stays, leaves, joins = two_versions(db, qualified)
+    page = client.get("/whitelist/versions/2/members").text
+    for member in (stays, joins):
+        assert f'<a href="/enterprises/{member.uscc}">{member.name}</a>' in page
+        assert member.uscc in page
+    assert leaves.uscc not in page
+
+
 @pytest.mark.parametrize(
     ("path", "status"),
     [

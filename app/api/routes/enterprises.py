@@ -14,6 +14,7 @@ from app.api.deps import (
     SessionDep,
     enterprise_data,
 )
+from app.api.owned import Applicant
 from app.api.params import PathId
 from app.api.problems import problem_schema
 from app.core.errors import NotFound
@@ -29,6 +30,8 @@ from app.enterprises.schemas import (
     UsccReviewPublic,
     UsccReviewsPublic,
 )
+from scoring.scores import freshness
+from scoring.scores.schemas import DataFreshnessPublic
 
 router = APIRouter(tags=["enterprises"])
 
@@ -74,6 +77,19 @@ def my_enterprise(session: SessionDep, principal: CurrentPrincipal) -> Enterpris
     if principal.uscc is None:
         raise NotFound("this account is not bound to an enterprise")
     return EnterprisePublic.model_validate(enterprise_service.get(session, code=principal.uscc))
+
+
+@router.get(
+    "/enterprises/me/data-freshness",
+    response_model=DataFreshnessPublic,
+    responses={403: problem_schema("forbidden")},
+)
+def my_data_freshness(session: SessionDep, principal: Applicant) -> DataFreshnessPublic:
+    """For each data source, the newest month (date, year) of the signed-in enterprise's
+    records the platform holds — the figure a bank sees as ``data_current_to`` in a lead."""
+    assert principal.uscc is not None  # the users table binds every enterprise user to one
+    rows = freshness.of_enterprise(session, uscc=principal.uscc)
+    return DataFreshnessPublic(data=rows, count=len(rows))
 
 
 @router.get(

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from sqlmodel import Session
 
-from app.api.deps import OfficePrincipal, PageDep, SessionDep
+from app.accounts.models import Role
+from app.api.deps import OfficePrincipal, PageDep, SessionDep, enterprise_data
 from app.api.idempotency import Idempotent
 from app.api.owned import Banker, OwnLead, VisibleApplication, lender_code_of
 from app.api.params import PathId
 from app.api.problems import problem_schema
 from app.consent import service as consent_service
+from app.enterprises.models import Enterprise
 from lenders.leads import answers, deadlines, queries
 from lenders.leads.models import Lead
 from lenders.leads.schemas import (
@@ -29,6 +31,11 @@ from lenders.leads.schemas import (
 from lenders.matching.service import matches_of
 
 router = APIRouter(tags=["leads"])
+
+# An enterprise reads the leads of all its applications; the office and admin read any (audited).
+LeadsOf = Annotated[
+    Enterprise, Depends(enterprise_data("leads", readers=frozenset({Role.OFFICE, Role.ADMIN})))
+]
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: problem_schema("lead_not_found"),
@@ -184,3 +191,11 @@ def list_application_matches(
     """The products matching found for an application, in the order banks are offered it."""
     assert application.id is not None
     return [MatchPublic.of(m) for m in matches_of(session, application.id)]
+
+
+@router.get("/enterprises/{uscc}/leads", response_model=LeadsPublic)
+def list_enterprise_leads(session: SessionDep, enterprise: LeadsOf, page: PageDep) -> LeadsPublic:
+    """Every bank an enterprise's applications went to, each bank's answer and its offer
+    (approved amount, rate, term), newest first; the enterprise reads only its own."""
+    rows, total = queries.page(session, uscc=enterprise.uscc, offset=page.offset, limit=page.limit)
+    return LeadsPublic(data=[LeadSummary.of(lead) for lead in rows], count=total)

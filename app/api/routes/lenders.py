@@ -38,8 +38,8 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 def create_lender(
     session: SessionDep, principal: AdminPrincipal, data: LenderCreate
 ) -> LenderPublic:
-    """Register a lender (金融机构)."""
-    return LenderPublic.model_validate(lender_service.create(session, data=data))
+    """Register a lender (金融机构); audited as ``lender.create``."""
+    return LenderPublic.model_validate(lender_service.create(session, data=data, actor=principal))
 
 
 @router.get("", response_model=LendersPublic)

@@ -12,6 +12,7 @@ from app.accounts.principal import Principal
 from app.api.deps import PageDep, SessionDep, enterprise_data, require_roles
 from app.api.idempotency import Idempotent
 from app.api.owned import Banker, OwnLeadForUpdate, OwnLoan, OwnLoanForUpdate, lender_code_of
+from app.api.params import PathId
 from app.api.problems import problem_schema
 from app.enterprises.models import Enterprise
 from lenders.loans import service as loan_service
@@ -222,3 +223,15 @@ def list_enterprise_loans(session: SessionDep, enterprise: LoansOf, page: PageDe
         session, filters=LoanFilters(uscc=enterprise.uscc), offset=page.offset, limit=page.limit
     )
     return LoansPublic(data=[LoanPublic.of(r) for r in rows], count=total)
+
+
+@router.get(
+    "/enterprises/{uscc}/loans/{loan_id}",
+    response_model=LoanDetail,
+    responses={**_problems(403, "forbidden"), **_problems(404, "loan_not_found")},
+)
+def read_enterprise_loan(session: SessionDep, enterprise: LoansOf, loan_id: PathId) -> LoanDetail:
+    """One of the enterprise's loans with its repayments and days past due; another
+    enterprise's loan answers exactly as a missing one."""
+    loan = loan_service.get_for_enterprise(session, loan_id=loan_id, uscc=enterprise.uscc)
+    return _detail(session, loan)

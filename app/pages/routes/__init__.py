@@ -5,8 +5,10 @@ from fastapi import APIRouter
 from app.pages.routes import (
     account,
     admin,
+    admin_lenders,
     bank_portal,
     enterprise,
+    enterprise_loans,
     models,
     office,
     operator,
@@ -21,10 +23,12 @@ for module in (
     registration,
     account,
     enterprise,
+    enterprise_loans,
     registry,
     office,
     operator,
     admin,
+    admin_lenders,
     models,
     bank_portal,
 ):

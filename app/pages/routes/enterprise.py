@@ -32,22 +32,23 @@ from lenders.products import eligibility
 from lenders.products import service as product_service
 from lenders.products.schemas import ProductFilters
 from scoring.model.scale import GRADE_NAMES
+from scoring.scores import freshness
 from scoring.scores import service as score_service
 from whitelist import service as whitelist_service
 
 router = APIRouter(prefix="/me")
 
 
-def _uscc(viewer: Principal) -> str:
+def own_uscc(viewer: Principal) -> str:
     assert viewer.uscc is not None  # the users table binds every enterprise user to one
     return viewer.uscc
 
 
 @router.get("", response_class=HTMLResponse)
 def my_credit(request: Request, session: SessionDep, viewer: EnterpriseViewer) -> HTMLResponse:
-    """我的信用: the enterprise, its latest score with what lowers it, its score history and
-    whether it is on the whitelist, rule by rule."""
-    uscc = _uscc(viewer)
+    """我的信用: the enterprise, its latest score with what lowers it, its score history,
+    whether it is on the whitelist, rule by rule, and how current each data source is."""
+    uscc = own_uscc(viewer)
     enterprise = enterprise_service.get(session, code=uscc)
     history = score_service.history(session, uscc=uscc, limit=12)
     standing = whitelist_service.explain(session, uscc=uscc)
@@ -60,6 +61,7 @@ def my_credit(request: Request, session: SessionDep, viewer: EnterpriseViewer) -
         history=history,
         standing=standing,
         grade_names=GRADE_NAMES,
+        freshness=freshness.of_enterprise(session, uscc=uscc),
     )
 
 
@@ -74,7 +76,7 @@ def products(
     rows, total = product_service.browse(
         session, filters=filters or ProductFilters(), offset=page.offset, limit=page.limit
     )
-    enterprise = enterprise_service.get(session, code=_uscc(viewer))
+    enterprise = enterprise_service.get(session, code=own_uscc(viewer))
     facts = matching_facts.of_enterprise(session, enterprise, today=to_local(utcnow()).date())
     offers = [
         (product, lender, eligibility.enterprise_fails(product, facts)) for product, lender in rows
@@ -124,7 +126,7 @@ def _application_form(
 def my_applications(
     request: Request, session: SessionDep, viewer: EnterpriseViewer, page: PageDep
 ) -> HTMLResponse:
-    filters = ApplicationFilters(uscc=_uscc(viewer))
+    filters = ApplicationFilters(uscc=own_uscc(viewer))
     rows, total = application_service.list_page(
         session, filters=filters, offset=page.offset, limit=page.limit
     )
@@ -170,7 +172,7 @@ async def submit_application(
         return _application_form(request, session, viewer, values=values, errors=errors, status=422)
     try:
         application = application_service.create(
-            session, uscc=_uscc(viewer), data=data, actor=viewer
+            session, uscc=own_uscc(viewer), data=data, actor=viewer
         )
     except DomainError as error:
         session.rollback()
@@ -230,7 +232,7 @@ def _consents_page(
     status: int = 200,
 ) -> HTMLResponse:
     rows, total = consent_service.list_for(
-        session, uscc=_uscc(viewer), offset=page.offset, limit=page.limit
+        session, uscc=own_uscc(viewer), offset=page.offset, limit=page.limit
     )
     lenders = _lenders(session)
     return render(
@@ -273,7 +275,7 @@ async def grant_consent(
             request, session, viewer, page, values=values, errors=errors, status=422
         )
     try:
-        consent_service.grant(session, uscc=_uscc(viewer), data=data, actor=viewer)
+        consent_service.grant(session, uscc=own_uscc(viewer), data=data, actor=viewer)
     except DomainError as error:
         session.rollback()
         return _consents_page(
@@ -293,7 +295,7 @@ def revoke_consent(
     data = AuthorizationRevoke(reason=reason or None)
     consent_service.revoke(
         session,
-        uscc=_uscc(viewer),
+        uscc=own_uscc(viewer),
         authorization_id=authorization_id,
         reason=data.reason,
         actor=viewer,
@@ -307,7 +309,7 @@ def data_access(
 ) -> HTMLResponse:
     """查询记录: who read the enterprise's data, named (bank and person), not by id."""
     rows, total = consent_service.reads_of(
-        session, uscc=_uscc(viewer), offset=page.offset, limit=page.limit
+        session, uscc=own_uscc(viewer), offset=page.offset, limit=page.limit
     )
     names = account_service.actor_names(session, [row.actor for row in rows])
     return render(

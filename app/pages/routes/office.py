@@ -13,6 +13,7 @@ from app.accounts.models import Role
 from app.accounts.principal import Principal
 from app.api.deps import PageDep, SessionDep
 from app.api.params import PathId
+from app.enterprises import service as enterprise_service
 from app.pages.rendering import render
 from app.pages.viewer import role_required
 from whitelist import policy as policy_service
@@ -93,12 +94,14 @@ def version_members(
     """Who was on the list as the version left it, a page at a time."""
     version = whitelist_service.version(session, number=number)
     members = whitelist_service.members_of(session, number=number)
+    shown = members[page.offset : page.offset + page.limit]
     return render(
         request,
         "office/members.html",
         viewer,
         version=version,
-        rows=members[page.offset : page.offset + page.limit],
+        rows=shown,
+        names=enterprise_service.names(session, codes=shown),
         total=len(members),
         page=page,
     )

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.principal import Principal
 from app.api.deps import Page, PageDep, SessionDep
@@ -57,6 +58,7 @@ def _batches_page(
         page=page,
         kind=kind,
         query=f"&kind={kind}" if kind else "",
+        names=account_service.actor_names(session, [row.loaded_by for row in rows]),
         contracts=CONTRACTS,
         batch_status=BATCH_STATUS,
         errors=errors or {},
@@ -125,6 +127,7 @@ def batch_detail(
         "operator/batch.html",
         viewer,
         batch=batch,
+        loaded_by=account_service.actor_names(session, [batch.loaded_by])[batch.loaded_by],
         rows=rows,
         total=total,
         page=page,
