@@ -3,14 +3,15 @@
     python -m bench.pages [--enterprises 115000] [--requests 200] [--concurrency 4]
                           [--database-url URL] [--check] [--tiny]
 
-On its own PostgreSQL database (dropped and created afresh) it builds the whitelist
-benchmark's city (``bench/whitelist_city.py``: the registry ingested, a champion's scores for
-every enterprise, a third with an application and a grant), adds a finance-office user and an
-enterprise user, then requests each page ``--requests`` times with ``--concurrency`` in flight
-through the application itself (``httpx.ASGITransport``: no network, so the time is the
-server's), signed in as the page's user. Each page's p50 and p95 are printed beside a bare
-page — a FastAPI app answering one line of HTML — timed the same way at the same concurrency.
-Goal: every page p95 ≤ 100 ms. ``--tiny`` is a smoke run; ``--check`` exits 1 on a missed goal.
+On its own PostgreSQL database (dropped and created afresh) it builds the whitelist benchmark's
+city (``bench/whitelist_city.py``: the registry ingested, a champion's scores for every
+enterprise, a third with an application and a grant), adds an enterprise user, a user of the
+first bank and one user of each staff role, then requests each page ``--requests`` times with
+``--concurrency`` in flight through the application itself (``httpx.ASGITransport``: no network,
+so the time is the server's), signed in as the page's user. Each page's p50 and p95 are printed
+beside a bare page — a FastAPI app answering one line of HTML — timed the same way at the same
+concurrency. Goal: every page p95 ≤ 100 ms. ``--tiny`` is a smoke run; ``--check`` exits 1 on a
+missed goal.
 """
 
 from __future__ import annotations
@@ -49,26 +50,50 @@ def pages_of(uscc: str, application_id: int) -> dict[str, tuple[str, str]]:
         "数据授权": ("firm", "/me/consents"),
         "查询记录": ("firm", "/me/data-access"),
         "修改密码": ("firm", "/account/password"),
+        "推荐线索": ("bank", "/bank/leads"),
+        "银行贷款": ("bank", "/bank/loans"),
+        "信贷产品": ("bank", "/bank/products"),
+        "对接设置": ("bank", "/bank/integration"),
+        "白名单政策": ("office", "/whitelist/policy"),
+        "白名单版本": ("office", "/whitelist/versions"),
+        "评分模型": ("office", "/models"),
+        "数据批次": ("operator", "/batches"),
+        "代码复核": ("operator", "/uscc-reviews"),
+        "账户管理": ("admin", "/admin/users"),
+        "金融机构": ("admin", "/admin/lenders"),
+        "审计日志": ("admin", "/admin/audit"),
         "登录": ("", "/login"),
     }
 
 
 def add_people() -> tuple[dict[str, str], str, int]:
-    """Session tokens of an office user and of an enterprise with an application."""
+    """Session tokens of an enterprise with an application, a user of the city's first bank
+    and one of each staff role."""
     from sqlmodel import select
 
     from app.accounts import service as account_service
     from app.accounts.models import Role, User
     from app.applications.models import FinancingApplication
     from app.core import db, security
+    from bench.whitelist_city import LENDERS
+    from lenders.institutions.models import Lender
 
     with db.session_scope() as session:
         application = session.exec(
             select(FinancingApplication).order_by(FinancingApplication.id)
         ).first()
         assert application is not None and application.id is not None
+        bank = session.exec(select(Lender).where(Lender.code == LENDERS[0])).one()
         users = {
             "office": User(username="bench-office", display_name="市金融办", role=Role.OFFICE),
+            "operator": User(
+                username="bench-operator", display_name="数据运维", role=Role.DATA_OPERATOR
+            ),
+            "admin": User(username="bench-admin", display_name="管理员", role=Role.ADMIN),
+            "bank": User(
+                username="bench-bank", display_name="银行客户经理", role=Role.LENDER_USER,
+                lender_id=bank.id,
+            ),
             "firm": User(
                 username="bench-firm", display_name="企业用户", role=Role.ENTERPRISE,
                 uscc=application.uscc,
