@@ -32,7 +32,6 @@ from scoring.synthetic.demo import DemoCity, demo_city, oracle_auc_as_of
 from scoring.training.pipeline import snapshots, train
 from scoring.training.platform import DEFAULT_MONTHS, labelled_months, lightgbm_constraints
 
-
 THROUGHPUT_ROUNDS = 5
 
 
