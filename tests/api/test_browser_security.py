@@ -111,6 +111,7 @@ def test_hsts_outside_development(production_client: TestClient) -> None:
 def test_docs_reference_no_other_host_and_their_files_are_served(client: TestClient) -> None:
     page = client.get("/docs")
     assert page.status_code == 200
+    assert '<html lang="zh-CN">' in page.text  # screen readers read it as Chinese
     assert re.findall(r"(?:https?:)?//[\w.-]+", page.text) == []
     assets = re.findall(r'(?:src|href)="(/[^"]+)"', page.text)
     assert len(assets) == 3
