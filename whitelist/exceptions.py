@@ -7,3 +7,9 @@ class ChampionNotScored(Conflict):
 
 class WhitelistVersionNotFound(NotFound):
     code = "whitelist_version_not_found"
+
+
+class EnterpriseNotRegistered(NotFound):
+    """The whitelist judges enterprises of the registry only."""
+
+    code = "enterprise_not_found"

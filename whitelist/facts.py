@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -34,6 +35,58 @@ COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class EnterpriseFacts:
+    """One enterprise's facts, as ``rules.explain`` reads a row of ``gather``."""
+
+    status: str
+    registration_date: date
+    grade: str | None
+    listings: list[str]
+    last_demand_at: datetime | None
+    last_application_at: datetime | None
+    last_application_status: str | None
+    consent_active: bool
+    consent_ever: bool
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """The facts by USCC, read in one query per kind of fact."""
+
+    registry: list[tuple[Any, ...]]
+    grades: dict[str, Any]
+    listings: dict[str, set[str]]
+    demand: dict[str, Any]
+    last_at: dict[str, Any]
+    last_status: dict[str, str]
+    consents: dict[str, int]
+
+
+def _look_up(
+    session: Session,
+    *,
+    model_name: str,
+    lists: Sequence[str],
+    today: date,
+    now: datetime,
+    usccs: Sequence[str] | None,
+) -> _Lookups:
+    listings: dict[str, set[str]] = {}
+    for uscc, kind in repository.listings_in_force(session, lists=lists, today=today, usccs=usccs):
+        listings.setdefault(uscc, set()).add(kind)
+    last = repository.last_applications(session, usccs=usccs)
+    return _Lookups(
+        registry=[tuple(row) for row in repository.registry_facts(session, usccs=usccs)],
+        grades=dict(repository.latest_grades(session, model_name=model_name, usccs=usccs)),
+        listings=listings,
+        demand=dict(repository.last_demand(session, ended=ENDED_DEMAND, usccs=usccs)),
+        last_at={u: at for u, at, _ in last},
+        last_status={u: str(s) for u, _, s in last},
+        consents=dict(repository.consents_in_force(session, now=now, usccs=usccs)),
+    )
+
+
 def gather(
     session: Session,
     *,
@@ -44,36 +97,48 @@ def gather(
     usccs: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """One row per enterprise (index uscc) with the facts the rules need."""
-
-    registry = repository.registry_facts(session, usccs=usccs)
-    frame = pd.DataFrame(registry, columns=["uscc", "status", "registration_date"])
+    found = _look_up(session, model_name=model_name, lists=lists, today=today, now=now, usccs=usccs)
+    frame = pd.DataFrame(found.registry, columns=["uscc", "status", "registration_date"])
     frame = frame.set_index("uscc").assign(status=lambda f: f["status"].map(str))
     codes = frame.index.tolist()
-
-    grades = repository.latest_grades(session, model_name=model_name, usccs=usccs)
-    frame["grade"] = _column(grades, codes)
-
-    listings: dict[str, set[str]] = {}
-    for uscc, kind in repository.listings_in_force(session, lists=lists, today=today, usccs=usccs):
-        listings.setdefault(uscc, set()).add(kind)
-    frame["listings"] = [sorted(listings.get(u, ())) for u in codes]
-
-    demand = repository.last_demand(session, ended=ENDED_DEMAND, usccs=usccs)
-    frame["last_demand_at"] = _column(demand, codes)
-    last = repository.last_applications(session, usccs=usccs)
-    frame["last_application_at"] = _column([(u, at) for u, at, _ in last], codes)
-    frame["last_application_status"] = _column([(u, str(s)) for u, _, s in last], codes)
-
-    active: dict[str, int] = dict(repository.consents_in_force(session, now=now, usccs=usccs))
-    frame["consent_active"] = [bool(active.get(u, 0)) for u in codes]
-    frame["consent_ever"] = [u in active for u in codes]
+    frame["grade"] = [found.grades.get(u) for u in codes]
+    frame["listings"] = [sorted(found.listings.get(u, ())) for u in codes]
+    frame["last_demand_at"] = [found.demand.get(u) for u in codes]
+    frame["last_application_at"] = [found.last_at.get(u) for u in codes]
+    frame["last_application_status"] = [found.last_status.get(u) for u in codes]
+    frame["consent_active"] = [bool(found.consents.get(u, 0)) for u in codes]
+    frame["consent_ever"] = [u in found.consents for u in codes]
     return frame[list(COLUMNS)]
 
 
-def _column(pairs: list[tuple[Any, ...]], codes: list[str]) -> list[Any]:
-    """Values by USCC in the order of ``codes``, None where an enterprise has none."""
-    values = dict(pairs)
-    return [values.get(code) for code in codes]
+def of_enterprise(
+    session: Session,
+    *,
+    model_name: str,
+    lists: Sequence[str],
+    today: date,
+    now: datetime,
+    uscc: str,
+) -> EnterpriseFacts | None:
+    """The same facts as ``gather`` for one enterprise, without a data frame: a page reads them
+    on every request, and building a one-row frame cost more than the queries."""
+    found = _look_up(
+        session, model_name=model_name, lists=lists, today=today, now=now, usccs=[uscc]
+    )
+    if not found.registry:
+        return None
+    [(_, status, registered)] = found.registry
+    return EnterpriseFacts(
+        status=str(status),
+        registration_date=registered,
+        grade=found.grades.get(uscc),
+        listings=sorted(found.listings.get(uscc, ())),
+        last_demand_at=found.demand.get(uscc),
+        last_application_at=found.last_at.get(uscc),
+        last_application_status=found.last_status.get(uscc),
+        consent_active=bool(found.consents.get(uscc, 0)),
+        consent_ever=uscc in found.consents,
+    )
 
 
 def judged(

@@ -12,7 +12,7 @@ from app.core.clock import to_local, utcnow
 from scoring.registry import service as registry_service
 from scoring.registry.exceptions import NoChampion
 from whitelist import facts, policy, repository, rules
-from whitelist.exceptions import WhitelistVersionNotFound
+from whitelist.exceptions import EnterpriseNotRegistered, WhitelistVersionNotFound
 from whitelist.models import WhitelistChange, WhitelistVersion
 
 
@@ -68,17 +68,17 @@ def explain(session: Session, *, uscc: str, now: datetime | None = None) -> dict
         model_name = registry_service.champion(session).name
     except NoChampion:
         model_name = newest.model_name if newest else ""
-    gathered = facts.gather(
+    found = facts.of_enterprise(
         session,
         model_name=model_name,
         lists=rules_now.disqualifying_lists,
         today=today,
         now=moment,
-        usccs=[uscc],
+        uscc=uscc,
     )
-    outcomes = rules.explain(
-        next(gathered.itertuples(index=False)), policy=rules_now, today=today, now=moment
-    )
+    if found is None:
+        raise EnterpriseNotRegistered(f"enterprise {uscc} is not in the registry")
+    outcomes = rules.explain(found, policy=rules_now, today=today, now=moment)
     member = repository.member(session, uscc)
     last_exit = repository.last_exit(session, uscc)
     return {
