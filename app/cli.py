@@ -16,7 +16,15 @@ from typing import Annotated
 
 import typer
 
-from app import cli_applications, cli_banksim, cli_deliveries, cli_leads, cli_scoring, cli_whitelist
+from app import (
+    cli_applications,
+    cli_banksim,
+    cli_deliveries,
+    cli_fund,
+    cli_leads,
+    cli_scoring,
+    cli_whitelist,
+)
 from app.accounts.roles import Role
 from app.cli_support import cli_actor, fail, require_schema
 
@@ -34,6 +42,7 @@ cli.add_typer(cli_whitelist.whitelist_cli, name="whitelist")
 cli.add_typer(cli_applications.applications_cli, name="applications")
 cli.add_typer(cli_leads.leads_cli, name="leads")
 cli.add_typer(cli_deliveries.deliveries_cli, name="deliveries")
+cli.add_typer(cli_fund.fund_cli, name="fund")
 cli.command(
     "bank-sim",
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},

@@ -9,6 +9,7 @@ from app.enterprises.models import Enterprise, UsccReview
 from app.ops.models import ProbeAttempt, ProbeRun
 from app.outbox.models import OutboxEvent
 from lenders.delivery.models import DeliveryAttempt, WebhookEndpoint, WebhookSecret
+from lenders.fund.ledger.models import LedgerAccount, LedgerTransfer
 from lenders.institutions.models import Lender
 from lenders.leads.models import Lead, LeadDeadline, LeadTransition
 from lenders.loans.models import DelinquencyReport, Loan, LoanRecovery, LoanRepayment
@@ -38,6 +39,8 @@ __all__ = [
     "Lead",
     "LeadDeadline",
     "LeadTransition",
+    "LedgerAccount",
+    "LedgerTransfer",
     "Lender",
     "Loan",
     "LoanProduct",
