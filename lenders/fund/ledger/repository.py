@@ -46,6 +46,15 @@ def account_codes(session: Session, ids: Sequence[int]) -> dict[int, str]:
     return {account_id: code for account_id, code in session.exec(query) if account_id is not None}
 
 
+def accounts_with_prefix(session: Session, prefix: str) -> list[LedgerAccount]:
+    query = (
+        select(LedgerAccount)
+        .where(col(LedgerAccount.code).startswith(prefix, autoescape=True))
+        .order_by(col(LedgerAccount.code))
+    )
+    return list(session.exec(query))
+
+
 def accounts(session: Session) -> list[LedgerAccount]:
     return list(session.exec(select(LedgerAccount).order_by(col(LedgerAccount.id))))
 

@@ -79,6 +79,14 @@ def post(
 ) -> list[LedgerTransfer]:
     """Post every transfer of ``journal`` or none. Posting the same keys again with the same
     transfers returns them and changes nothing; a key naming another transfer is refused."""
+    return _post(session, journal=journal, postings=postings, actor=actor, reverses={})[0]
+
+
+def post_once(
+    session: Session, *, journal: str, postings: Sequence[Posting], actor: str
+) -> tuple[list[LedgerTransfer], bool]:
+    """``post``, and whether it was a replay (True: posted before, nothing changed now), for a
+    caller that records the act once, such as the audit log."""
     return _post(session, journal=journal, postings=postings, actor=actor, reverses={})
 
 
@@ -102,7 +110,7 @@ def reverse(session: Session, *, key: str, reversal_key: str, actor: str) -> Led
         kind="reversal",
         reference=original.reference,
     )
-    [reversal] = _post(
+    [reversal], _ = _post(
         session,
         journal=f"reversal:{original.journal}"[:KEY_MAX_LENGTH],
         postings=[mirror],
@@ -110,6 +118,14 @@ def reverse(session: Session, *, key: str, reversal_key: str, actor: str) -> Led
         reverses={reversal_key: original.id},
     )
     return reversal
+
+
+def balances(session: Session, *, prefix: str) -> list[Balance]:
+    """Every account whose code starts with ``prefix``, in code order."""
+    return [
+        Balance(a.code, a.name, a.debits_posted_fen, a.credits_posted_fen)
+        for a in repository.accounts_with_prefix(session, prefix)
+    ]
 
 
 def balance(session: Session, code: str) -> Balance:
@@ -126,7 +142,7 @@ def _post(
     postings: Sequence[Posting],
     actor: str,
     reverses: dict[str, int],
-) -> list[LedgerTransfer]:
+) -> tuple[list[LedgerTransfer], bool]:
     _check_shape(journal, postings)
     accounts = {a.code: a for a in repository.lock_accounts(session, _codes(postings))}
     missing = sorted(set(_codes(postings)) - set(accounts))
@@ -135,7 +151,7 @@ def _post(
     # Read after the lock: a posting of the same keys that committed meanwhile is seen here.
     done = {t.key: t for t in repository.transfers_by_keys(session, [p.key for p in postings])}
     if done:
-        return _replayed(journal, postings, done, accounts, reverses)
+        return _replayed(journal, postings, done, accounts, reverses), True
     totals = {code: [a.debits_posted_fen, a.credits_posted_fen] for code, a in accounts.items()}
     for p in postings:
         totals[p.debit][0] += p.amount_fen
@@ -161,7 +177,7 @@ def _post(
     ]
     session.add_all([*transfers, *accounts.values()])
     session.flush()
-    return transfers
+    return transfers, False
 
 
 def _check_shape(journal: str, postings: Sequence[Posting]) -> None:

@@ -1,0 +1,45 @@
+"""The fund's chart of accounts: which ledger account holds what, by code."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from lenders.fund.ledger import service as ledger
+from lenders.fund.ledger.models import LedgerAccount, Limit
+
+UNALLOCATED = "fund:unallocated"  # the fund's cash not yet earmarked for a bank
+
+
+def capital(contributor: str) -> str:
+    """What a contributor (the office, a district, a guarantor) has put into the fund."""
+    return f"capital:{contributor}"
+
+
+def allocation(lender_code: str) -> str:
+    """The fund's cash earmarked for one bank's covered loans."""
+    return f"allocation:{lender_code}"
+
+
+def open_unallocated(session: Session) -> LedgerAccount:
+    return ledger.open_account(
+        session, code=UNALLOCATED, name="基金未分配资金", limit=Limit.CREDITS_WITHIN_DEBITS
+    )
+
+
+def open_capital(session: Session, contributor: str) -> LedgerAccount:
+    """Capital is credit-normal: a contributor cannot take out more than it put in."""
+    return ledger.open_account(
+        session,
+        code=capital(contributor),
+        name=f"出资：{contributor}",
+        limit=Limit.DEBITS_WITHIN_CREDITS,
+    )
+
+
+def open_allocation(session: Session, lender_code: str) -> LedgerAccount:
+    return ledger.open_account(
+        session,
+        code=allocation(lender_code),
+        name=f"合作银行额度：{lender_code}",
+        limit=Limit.CREDITS_WITHIN_DEBITS,
+    )

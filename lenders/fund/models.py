@@ -1,0 +1,70 @@
+"""The fund's cooperation agreements (合作协议) with banks, one version after another."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.core.clock import utcnow
+from app.core.db import UTCDateTime
+
+# Defaults of SPEC §7 and the issue: the fund bears 40 % of the principal lost, a bank's covered
+# outstanding is at most 10 × its allocation, claims within 180 days of default, new cover stops
+# above a 5 % NPL ratio of the bank's covered loans and resumes below 3 %.
+DEFAULT_COMPENSATION_RATIO_BP = 4_000
+DEFAULT_LEVERAGE = 10
+DEFAULT_ENTERPRISE_CAP_FEN = 5_000_000_00  # 500 万元 of covered outstanding per enterprise
+DEFAULT_CLAIM_WINDOW_DAYS = 180
+DEFAULT_SUSPENSION_NPL_BP = 500
+DEFAULT_REINSTATEMENT_NPL_BP = 300
+
+
+class CooperationAgreement(SQLModel, table=True):
+    """One version of a bank's agreement with the fund; a new version replaces it from its
+    ``effective_from`` and earlier versions are kept as they were."""
+
+    __tablename__ = "fund_agreements"
+    __table_args__ = (
+        UniqueConstraint("lender_code", "version"),
+        CheckConstraint(
+            "compensation_ratio_bp > 0 AND compensation_ratio_bp <= 10000",
+            name="ratio_within_whole",
+        ),
+        CheckConstraint("leverage >= 1", name="leverage_positive"),
+        CheckConstraint("allocation_fen >= 0", name="allocation_nonnegative"),
+        CheckConstraint("enterprise_cap_fen > 0", name="enterprise_cap_positive"),
+        CheckConstraint("claim_window_days > 0", name="claim_window_positive"),
+        CheckConstraint(
+            "reinstatement_npl_bp < suspension_npl_bp", name="reinstatement_below_suspension"
+        ),
+        CheckConstraint(
+            "expires_on IS NULL OR expires_on >= effective_from", name="expires_after_start"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    lender_code: str = Field(max_length=32, foreign_key="lenders.code", index=True)
+    version: int
+    effective_from: date  # the city's calendar day the terms start
+    expires_on: date | None = None  # last day of cover under this agreement; None: open-ended
+    compensation_ratio_bp: int = DEFAULT_COMPENSATION_RATIO_BP  # the fund's share of the loss
+    leverage: int = DEFAULT_LEVERAGE
+    allocation_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    enterprise_cap_fen: int = Field(
+        default=DEFAULT_ENTERPRISE_CAP_FEN, sa_column=Column(BigInteger, nullable=False)
+    )
+    # Products whose loans may be covered; empty: every product of the bank marked fund_eligible.
+    eligible_product_ids: list[int] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    claim_window_days: int = DEFAULT_CLAIM_WINDOW_DAYS
+    premium_rate_bp: int | None = None  # a premium on each covered loan, if the fund charges one
+    period_cap_bp: int | None = None  # a cap on the period's compensation rate, if any
+    suspension_npl_bp: int = DEFAULT_SUSPENSION_NPL_BP
+    reinstatement_npl_bp: int = DEFAULT_REINSTATEMENT_NPL_BP
+    signed_by: str = Field(max_length=64)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
