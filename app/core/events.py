@@ -29,6 +29,7 @@ from sqlmodel import Session
 HANDLER_MODULES: tuple[str, ...] = (
     "whitelist.handlers",
     "lenders.leads.handlers",
+    "lenders.fund.handlers",
 )
 
 

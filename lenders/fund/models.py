@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
-from app.core.db import UTCDateTime
+from app.core.db import UTCDateTime, enum_type
 
 # Defaults of SPEC §7 and the issue: the fund bears 40 % of the principal lost, a bank's covered
 # outstanding is at most 10 × its allocation, claims within 180 days of default, new cover stops
@@ -66,5 +67,49 @@ class CooperationAgreement(SQLModel, table=True):
     reinstatement_npl_bp: int = DEFAULT_REINSTATEMENT_NPL_BP
     signed_by: str = Field(max_length=64)
     created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class CoverRefusal(StrEnum):
+    """Why the fund did not cover a loan at its disbursement, as codes a bank's system reads."""
+
+    NO_AGREEMENT = "no_agreement"  # 未签合作协议或协议未生效
+    AGREEMENT_EXPIRED = "agreement_expired"  # 合作协议已到期
+    PRODUCT_NOT_ELIGIBLE = "product_not_eligible"  # 产品不在基金覆盖范围
+    ENTERPRISE_CAP = "enterprise_cap"  # 超过单户覆盖上限
+    LEVERAGE_HEADROOM = "leverage_headroom"  # 超过放大倍数下的可覆盖余额
+
+
+COVER_REFUSAL_LABELS = {
+    CoverRefusal.NO_AGREEMENT: "未签合作协议或协议未生效",
+    CoverRefusal.AGREEMENT_EXPIRED: "合作协议已到期",
+    CoverRefusal.PRODUCT_NOT_ELIGIBLE: "产品不在基金覆盖范围",
+    CoverRefusal.ENTERPRISE_CAP: "超过单户覆盖上限",
+    CoverRefusal.LEVERAGE_HEADROOM: "超过放大倍数下的可覆盖余额",
+}
+
+
+class FundCover(SQLModel, table=True):
+    """The fund's decision on one loan, made at its disbursement: covered, or refused and why."""
+
+    __tablename__ = "fund_covers"
+    __table_args__ = (
+        CheckConstraint(
+            "(covered AND refusal IS NULL) OR (NOT covered AND refusal IS NOT NULL)",
+            name="covered_or_refused",
+        ),
+        Index("ix_fund_covers_lender_covered", "lender_code", "covered"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    loan_id: int = Field(foreign_key="loans.id", unique=True)  # one decision per loan
+    lender_code: str = Field(max_length=32, foreign_key="lenders.code")
+    uscc: str = Field(max_length=18, index=True)
+    agreement_id: int | None = Field(default=None, foreign_key="fund_agreements.id")
+    covered: bool
+    refusal: CoverRefusal | None = Field(default=None, sa_type=enum_type(CoverRefusal))
+    principal_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    decided_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

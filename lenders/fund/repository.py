@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from lenders.fund.models import CooperationAgreement
+from lenders.fund.models import CooperationAgreement, FundCover
+from lenders.loans.models import Loan
 
 
 def latest_agreement(
@@ -42,3 +44,29 @@ def agreements(session: Session, lender_code: str) -> list[CooperationAgreement]
         .order_by(col(CooperationAgreement.version))
     )
     return list(session.exec(query))
+
+
+def cover_of(session: Session, loan_id: int) -> FundCover | None:
+    return session.exec(select(FundCover).where(FundCover.loan_id == loan_id)).first()
+
+
+def covered_outstanding(
+    session: Session, *, lender_code: str | None = None, uscc: str | None = None
+) -> int:
+    """What is still owed on the loans the fund covers, of one bank or one enterprise (fen)."""
+    query = (
+        select(func.coalesce(func.sum(Loan.outstanding_fen), 0))
+        .select_from(FundCover)
+        .join(Loan, col(Loan.id) == col(FundCover.loan_id))
+        .where(col(FundCover.covered).is_(True))
+    )
+    if lender_code is not None:
+        query = query.where(FundCover.lender_code == lender_code)
+    if uscc is not None:
+        query = query.where(FundCover.uscc == uscc)
+    return int(session.exec(query).one())
+
+
+def lock_agreement_holder(session: Session, lender_code: str) -> None:
+    """Serialise cover decisions of one bank: the headroom is read and used in one step."""
+    latest_agreement(session, lender_code, for_update=True)

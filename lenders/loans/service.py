@@ -22,12 +22,14 @@ from app.applications.exceptions import IllegalTransition
 from app.applications.models import ApplicationStatus, FinancingApplication
 from app.audit import service as audit_service
 from app.audit.service import Actor
+from app.core import events
 from app.core.clock import to_local
 from app.core.money import fen_to_yuan
 from lenders.leads import state as lead_state
 from lenders.leads.exceptions import LeadNotFound
 from lenders.leads.models import Lead, LeadStatus
 from lenders.loans import dates, repository
+from lenders.loans.events import LoanDisbursed
 from lenders.loans.exceptions import (
     AmountAboveApproved,
     ContractIdTaken,
@@ -137,6 +139,18 @@ def disburse(
             "maturity_on": maturity.isoformat(),
             "first_loan": loan.first_loan,
         },
+    )
+    assert loan.id is not None
+    events.publish(
+        session,
+        LoanDisbursed(
+            loan_id=loan.id,
+            lender_code=loan.lender_code,
+            uscc=loan.uscc,
+            product_id=loan.product_id,
+            principal_fen=loan.principal_fen,
+            disbursed_on=loan.disbursed_on,
+        ),
     )
     return loan
 

@@ -20,6 +20,7 @@ from app.audit.service import SystemActor
 from app.consent.questions import IsMatched
 from app.core import events
 from app.enterprises.events import EnterpriseFactsChanged, FactsTrigger
+from lenders.loans.events import LoanDisbursed
 from tests.factories import make_application, make_enterprise
 from whitelist.events import MembersExited
 from whitelist.models import Trigger
@@ -33,6 +34,7 @@ EVENT_TABLE = {
     EnterpriseFactsChanged: ["whitelist.handlers.exit_at_once"],
     ApplicationEnded: ["lenders.leads.handlers.withdraw_open_leads"],
     MembersExited: ["lenders.leads.handlers.tell_holding_banks"],
+    LoanDisbursed: ["lenders.fund.handlers.cover_at_disbursement"],
 }
 QUERY_TABLE = {
     DemandWindowDays: "whitelist.handlers.demand_window_days",

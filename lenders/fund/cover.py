@@ -1,0 +1,100 @@
+"""Cover at disbursement (覆盖): the fund decides at once, in the loan's own transaction.
+
+A loan is covered when the bank's agreement is in force on the disbursement day, the product
+is eligible, and the new principal fits both the enterprise's cap and the bank's leverage
+headroom: covered outstanding ≤ leverage × what is left of the bank's allocation. Otherwise it
+is refused with the first reason that applies, in that order.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+
+from app.audit import service as audit_service
+from app.audit.service import SystemActor
+from lenders.fund import agreements, chart, repository
+from lenders.fund.exceptions import NoAgreement
+from lenders.fund.ledger import service as ledger
+from lenders.fund.ledger.exceptions import AccountNotFound
+from lenders.fund.models import CooperationAgreement, CoverRefusal, FundCover
+from lenders.products import repository as product_repository
+
+FUND = SystemActor("fund")
+
+
+def decide(
+    session: Session,
+    *,
+    loan_id: int,
+    lender_code: str,
+    uscc: str,
+    product_id: int,
+    principal_fen: int,
+    on: date,
+) -> FundCover:
+    """The fund's decision on a loan just disbursed on ``on``; deciding again returns it."""
+    known = repository.cover_of(session, loan_id)
+    if known is not None:
+        return known
+    repository.lock_agreement_holder(session, lender_code)
+    agreement, refusal = _judge(session, lender_code, uscc, product_id, principal_fen, on)
+    cover = FundCover(
+        loan_id=loan_id,
+        lender_code=lender_code,
+        uscc=uscc,
+        agreement_id=agreement.id if agreement else None,
+        covered=refusal is None,
+        refusal=refusal,
+        principal_fen=principal_fen,
+    )
+    session.add(cover)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=FUND,
+        action="fund.cover" if refusal is None else "fund.cover_refused",
+        subject_type="fund_cover",
+        subject_id=cover.id or 0,
+        detail={
+            "loan_id": loan_id,
+            "lender_code": lender_code,
+            "principal_fen": principal_fen,
+            "agreement_version": agreement.version if agreement else None,
+            "refusal": refusal.value if refusal else None,
+        },
+    )
+    return cover
+
+
+def headroom_fen(session: Session, *, agreement: CooperationAgreement) -> int:
+    """How much more principal the bank's agreement can cover now."""
+    try:
+        left = ledger.balance(session, chart.allocation(agreement.lender_code)).debit_balance_fen
+    except AccountNotFound:
+        left = 0
+    used = repository.covered_outstanding(session, lender_code=agreement.lender_code)
+    return max(0, agreement.leverage * left - used)
+
+
+def _judge(
+    session: Session, lender_code: str, uscc: str, product_id: int, principal_fen: int, on: date
+) -> tuple[CooperationAgreement | None, CoverRefusal | None]:
+    try:
+        agreement = agreements.in_force(session, lender_code=lender_code, on=on)
+    except NoAgreement:
+        started = repository.agreement_on(session, lender_code, on)
+        return started, (
+            CoverRefusal.NO_AGREEMENT if started is None else CoverRefusal.AGREEMENT_EXPIRED
+        )
+    product = product_repository.product(session, product_id)
+    listed = not agreement.eligible_product_ids or product_id in agreement.eligible_product_ids
+    if product is None or not product.fund_eligible or not listed:
+        return agreement, CoverRefusal.PRODUCT_NOT_ELIGIBLE
+    held = repository.covered_outstanding(session, uscc=uscc)
+    if held + principal_fen > agreement.enterprise_cap_fen:
+        return agreement, CoverRefusal.ENTERPRISE_CAP
+    if principal_fen > headroom_fen(session, agreement=agreement):
+        return agreement, CoverRefusal.LEVERAGE_HEADROOM
+    return agreement, None

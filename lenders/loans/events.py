@@ -1,0 +1,20 @@
+"""Events of loans (贷款)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.core.events import Event
+
+
+@dataclass(frozen=True)
+class LoanDisbursed(Event):
+    """A bank reported an approved lead's loan paid out; the loan row exists in the session."""
+
+    loan_id: int
+    lender_code: str
+    uscc: str
+    product_id: int
+    principal_fen: int
+    disbursed_on: date  # the city's calendar day
