@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ from app.accounts.exceptions import (
     ApiKeyNotFound,
     InvalidAccount,
     InvalidCredentials,
+    OwnPasswordReset,
     UsernameTaken,
     UserNotFound,
     WeakPassword,
@@ -175,6 +177,37 @@ def change_password(
         detail={"other_sessions_signed_out": True},
     )
     return user
+
+
+def reset_password(session: Session, *, user_id: int, actor: Principal) -> tuple[User, str]:
+    """An administrator gives ``user_id`` a new random password, returned here once and never
+    stored or logged in clear; every session of that user is signed out. Audited. Not one's
+    own: the administrator changes its own password as everyone does, knowing the current one."""
+    if actor.kind == "user" and actor.id == user_id:
+        raise OwnPasswordReset("请在“修改密码”页面修改自己的密码")
+    user = get_user(session, user_id=user_id)
+    temporary = temporary_password(username=user.username)
+    user.password_hash = security.hash_password(temporary)
+    sign_out_other_sessions(user, keep=None)
+    session.add(user)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action="user.password_reset",
+        subject_type="user",
+        subject_id=user_id,
+        detail={"sessions_signed_out": True},
+    )
+    return user, temporary
+
+
+def temporary_password(*, username: str) -> str:
+    """A random password the policy accepts (16 URL-safe characters, about 96 bits)."""
+    while True:
+        candidate = secrets.token_urlsafe(12)
+        if password_problem(candidate, username=username) is None:
+            return candidate
 
 
 def create_user(session: Session, *, data: UserCreate, actor: Actor) -> User:

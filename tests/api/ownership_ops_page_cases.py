@@ -57,6 +57,12 @@ OPS_PAGE_CASES: list[Case] = [
         lambda: {"is_active": "false"},
         page=True,
     ),
+    Case(
+        "POST",
+        "/admin/users/{firm_1_user}/password-reset",
+        expect(403, **TO_LOGIN, admin=200),
+        page=True,
+    ),
     Case("GET", "/admin/audit", expect(403, **TO_LOGIN, admin=200), page=True),
     Case("GET", "/admin/lenders", expect(403, **TO_LOGIN, admin=200), page=True),
     Case("POST", "/admin/lenders", expect(403, **TO_LOGIN, admin=303), new_lender, page=True),
