@@ -194,7 +194,7 @@ def test_ingest_a_directory_shows_progress_and_refuses_bad_files(
     assert again["batches"][0]["status"] == "duplicate"
     (incoming / "tax_grade-bad.csv").write_text("uscc,year\n1,2\n")
     refused = xyd(env, "ingest", str(incoming / "tax_grade-bad.csv"), check=False)
-    assert refused.returncode == 1 and "missing column(s) grade" in refused.stderr
+    assert refused.returncode == 1 and "缺少列 grade" in refused.stderr
 
 
 def test_synth_is_deterministic_and_reports_its_truth(env: dict[str, str], tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ class PolicyChange(BaseModel):
             return value
         unknown = sorted(set(value) - set(GRADES))
         if unknown:
-            raise ValueError(f"unknown grade(s) {unknown}; grades are A–E")
+            raise ValueError(f"信用等级只能是 A–E，不认识：{'、'.join(unknown)}")
         return sorted(set(value))
 
     @field_validator("disqualifying_lists")
@@ -44,7 +44,9 @@ class PolicyChange(BaseModel):
             return value
         unknown = sorted(set(value) - set(DISQUALIFYING_LISTS))
         if unknown:
-            raise ValueError(f"unknown list(s) {unknown}; lists are {list(DISQUALIFYING_LISTS)}")
+            raise ValueError(
+                f"不认识的名单：{'、'.join(unknown)}；可选 {'、'.join(DISQUALIFYING_LISTS)}"
+            )
         return [kind for kind in DISQUALIFYING_LISTS if kind in value]
 
 

@@ -64,3 +64,9 @@ class WrongPassword(InvalidInput):
 
 class WeakPassword(InvalidInput):
     code = "weak_password"
+
+
+class OwnPasswordReset(Conflict):
+    """An administrator may not reset its own password: it changes it, knowing the current one."""
+
+    code = "own_password_reset"

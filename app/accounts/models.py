@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column
+from sqlalchemy import CheckConstraint, Column, Integer
 from sqlmodel import Field, SQLModel
 
 from app.accounts.roles import Role
@@ -39,6 +39,13 @@ class User(SQLModel, table=True):
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
     last_login_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    # Every access token names the generation it was issued in (claim ``sv``); a password change
+    # or reset starts a new one, which signs out every older token but ``session_kept_jti``:
+    # the session that changed its own password stays signed in.
+    session_version: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
+    session_kept_jti: str | None = Field(default=None, max_length=64)
 
 
 class ApiKey(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from app.accounts.models import Role
@@ -18,6 +18,8 @@ class Principal:
     name: str
     lender_id: int | None = None
     uscc: str | None = None
+    # The access token's jti when the caller signed in with one: which session this is.
+    session_id: str | None = field(default=None, compare=False)
 
     @property
     def ref(self) -> str:

@@ -118,3 +118,12 @@ class PasswordChange(BaseModel):
 
     current_password: str = Field(min_length=1, max_length=MAX_LENGTH)
     new_password: str = Field(min_length=1, max_length=MAX_LENGTH)
+
+
+class PasswordResetPublic(BaseModel):
+    """An administrator's reset: the temporary password is in this answer and nowhere else."""
+
+    user_id: int
+    temporary_password: str = Field(
+        description="shown once; hand it to the person, who should change it after signing in"
+    )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -12,6 +15,7 @@ from app.accounts.exceptions import (
     ApiKeyNotFound,
     InvalidAccount,
     InvalidCredentials,
+    OwnPasswordReset,
     UsernameTaken,
     UserNotFound,
     WeakPassword,
@@ -65,16 +69,34 @@ def principal_from_token(session: Session, *, token: str) -> Principal | None:
     claims = security.decode_access_token(token)
     if claims is None or not str(claims.get("sub", "")).isdigit():
         return None
-    if repository.is_revoked(session, str(claims["jti"])):
+    jti = str(claims["jti"])
+    if repository.is_revoked(session, jti):
         return None
     user = repository.get_user(session, int(claims["sub"]))
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or not _of_current_generation(user, claims):
         return None
-    return principal_for_user(user)
+    return replace(principal_for_user(user), session_id=jti)
+
+
+def _of_current_generation(user: User, claims: dict[str, Any]) -> bool:
+    """Issued since the user's last password change or reset, or the session that changed it."""
+    generation = claims.get("sv", 0)  # tokens from before generations existed are generation 0
+    return generation == user.session_version or claims["jti"] == user.session_kept_jti
 
 
 def issue_token(user: User) -> str:
-    return security.create_access_token(subject=str(user.id), claims={"role": user.role.value})
+    return security.create_access_token(
+        subject=str(user.id), claims={"role": user.role.value, "sv": user.session_version}
+    )
+
+
+def sign_out_other_sessions(user: User, *, keep: str | None) -> None:
+    """Every access token of ``user`` stops working but the session ``keep`` (a jti), if given.
+
+    A new generation rather than a row per token: tokens are not recorded when issued, so the
+    ones to refuse are "all issued before now", and only the keeper is named."""
+    user.session_version += 1
+    user.session_kept_jti = keep
 
 
 def revoke_token(session: Session, *, token: str) -> bool:
@@ -115,13 +137,27 @@ def change_own_password(
     username = get_user(session, user_id=principal.id).username
     guards, resets = limits.login_guards(username=username, address=address)
     with throttle.counting_failures(session, guards=guards, reset_on_success=resets):
-        change_password(session, user_id=principal.id, current=current, new=new, actor=principal)
+        change_password(
+            session,
+            user_id=principal.id,
+            current=current,
+            new=new,
+            actor=principal,
+            keep_session=principal.session_id,
+        )
 
 
 def change_password(
-    session: Session, *, user_id: int, current: str, new: str, actor: Actor
+    session: Session,
+    *,
+    user_id: int,
+    current: str,
+    new: str,
+    actor: Actor,
+    keep_session: str | None = None,
 ) -> User:
-    """The user replaces its own password, proving it knows the current one; audited."""
+    """The user replaces its own password, proving it knows the current one; its other
+    sessions are signed out (all but ``keep_session``, the one making the change); audited."""
     check_new_password(session, user_id=user_id, new=new)
     user = get_user(session, user_id=user_id)
     if not security.verify_password(current, user.password_hash):
@@ -129,6 +165,7 @@ def change_password(
     if security.verify_password(new, user.password_hash):
         raise WeakPassword("新密码不能与当前密码相同", field="new_password")
     user.password_hash = security.hash_password(new)
+    sign_out_other_sessions(user, keep=keep_session)
     session.add(user)
     session.flush()
     audit_service.record(
@@ -137,9 +174,40 @@ def change_password(
         action="user.password_change",
         subject_type="user",
         subject_id=user_id,
-        detail={},
+        detail={"other_sessions_signed_out": True},
     )
     return user
+
+
+def reset_password(session: Session, *, user_id: int, actor: Principal) -> tuple[User, str]:
+    """An administrator gives ``user_id`` a new random password, returned here once and never
+    stored or logged in clear; every session of that user is signed out. Audited. Not one's
+    own: the administrator changes its own password as everyone does, knowing the current one."""
+    if actor.kind == "user" and actor.id == user_id:
+        raise OwnPasswordReset("请在“修改密码”页面修改自己的密码")
+    user = get_user(session, user_id=user_id)
+    temporary = temporary_password(username=user.username)
+    user.password_hash = security.hash_password(temporary)
+    sign_out_other_sessions(user, keep=None)
+    session.add(user)
+    session.flush()
+    audit_service.record(
+        session,
+        actor=actor,
+        action="user.password_reset",
+        subject_type="user",
+        subject_id=user_id,
+        detail={"sessions_signed_out": True},
+    )
+    return user, temporary
+
+
+def temporary_password(*, username: str) -> str:
+    """A random password the policy accepts (16 URL-safe characters, about 96 bits)."""
+    while True:
+        candidate = secrets.token_urlsafe(12)
+        if password_problem(candidate, username=username) is None:
+            return candidate
 
 
 def create_user(session: Session, *, data: UserCreate, actor: Actor) -> User:

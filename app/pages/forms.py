@@ -27,6 +27,8 @@ MESSAGE_BY_TYPE: dict[str, str] = {
     "date_from_datetime_parsing": "请填写日期，如 2027-01-31",
     "bool_parsing": "请选择是或否",
     "too_long": "最多选择 {max_length} 项",
+    "too_short": "至少选择 {min_length} 项",
+    "list_type": "请从列表中选择",
     "extra_forbidden": "不认识的字段",
 }
 GENERIC = "填写有误"

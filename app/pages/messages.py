@@ -45,6 +45,7 @@ MESSAGE_BY_CODE: dict[str, str] = {
     "authorization_not_active": "该授权已失效或已撤回。",
     "authorization_not_found": "没有找到该授权。",
     "batch_not_found": "没有找到该批次。",
+    "champion_not_scored": "在用的评分模型还没有给任何企业评分，请先运行评分后再刷新白名单。",
     "consent_required": "企业尚未授权，不能查看其数据。",
     "contract_id_taken": "该合同编号已被登记。",
     "csrf_rejected": "表单已过期或来源不明，请刷新页面后重新提交。",

@@ -64,7 +64,9 @@ def check_archive(path: Path, *, name: str, within: Limits) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
-        raise FileRefused(f"{name} 不是有效的 Excel 工作簿（.xlsx）") from error
+        raise FileRefused(
+            f"{name} 不是有效的 Excel 工作簿（.xlsx）", reason="unreadable"
+        ) from error
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
@@ -118,7 +120,10 @@ def _table(rows: Any, *, name: str, within: Limits) -> tuple[list[str], list[lis
             _check_header(header, name=name)
             continue
         if width > len(header):
-            raise FileRefused(f"{name} 第 {number:,} 行的第 {width:,} 列有内容，但该列没有表头")
+            raise FileRefused(
+                f"{name} 第 {number:,} 行的第 {width:,} 列有内容，但该列没有表头",
+                reason="unnamed_column",
+            )
         if width == 0:
             blank += 1
             continue
@@ -127,15 +132,15 @@ def _table(rows: Any, *, name: str, within: Limits) -> tuple[list[str], list[lis
         row = [_text(value) for value in values[:width]]
         data.append(row + [""] * (len(header) - width))
     if header is None:
-        raise FileRefused(f"{name} 的第一张工作表是空的")
+        raise FileRefused(f"{name} 的第一张工作表是空的", reason="empty_file")
     return header, data
 
 
 def _check_header(header: list[str], *, name: str) -> None:
     if not header:
-        raise FileRefused(f"{name} 的第一行应是表头（列名），但它是空的")
+        raise FileRefused(f"{name} 的第一行应是表头（列名），但它是空的", reason="missing_header")
     if len(set(header)) != len(header):
-        raise FileRefused(f"{name} 的表头有重复的列名")
+        raise FileRefused(f"{name} 的表头有重复的列名", reason="duplicate_columns")
 
 
 def _has_data_beyond(values: tuple[Any, ...], columns: int) -> bool:

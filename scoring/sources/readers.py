@@ -28,15 +28,21 @@ def kind_of(path: Path, declared: str | None = None) -> Contract:
     """The contract a file follows: declared, or named by it (``utility_monthly-2026.csv``)."""
     if declared:
         if declared not in CONTRACTS:
-            raise FileRefused(f"unknown kind {declared!r}; kinds are {', '.join(CONTRACTS)}")
+            raise FileRefused(
+                f"没有“{declared[:40]}”这种数据类型；请从 {'、'.join(CONTRACTS)} 中选择",
+                reason="unknown_kind",
+                kinds=list(CONTRACTS),
+            )
         return CONTRACTS[declared]
     stem = path.name.split(".")[0]
     for kind in sorted(CONTRACTS, key=len, reverse=True):
         if stem == kind or stem.startswith((f"{kind}-", f"{kind}_")):
             return CONTRACTS[kind]
     raise FileRefused(
-        f"cannot tell what {path.name} holds; name it after its kind "
-        f"(e.g. utility_monthly-2026-10.csv) or declare the kind"
+        f"无法判断 {path.name} 是哪类数据：请选择数据类型，或以类型开头命名文件"
+        f"（如 utility_monthly-2026-10.csv）",
+        reason="kind_not_named",
+        kinds=list(CONTRACTS),
     )
 
 
@@ -51,7 +57,12 @@ def read_text_table(
     name = name or path.name
     fmt = SUFFIXES.get(Path(name).suffix.lower()) or SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise FileRefused(f"{name}：不支持的文件类型；请发送 CSV、Excel（.xlsx）或 Parquet 文件")
+        raise FileRefused(
+            f"{name}：不支持的文件类型；请发送 CSV、Excel（.xlsx）或 Parquet 文件",
+            reason="unsupported_format",
+        )
+    if path.stat().st_size == 0:
+        raise FileRefused(f"{name} 是空文件，没有可载入的内容", reason="empty_file")
     try:
         if fmt == "csv":
             return _read_csv(path, name, progress)
@@ -62,8 +73,11 @@ def read_text_table(
         raise
     except Exception as error:  # any parser failure means the file as a whole is unreadable
         log.warning("file unreadable", extra={"file": name, "error": repr(error)})
+        # The parser's own words are English: programs get them, people a sentence they can act on.
         raise FileRefused(
-            f"{name} 无法按 {FORMAT_NAMES[fmt]} 读取：{_scrubbed(error, path, name)}"
+            f"{name} 无法按 {FORMAT_NAMES[fmt]} 格式读取：文件可能已损坏，或内容与扩展名不符",
+            reason="unreadable",
+            parser_message=_scrubbed(error, path, name),
         ) from error
 
 
@@ -151,8 +165,10 @@ def check_columns(frame: pd.DataFrame, contract: Contract, *, file_name: str) ->
             frame[name] = pd.Series(pd.NA, index=frame.index, dtype=pd.StringDtype("pyarrow"))
     missing = [name for name in absent if name not in frame.columns]
     if missing:
+        named = "、".join(f"{name}（{contract.column(name).zh}）" for name in missing)
         raise FileRefused(
-            f"{file_name} is not a {contract.kind} file ({contract.zh}): "
-            f"missing column(s) {', '.join(missing)}"
+            f"{file_name} 不是{contract.zh}（{contract.kind}）文件：缺少列 {named}",
+            reason="missing_columns",
+            missing_columns=missing,
         )
     return [name for name in frame.columns if name not in contract.names]

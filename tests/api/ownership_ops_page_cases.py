@@ -21,6 +21,20 @@ def new_lender() -> dict[str, str]:
 
 OPS_PAGE_CASES: list[Case] = [
     Case("GET", "/whitelist/policy", expect(403, **TO_LOGIN, **OFFICE), page=True),
+    Case(
+        "POST",
+        "/whitelist/policy",
+        expect(403, **TO_LOGIN, admin=303, office=303),
+        lambda: {
+            "min_operating_months": "12",
+            "allowed_grades": ["A", "B"],
+            "demand_window_days": "60",
+            "note": "矩阵测试",
+        },
+        page=True,
+    ),
+    # no champion in this world: the refresh is allowed but has nothing to judge with
+    Case("POST", "/whitelist/refresh", expect(403, **TO_LOGIN, **NO_VERSION), page=True),
     Case("GET", "/whitelist/versions", expect(403, **TO_LOGIN, **OFFICE), page=True),
     Case("GET", "/whitelist/versions/{version}", expect(403, **TO_LOGIN, **NO_VERSION), page=True),
     Case(
@@ -55,6 +69,12 @@ OPS_PAGE_CASES: list[Case] = [
         "/admin/users/{firm_1_user}/active",
         expect(403, **TO_LOGIN, admin=303),
         lambda: {"is_active": "false"},
+        page=True,
+    ),
+    Case(
+        "POST",
+        "/admin/users/{firm_1_user}/password-reset",
+        expect(403, **TO_LOGIN, admin=200),
         page=True,
     ),
     Case("GET", "/admin/audit", expect(403, **TO_LOGIN, admin=200), page=True),

@@ -54,6 +54,7 @@ PLATFORM_CASES: list[Case] = [
         expect(403, admin=200),
         lambda: {"display_name": "改名"},
     ),
+    Case("POST", "/api/v1/users/{firm_1_user}/password-reset", expect(403, admin=200)),
     Case("GET", "/api/v1/lenders", expect(403, admin=200, office=200)),
     Case("POST", "/api/v1/lenders", expect(403, admin=201), new_lender),
     Case("GET", "/api/v1/lenders/{bank_a}", expect(403, **LENDER_VIEW)),

@@ -69,7 +69,9 @@ def test_refused_upload_is_problem_json_and_leaves_nothing(client: TestClient, d
     response = upload(client, operator, "utility_monthly.csv", b"uscc,month\nx,2026-01\n")
     assert response.status_code == 422
     problem = response.json()
-    assert problem["code"] == "file_refused" and "missing column" in problem["detail"]
+    assert problem["code"] == "file_refused" and problem["reason"] == "missing_columns"
+    assert "缺少列 electricity_kwh（用电量）" in problem["detail"]
+    assert "electricity_kwh" in problem["missing_columns"]
     assert "batch_id" not in problem
     assert db.exec(select(SourceBatch)).all() == []
     assert kept_uploads() == before
@@ -94,3 +96,33 @@ def test_the_rejected_rows_csv_has_no_live_formula(client: TestClient, db: Sessi
     assert {row["uscc"] for row in table} == {"'" + value for value in hostile}
     assert {row["arrears_yuan"] for row in table} == {"'" + value for value in hostile}
     assert all(row["row_number"].isdigit() for row in table)
+
+
+def test_an_unknown_declared_kind_is_refused_in_chinese_with_the_kinds_for_programs(
+    client: TestClient, db: Session
+) -> None:
+    operator = bearer(make_user(db, Role.DATA_OPERATOR))
+    before = kept_uploads()
+    content = csv_bytes([VALID["tax_grade"]])
+    response = upload(client, operator, "tax_grade.csv", content, kind="../../etc/passwd")
+    problem = response.json()
+    assert (response.status_code, problem["code"], problem["reason"]) == (
+        422,
+        "file_refused",
+        "unknown_kind",
+    )
+    assert "没有“../../etc/passwd”这种数据类型" in problem["detail"]
+    assert "tax_grade" in problem["kinds"]
+    assert db.exec(select(SourceBatch)).all() == [] and kept_uploads() == before
+
+
+def test_an_unreadable_file_keeps_the_parsers_words_apart_from_the_chinese(
+    client: TestClient, db: Session
+) -> None:
+    operator = bearer(make_user(db, Role.DATA_OPERATOR))
+    response = upload(client, operator, "tax_monthly.csv", b"a,b\n1,2,3\n")
+    problem = response.json()
+    assert response.status_code == 422 and problem["reason"] == "unreadable"
+    assert problem["detail"].startswith("tax_monthly.csv 无法按 CSV 格式读取")
+    assert "Expected" in problem["parser_message"]
+    assert db.exec(select(SourceBatch)).all() == []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -232,3 +234,66 @@ def test_admin_navigation_links_every_admin_page(client: TestClient, admin: User
         "/whitelist/versions",
     ):
         assert f'href="{href}"' in home
+
+
+def test_reset_a_password_shows_it_once_signs_the_user_out_and_audits_without_it(
+    app: FastAPI, client: TestClient, db: Session, admin: User
+) -> None:
+    from app.core import security
+
+    user = make_user(db, Role.OFFICE, display_name="金融办小王")
+    with TestClient(app, raise_server_exceptions=False) as users_browser:
+        sign_in(users_browser, user)
+        assert users_browser.get("/account/password").status_code == 200
+        listing = client.get("/admin/users").text
+        assert f'action="/admin/users/{user.id}/password-reset"' in listing
+        answer = post(client, f"/admin/users/{user.id}/password-reset", {}, "/admin/users")
+        assert answer.status_code == 200 and "临时密码只显示这一次" in answer.text
+        assert answer.headers["cache-control"] == "no-store"
+        temporary = re.search(r'id="temporary-password">([^<]+)<', answer.text)
+        assert temporary is not None
+        db.refresh(user)
+        assert security.verify_password(temporary.group(1), user.password_hash)
+        signed_out = users_browser.get("/account/password", follow_redirects=False)
+        assert signed_out.status_code == 303
+    assert client.get("/admin/users").status_code == 200  # the admin's own session stays
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "user.password_reset")).one()
+    assert event.subject_id == str(user.id) and event.actor == admin_ref(admin)
+    assert temporary.group(1) not in str(event.detail)
+
+
+def admin_ref(user: User) -> str:
+    return f"user:{user.id}"
+
+
+@pytest.mark.parametrize("target", ["0", "2147483648", "abc", "-1"])
+def test_reset_of_a_bad_id_is_refused_in_chinese_and_changes_nothing(
+    target: str, client: TestClient, db: Session, admin: User
+) -> None:
+    answer = post(client, f"/admin/users/{target}/password-reset", {}, "/admin/users")
+    assert answer.status_code == 422 and "填写有误" in answer.text
+    assert not db.exec(select(AuditEvent).where(AuditEvent.action == "user.password_reset")).all()
+
+
+def test_reset_of_ones_own_or_a_missing_account_is_refused(
+    client: TestClient, db: Session, admin: User
+) -> None:
+    before = admin.password_hash
+    own = post(client, f"/admin/users/{admin.id}/password-reset", {}, "/admin/users")
+    assert own.status_code == 409 and "修改密码" in own.text
+    missing = post(client, "/admin/users/999999/password-reset", {}, "/admin/users")
+    assert missing.status_code == 404 and "没有找到该用户" in missing.text
+    db.refresh(admin)
+    assert admin.password_hash == before
+    assert not db.exec(select(AuditEvent).where(AuditEvent.action == "user.password_reset")).all()
+
+
+def test_reset_without_the_form_token_is_refused(
+    client: TestClient, db: Session, admin: User
+) -> None:
+    user = make_user(db, Role.OFFICE)
+    before = user.password_hash
+    answer = client.post(f"/admin/users/{user.id}/password-reset", follow_redirects=False)
+    assert answer.status_code == 403
+    db.refresh(user)
+    assert user.password_hash == before

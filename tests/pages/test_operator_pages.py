@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -259,3 +260,35 @@ def test_the_office_may_not_use_the_operator_pages(client: TestClient, db: Sessi
 def test_operator_navigation_links_its_pages(client: TestClient, operator: None) -> None:
     home = client.get("/enterprises").text
     assert 'href="/batches"' in home and 'href="/uscc-reviews"' in home
+
+
+ENGLISH = re.compile(r"missing|cannot|unknown kind|Expected|parse error|magic|Empty CSV", re.I)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kind", "message"),
+    [
+        ("utility_monthly.csv", b"uscc,month\nx,2026-01\n", "", "缺少列 electricity_kwh（用电量）"),
+        ("monthly_stuff.csv", b"a,b\n1,2\n", "", "无法判断 monthly_stuff.csv 是哪类数据"),
+        ("utility_monthly.csv", b"", "", "是空文件，没有可载入的内容"),
+        ("export.csv", b"a,b\n1,2,3\n", "tax_monthly", "无法按 CSV 格式读取"),
+        ("tax_monthly.parquet", b"PAR1 but not parquet", "", "无法按 Parquet 格式读取"),
+        ("tax_monthly.pdf", b"%PDF-1.4", "", "不支持的文件类型"),
+    ],
+    ids=["missing-columns", "kind-not-named", "empty", "bad-csv", "bad-parquet", "pdf"],
+)
+def test_a_file_refused_whole_is_told_in_chinese_on_the_page(
+    client: TestClient,
+    db: Session,
+    operator: None,
+    name: str,
+    content: bytes,
+    kind: str,
+    message: str,
+) -> None:
+    answer = upload(client, name, content, **({"kind": kind} if kind else {}))
+    assert answer.status_code == 422
+    shown = re.search(r'<p class="error" role="alert">([^<]*)</p>', answer.text)
+    assert shown and message in shown.group(1), answer.text
+    assert not ENGLISH.search(shown.group(1))
+    assert batches(db) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -115,3 +116,48 @@ def test_an_api_key_has_no_password_to_change(client: TestClient, db: Session) -
         headers={"X-API-Key": raw},
     )
     assert answer.status_code == 403
+
+
+def test_a_change_signs_out_the_other_sessions_and_keeps_this_one(
+    app: FastAPI, client: TestClient, db: Session
+) -> None:
+    user = make_user(db, Role.OFFICE)
+    sign_in(client, user)
+    with TestClient(app, raise_server_exceptions=False) as other_browser:
+        sign_in(other_browser, user)
+        assert other_browser.get("/account/password").status_code == 200
+        assert change(client, PASSWORD, NEW).status_code == 200
+        signed_out = other_browser.get("/account/password", follow_redirects=False)
+        assert signed_out.status_code == 303
+        assert signed_out.headers["location"].startswith("/login?")
+    assert client.get("/account/password").status_code == 200  # the changing session stays
+    assert "修改密码" in client.get("/account/password").text
+
+
+def test_a_refused_change_signs_nobody_out(app: FastAPI, client: TestClient, db: Session) -> None:
+    user = make_user(db, Role.OFFICE)
+    sign_in(client, user)
+    with TestClient(app, raise_server_exceptions=False) as other_browser:
+        sign_in(other_browser, user)
+        assert change(client, "wrong-current-password", NEW).status_code == 422
+        assert other_browser.get("/account/password").status_code == 200
+
+
+def test_an_api_change_signs_out_the_other_tokens_and_keeps_the_callers(
+    client: TestClient, db: Session
+) -> None:
+    from app.accounts import service as account_service
+
+    user = make_user(db, Role.OFFICE)
+    caller = {"Authorization": f"Bearer {account_service.issue_token(user)}"}
+    other = {"Authorization": f"Bearer {account_service.issue_token(user)}"}
+    done = client.post(
+        "/api/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": NEW},
+        headers=caller,
+    )
+    assert done.status_code == 204
+    assert client.get("/api/v1/me", headers=other).status_code == 401
+    assert client.get("/api/v1/me", headers=caller).status_code == 200
+    signed_in_again = {"Authorization": f"Bearer {account_service.issue_token(user)}"}
+    assert client.get("/api/v1/me", headers=signed_in_again).status_code == 200

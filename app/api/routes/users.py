@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from app.accounts import service as account_service
-from app.accounts.schemas import UserCreate, UserPublic, UsersPublic, UserUpdate
+from app.accounts.schemas import (
+    PasswordResetPublic,
+    UserCreate,
+    UserPublic,
+    UsersPublic,
+    UserUpdate,
+)
 from app.api.deps import AdminPrincipal, PageDep, SessionDep
 from app.api.params import PathId
 from app.api.problems import problem_schema
@@ -48,3 +54,22 @@ def update_user(
     """Rename or (de)activate a user."""
     user = account_service.update_user(session, user_id=user_id, data=data, actor=principal)
     return UserPublic.model_validate(user)
+
+
+@router.post(
+    "/{user_id}/password-reset",
+    response_model=PasswordResetPublic,
+    responses={
+        404: problem_schema("user_not_found"),
+        409: problem_schema("own_password_reset"),
+    },
+)
+def reset_password(
+    session: SessionDep, principal: AdminPrincipal, user_id: PathId, response: Response
+) -> PasswordResetPublic:
+    """A new random password for the user, shown in this answer once; every session of the
+    user is signed out. Audited (never the password). Not the caller's own account."""
+    user, temporary = account_service.reset_password(session, user_id=user_id, actor=principal)
+    response.headers["Cache-Control"] = "no-store"
+    assert user.id is not None
+    return PasswordResetPublic(user_id=user.id, temporary_password=temporary)

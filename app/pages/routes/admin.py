@@ -1,6 +1,6 @@
-"""管理员's pages: the accounts (list, create, disable and enable) and the audit log with
-filters. Each page calls the service its API route (``app/api/routes/users.py``) calls; the
-audit log is read through ``app.audit.service.search``."""
+"""管理员's pages: the accounts (list, create, disable and enable, reset a password) and the
+audit log with filters. Each page calls the service its API route (``app/api/routes/users.py``)
+calls; the audit log is read through ``app.audit.service.search``."""
 
 from __future__ import annotations
 
@@ -105,6 +105,20 @@ async def set_active(
         session, user_id=user_id, data=UserUpdate(is_active=data.is_active), actor=viewer
     )
     return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/users/{user_id}/password-reset", response_model=None, dependencies=[CsrfChecked])
+def reset_password(
+    request: Request, session: SessionDep, viewer: AdminViewer, user_id: PathId
+) -> Response:
+    """A temporary password for the user, shown on this answer once, as
+    ``POST /api/v1/users/{id}/password-reset``; the user's sessions are signed out."""
+    user, temporary = account_service.reset_password(session, user_id=user_id, actor=viewer)
+    response = render(
+        request, "admin/password_reset.html", viewer, user=user, temporary_password=temporary
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @router.get("/audit", response_class=HTMLResponse)

@@ -70,6 +70,20 @@ def test_a_hostile_workbook_in_the_background_ends_refused_and_leaves_no_file(
     assert not stored.exists()
 
 
+def test_a_background_file_missing_columns_is_refused_with_the_chinese_reason(
+    committed_database: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "utility_monthly-2026.csv"
+    path.write_text("uscc,month\nx,2026-01\n")
+    batch_id, stored = queued(path, "utility_monthly")
+    wait_for_inline_tasks()
+    refused = batch(batch_id)
+    assert refused.status is BatchStatus.REFUSED
+    assert "缺少列 electricity_kwh（用电量）" in (refused.message or "")
+    assert "missing" not in (refused.message or "")
+    assert not stored.exists()
+
+
 def test_no_write_lock_is_held_while_an_upload_is_parsed(
     committed_database: str, tmp_path: Path
 ) -> None:

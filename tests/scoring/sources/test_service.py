@@ -113,9 +113,11 @@ def test_excel_and_parquet_files_load(db: Session, store: SourceStore, tmp_path:
 @pytest.mark.parametrize(
     ("name", "content", "fragment"),
     [
-        ("utility_monthly.csv", "uscc,month\nX,2026-01\n", "missing column(s) electricity_kwh"),
+        ("utility_monthly.csv", "uscc,month\nX,2026-01\n", "缺少列 electricity_kwh"),
         ("utility_monthly.xlsx", "not really a workbook", "不是有效的 Excel"),
-        ("monthly_stuff.csv", "a,b\n1,2\n", "cannot tell what"),
+        ("monthly_stuff.csv", "a,b\n1,2\n", "无法判断 monthly_stuff.csv 是哪类数据"),
+        ("utility_monthly.csv", "", "是空文件"),
+        ("utility_monthly.parquet", "PAR1 not parquet", "无法按 Parquet 格式读取"),
         ("utility_monthly.pdf", "%PDF", "不支持的文件类型"),
     ],
 )
@@ -136,7 +138,9 @@ def test_a_file_of_the_wrong_kind_is_refused(
 ) -> None:
     path = write_csv(tmp_path / "utility_monthly.csv", [VALID["tax_monthly"]])
     result = ingest(db, store, path)
-    assert result.refused and "not a utility_monthly file" in (result.batch.message or "")
+    assert result.refused and "不是水电气月度数据（utility_monthly）文件" in (
+        result.batch.message or ""
+    )
     declared = ingest(db, store, path, kind="tax_monthly")
     assert declared.batch.status is BatchStatus.LOADED and declared.batch.rows_loaded == 1
 
