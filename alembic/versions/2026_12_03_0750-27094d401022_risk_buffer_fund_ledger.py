@@ -6,7 +6,7 @@ beyond an account's limit. Triggers refuse UPDATE, DELETE (and TRUNCATE, REPLACE
 transfers, as they do for the audit log: a mistake is undone by a reversing transfer.
 
 Revision ID: 27094d401022
-Revises: c7d8e9f0a1b2
+Revises: e1f2a3b4c5d6
 Create Date: 2026-12-03 07:50:42.670314+00:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "27094d401022"
-down_revision: str | None = "c7d8e9f0a1b2"
+down_revision: str | None = "e1f2a3b4c5d6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
