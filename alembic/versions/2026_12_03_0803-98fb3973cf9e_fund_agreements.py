@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("period_cap_bp", sa.Integer(), nullable=True),
         sa.Column("suspension_npl_bp", sa.Integer(), nullable=False),
         sa.Column("reinstatement_npl_bp", sa.Integer(), nullable=False),
+        sa.Column("second_approval_above_fen", sa.BigInteger(), nullable=False),
         sa.Column("signed_by", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(

@@ -64,6 +64,7 @@ def sign(
         period_cap_bp=terms.period_cap_bp,
         suspension_npl_bp=terms.suspension_npl_bp,
         reinstatement_npl_bp=terms.reinstatement_npl_bp,
+        second_approval_above_fen=terms.second_approval_above_fen,
         signed_by=actor.ref,
     )
     session.add(agreement)
@@ -85,7 +86,12 @@ def sign(
             "lender_code": lender_code,
             "version": version,
             "allocation_fen": terms.allocation_fen,
-            "terms": terms.model_dump(mode="json", exclude={"allocation_yuan"}),
+            "enterprise_cap_fen": terms.enterprise_cap_fen,
+            "second_approval_above_fen": terms.second_approval_above_fen,
+            "terms": terms.model_dump(
+                mode="json",
+                exclude={"allocation_yuan", "enterprise_cap_yuan", "second_approval_above_yuan"},
+            ),
         },
     )
     return agreement

@@ -43,3 +43,23 @@ def open_allocation(session: Session, lender_code: str) -> LedgerAccount:
         name=f"合作银行额度：{lender_code}",
         limit=Limit.CREDITS_WITHIN_DEBITS,
     )
+
+
+def reserved(lender_code: str) -> str:
+    """Approved claims' money, set aside from the allocation until it is paid."""
+    return f"claims_reserved:{lender_code}"
+
+
+def payouts(lender_code: str) -> str:
+    """What the fund has paid the bank on its claims (代偿支出)."""
+    return f"payouts:{lender_code}"
+
+
+def open_claim_accounts(session: Session, lender_code: str) -> None:
+    ledger.open_account(
+        session,
+        code=reserved(lender_code),
+        name=f"已批准待支付代偿：{lender_code}",
+        limit=Limit.CREDITS_WITHIN_DEBITS,
+    )
+    ledger.open_account(session, code=payouts(lender_code), name=f"代偿支出：{lender_code}")

@@ -23,3 +23,31 @@ class AllocationInUse(Conflict):
     """An allocation cannot shrink below what is left of it after payouts."""
 
     code = "fund_allocation_in_use"
+
+
+class ClaimNotFound(NotFound):
+    code = "fund_claim_not_found"
+
+
+class NotClaimable(Conflict):
+    """Only a covered loan that defaulted may be claimed, once, within the claim window."""
+
+    code = "fund_not_claimable"
+
+
+class ClaimStep(Conflict):
+    """The claim is not at the step this act belongs to."""
+
+    code = "fund_claim_wrong_step"
+
+
+class SameHands(Conflict):
+    """Maker-checker: who reviewed a claim cannot approve it, nor approve it twice."""
+
+    code = "fund_claim_same_hands"
+
+
+class FundExhausted(Conflict):
+    """The bank's allocation has not the money the approved payout needs."""
+
+    code = "fund_exhausted"

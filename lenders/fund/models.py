@@ -20,6 +20,7 @@ DEFAULT_ENTERPRISE_CAP_FEN = 5_000_000_00  # 500 万元 of covered outstanding p
 DEFAULT_CLAIM_WINDOW_DAYS = 180
 DEFAULT_SUSPENSION_NPL_BP = 500
 DEFAULT_REINSTATEMENT_NPL_BP = 300
+DEFAULT_SECOND_APPROVAL_ABOVE_FEN = 1_000_000_00  # a payout above 100 万元 needs two approvers
 
 
 class CooperationAgreement(SQLModel, table=True):
@@ -65,6 +66,9 @@ class CooperationAgreement(SQLModel, table=True):
     period_cap_bp: int | None = None  # a cap on the period's compensation rate, if any
     suspension_npl_bp: int = DEFAULT_SUSPENSION_NPL_BP
     reinstatement_npl_bp: int = DEFAULT_REINSTATEMENT_NPL_BP
+    second_approval_above_fen: int = Field(
+        default=DEFAULT_SECOND_APPROVAL_ABOVE_FEN, sa_column=Column(BigInteger, nullable=False)
+    )
     signed_by: str = Field(max_length=64)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
@@ -111,5 +115,59 @@ class FundCover(SQLModel, table=True):
     refusal: CoverRefusal | None = Field(default=None, sa_type=enum_type(CoverRefusal))
     principal_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     decided_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class ClaimStatus(StrEnum):
+    """A claim's way: filed → reviewed → (second approval →) approved → paid; or rejected."""
+
+    FILED = "filed"  # 已申报
+    REVIEWED = "reviewed"  # 已初审
+    AWAITING_SECOND_APPROVAL = "awaiting_second_approval"  # 待复核
+    APPROVED = "approved"  # 已批准，资金已预留
+    PAID = "paid"  # 已代偿
+    REJECTED = "rejected"  # 不予代偿
+
+
+CLAIM_STATUS_LABELS = {
+    ClaimStatus.FILED: "已申报",
+    ClaimStatus.REVIEWED: "已初审",
+    ClaimStatus.AWAITING_SECOND_APPROVAL: "待复核",
+    ClaimStatus.APPROVED: "已批准",
+    ClaimStatus.PAID: "已代偿",
+    ClaimStatus.REJECTED: "不予代偿",
+}
+
+
+class FundClaim(SQLModel, table=True):
+    """A bank's claim (代偿申请) on the fund for a covered loan's loss; one per loan."""
+
+    __tablename__ = "fund_claims"
+    __table_args__ = (
+        CheckConstraint("unpaid_principal_fen > 0", name="loss_positive"),
+        CheckConstraint("amount_fen IS NULL OR amount_fen > 0", name="amount_positive"),
+        Index("ix_fund_claims_lender_status", "lender_code", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cover_id: int = Field(foreign_key="fund_covers.id", unique=True)
+    loan_id: int = Field(foreign_key="loans.id", unique=True)
+    lender_code: str = Field(max_length=32, foreign_key="lenders.code")
+    agreement_id: int = Field(foreign_key="fund_agreements.id")
+    status: ClaimStatus = Field(default=ClaimStatus.FILED, sa_type=enum_type(ClaimStatus))
+    unpaid_principal_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    amount_fen: int | None = Field(default=None, sa_column=Column(BigInteger))  # the payout
+    filed_by: str = Field(max_length=64)
+    reviewed_by: str | None = Field(default=None, max_length=64)
+    approved_by: str | None = Field(default=None, max_length=64)
+    second_approved_by: str | None = Field(default=None, max_length=64)
+    rejected_by: str | None = Field(default=None, max_length=64)
+    rejection_reason: str | None = Field(default=None, max_length=500)
+    paid_by: str | None = Field(default=None, max_length=64)
+    filed_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

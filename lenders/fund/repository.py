@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from lenders.fund.models import CooperationAgreement, FundCover
+from lenders.fund.models import CooperationAgreement, FundClaim, FundCover
 from lenders.loans.models import Loan
 
 
@@ -70,3 +70,18 @@ def covered_outstanding(
 def lock_agreement_holder(session: Session, lender_code: str) -> None:
     """Serialise cover decisions of one bank: the headroom is read and used in one step."""
     latest_agreement(session, lender_code, for_update=True)
+
+
+def agreement(session: Session, agreement_id: int) -> CooperationAgreement | None:
+    return session.get(CooperationAgreement, agreement_id)
+
+
+def claim(session: Session, claim_id: int, *, for_update: bool = False) -> FundClaim | None:
+    query = select(FundClaim).where(FundClaim.id == claim_id)
+    if for_update:
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def claim_of_loan(session: Session, loan_id: int) -> FundClaim | None:
+    return session.exec(select(FundClaim).where(FundClaim.loan_id == loan_id)).first()

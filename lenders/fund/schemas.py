@@ -60,6 +60,7 @@ class AgreementTerms(_Body):
     reinstatement_npl_bp: Annotated[int, Field(ge=0, le=BASIS_POINTS)] = (
         models.DEFAULT_REINSTATEMENT_NPL_BP
     )
+    second_approval_above_yuan: FundYuan = str(models.DEFAULT_SECOND_APPROVAL_ABOVE_FEN // 100)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -78,3 +79,11 @@ class AgreementTerms(_Body):
     @property
     def enterprise_cap_fen(self) -> int:
         return yuan_to_fen(self.enterprise_cap_yuan)
+
+    @property
+    def second_approval_above_fen(self) -> int:
+        return yuan_to_fen(self.second_approval_above_yuan)
+
+
+class ClaimRejection(_Body):
+    reason: str = Field(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f\x7f]+$")

@@ -1,0 +1,214 @@
+"""Claims (代偿): a bank claims the fund's share of a covered loan's loss; the office reviews
+and approves with maker-checker; approval sets the money aside, payment pays it.
+
+- Filing: the loan is covered, defaulted, unclaimed, and the claim comes within the agreement's
+  claim window after the default day. The loss is the outstanding at default less what was
+  recovered before the claim.
+- Review, then approval by someone else (maker-checker); a payout above the agreement's
+  threshold needs a second approver, a third person.
+- Payout = the compensation ratio × the loss (whole fen, rounded down), moved on approval from
+  the bank's allocation to a reserve (refused if the allocation has not the money), and on
+  payment from the reserve to the payouts account.
+- Every step is audited and told to the bank as an outbox event ``fund.claim.<status>``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from app.audit import service as audit_service
+from app.audit.service import Actor
+from app.core.clock import utcnow
+from app.outbox import service as outbox
+from lenders.fund import chart, repository
+from lenders.fund.exceptions import (
+    ClaimNotFound,
+    ClaimStep,
+    FundExhausted,
+    NotClaimable,
+    SameHands,
+)
+from lenders.fund.ledger import service as ledger
+from lenders.fund.ledger.exceptions import LimitExceeded
+from lenders.fund.ledger.service import Posting
+from lenders.fund.models import ClaimStatus, CooperationAgreement, FundClaim
+from lenders.fund.schemas import BASIS_POINTS
+from lenders.loans import repository as loan_repository
+from lenders.loans.models import LoanStatus
+
+SUBJECT = "fund_claim"
+
+
+def file(
+    session: Session, *, loan_id: int, lender_code: str, actor: Actor, today: date
+) -> FundClaim:
+    """The bank's claim on its covered, defaulted loan (``today``: the city's calendar day)."""
+    loan = loan_repository.get(session, loan_id, for_update=True)
+    if loan is None or loan.lender_code != lender_code:
+        raise NotClaimable(f"loan {loan_id} is not a loan of {lender_code}")
+    cover = repository.cover_of(session, loan_id)
+    if cover is None or not cover.covered or cover.agreement_id is None:
+        raise NotClaimable(f"loan {loan_id} is not covered by the fund")
+    if loan.status is not LoanStatus.DEFAULTED or loan.defaulted_on is None:
+        raise NotClaimable(f"loan {loan_id} has not defaulted")
+    if repository.claim_of_loan(session, loan_id) is not None:
+        raise NotClaimable(f"loan {loan_id} is claimed already")
+    agreement = _agreement(session, cover.agreement_id)
+    last_day = loan.defaulted_on + timedelta(days=agreement.claim_window_days)
+    if today > last_day:
+        raise NotClaimable(f"the claim window of loan {loan_id} closed on {last_day}")
+    loss = (loan.outstanding_at_default_fen or 0) - loan.recovered_fen
+    if loss <= 0:
+        raise NotClaimable(f"loan {loan_id} has no loss left to claim")
+    assert cover.id is not None
+    claim = FundClaim(
+        cover_id=cover.id,
+        loan_id=loan_id,
+        lender_code=lender_code,
+        agreement_id=agreement.id or 0,
+        unpaid_principal_fen=min(loss, cover.principal_fen),
+        filed_by=actor.ref,
+    )
+    session.add(claim)
+    session.flush()
+    _record(session, claim, actor=actor, action="fund.claim.file")
+    return claim
+
+
+def review(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
+    claim = _at(session, claim_id, ClaimStatus.FILED)
+    claim.reviewed_by = actor.ref
+    return _move(session, claim, ClaimStatus.REVIEWED, actor=actor, action="fund.claim.review")
+
+
+def approve(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
+    """The first approval (after review, by someone else) or the second (a third person)."""
+    claim = repository.claim(session, claim_id, for_update=True)
+    if claim is None:
+        raise ClaimNotFound(f"no claim {claim_id}")
+    if claim.status is ClaimStatus.REVIEWED:
+        if actor.ref == claim.reviewed_by:
+            raise SameHands("审核人不能批准同一笔代偿")
+        agreement = _agreement(session, claim.agreement_id)
+        claim.amount_fen = (
+            claim.unpaid_principal_fen * agreement.compensation_ratio_bp // BASIS_POINTS
+        )
+        claim.approved_by = actor.ref
+        if claim.amount_fen > agreement.second_approval_above_fen:
+            return _move(
+                session,
+                claim,
+                ClaimStatus.AWAITING_SECOND_APPROVAL,
+                actor=actor,
+                action="fund.claim.approve_first",
+            )
+        return _reserve(session, claim, actor=actor)
+    if claim.status is ClaimStatus.AWAITING_SECOND_APPROVAL:
+        if actor.ref in (claim.reviewed_by, claim.approved_by):
+            raise SameHands("复核须由审核人和首位批准人以外的人进行")
+        claim.second_approved_by = actor.ref
+        return _reserve(session, claim, actor=actor)
+    raise ClaimStep(f"claim {claim_id} is {claim.status.value}, not awaiting approval")
+
+
+def reject(session: Session, *, claim_id: int, reason: str, actor: Actor) -> FundClaim:
+    claim = repository.claim(session, claim_id, for_update=True)
+    if claim is None:
+        raise ClaimNotFound(f"no claim {claim_id}")
+    open_steps = (ClaimStatus.FILED, ClaimStatus.REVIEWED, ClaimStatus.AWAITING_SECOND_APPROVAL)
+    if claim.status not in open_steps:
+        raise ClaimStep(f"claim {claim_id} is {claim.status.value}; only an open claim is rejected")
+    claim.rejected_by, claim.rejection_reason = actor.ref, reason
+    return _move(session, claim, ClaimStatus.REJECTED, actor=actor, action="fund.claim.reject")
+
+
+def pay(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
+    """Pay an approved claim from its reserve; paying again is refused, the ledger unchanged."""
+    claim = _at(session, claim_id, ClaimStatus.APPROVED)
+    assert claim.amount_fen is not None and claim.id is not None
+    journal = f"claim:{claim.id}:payout"
+    posting = Posting(
+        key=journal,
+        debit=chart.payouts(claim.lender_code),
+        credit=chart.reserved(claim.lender_code),
+        amount_fen=claim.amount_fen,
+        kind="payout",
+        reference=f"claim:{claim.id}",
+    )
+    ledger.post(session, journal=journal, postings=[posting], actor=actor.ref)
+    claim.paid_by = actor.ref
+    return _move(session, claim, ClaimStatus.PAID, actor=actor, action="fund.claim.pay")
+
+
+def _reserve(session: Session, claim: FundClaim, *, actor: Actor) -> FundClaim:
+    assert claim.amount_fen is not None and claim.id is not None
+    chart.open_claim_accounts(session, claim.lender_code)
+    journal = f"claim:{claim.id}:reserve"
+    posting = Posting(
+        key=journal,
+        debit=chart.reserved(claim.lender_code),
+        credit=chart.allocation(claim.lender_code),
+        amount_fen=claim.amount_fen,
+        kind="claim_reserve",
+        reference=f"claim:{claim.id}",
+    )
+    try:
+        ledger.post(session, journal=journal, postings=[posting], actor=actor.ref)
+    except LimitExceeded as refused:
+        raise FundExhausted(
+            f"{claim.lender_code}'s allocation has not {claim.amount_fen} fen for claim {claim.id}"
+        ) from refused
+    return _move(session, claim, ClaimStatus.APPROVED, actor=actor, action="fund.claim.approve")
+
+
+def _at(session: Session, claim_id: int, status: ClaimStatus) -> FundClaim:
+    claim = repository.claim(session, claim_id, for_update=True)
+    if claim is None:
+        raise ClaimNotFound(f"no claim {claim_id}")
+    if claim.status is not status:
+        raise ClaimStep(f"claim {claim_id} is {claim.status.value}, not {status.value}")
+    return claim
+
+
+def _move(
+    session: Session, claim: FundClaim, to: ClaimStatus, *, actor: Actor, action: str
+) -> FundClaim:
+    claim.status = to
+    claim.updated_at = utcnow()
+    session.add(claim)
+    session.flush()
+    _record(session, claim, actor=actor, action=action)
+    return claim
+
+
+def _record(session: Session, claim: FundClaim, *, actor: Actor, action: str) -> None:
+    detail = {
+        "claim_id": claim.id,
+        "loan_id": claim.loan_id,
+        "status": claim.status.value,
+        "unpaid_principal_fen": claim.unpaid_principal_fen,
+        "amount_fen": claim.amount_fen,
+        "rejection_reason": claim.rejection_reason,
+    }
+    audit_service.record(
+        session,
+        actor=actor,
+        action=action,
+        subject_type=SUBJECT,
+        subject_id=claim.id or 0,
+        detail=detail,
+    )
+    outbox.publish(
+        session,
+        topic=f"fund.claim.{claim.status.value}",
+        lender_codes=[claim.lender_code],
+        payload=detail,
+    )
+
+
+def _agreement(session: Session, agreement_id: int) -> CooperationAgreement:
+    found = repository.agreement(session, agreement_id)
+    assert found is not None  # a cover or claim names the agreement it was made under
+    return found

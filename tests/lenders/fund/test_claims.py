@@ -1,0 +1,143 @@
+"""Claims: filed on a covered defaulted loan within its window, reviewed and approved by
+different people, a second approver above the threshold, money set aside then paid."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import Session, col, select
+
+from app.audit.service import SystemActor
+from app.outbox.models import OutboxEvent
+from lenders.fund import capital, claims
+from lenders.fund.exceptions import ClaimStep, FundExhausted, NotClaimable, SameHands
+from lenders.fund.ledger import service as ledger
+from lenders.fund.ledger.reconcile import reconcile
+from lenders.fund.models import ClaimStatus, FundClaim
+from lenders.fund.schemas import ContributionCreate
+from lenders.institutions.models import Lender
+from lenders.loans import servicing
+from lenders.loans.models import Loan
+from lenders.loans.schemas import DefaultCreate
+from tests.factories import make_lender
+from tests.lenders.fund.test_cover import OFFICE, disburse, sign
+from tests.lenders.loans.helpers import BANK, days_ago
+
+REVIEWER, APPROVER, SECOND = (SystemActor(n) for n in ("reviewer", "approver", "second"))
+TODAY = days_ago(0)
+
+
+@pytest.fixture
+def bank(db: Session) -> Lender:
+    """Allocation 100,000 yuan, leverage 10, fund share 40 %, two approvers above 100,000."""
+    capital.contribute(db, data=ContributionCreate(amount_yuan="1000000"), key="k", actor=OFFICE)
+    lender = make_lender(db)
+    sign(db, lender, second_approval_above_yuan="100000")
+    return lender
+
+
+def defaulted(db: Session, bank: Lender, *, yuan: str = "400000.00", **default: Any) -> Loan:
+    loan = disburse(db, bank, yuan=yuan)
+    data = DefaultCreate.model_validate({"defaulted_on": days_ago(2).isoformat(), **default})
+    return servicing.declare_default(db, loan=loan, data=data, actor=BANK)
+
+
+def file(db: Session, bank: Lender, loan: Loan, today: Any = TODAY) -> FundClaim:
+    assert loan.id is not None
+    return claims.file(db, loan_id=loan.id, lender_code=bank.code, actor=BANK, today=today)
+
+
+def topics(db: Session) -> list[str]:
+    rows = db.exec(select(OutboxEvent).where(col(OutboxEvent.topic).startswith("fund.claim.")))
+    return [row.topic for row in rows]
+
+
+def test_a_claim_walks_to_payment_and_the_ledger_follows(db: Session, bank: Lender) -> None:
+    claim = file(db, bank, defaulted(db, bank, outstanding_yuan="200000"))
+    assert claim.status is ClaimStatus.FILED and claim.unpaid_principal_fen == 20_000_000
+    assert claim.id is not None
+    claims.review(db, claim_id=claim.id, actor=REVIEWER)
+    approved = claims.approve(db, claim_id=claim.id, actor=APPROVER)
+    assert approved.status is ClaimStatus.APPROVED and approved.amount_fen == 8_000_000  # 40 %
+    assert ledger.balance(db, f"allocation:{bank.code}").debit_balance_fen == 2_000_000
+    assert ledger.balance(db, f"claims_reserved:{bank.code}").debit_balance_fen == 8_000_000
+    paid = claims.pay(db, claim_id=claim.id, actor=APPROVER)
+    assert paid.status is ClaimStatus.PAID
+    assert ledger.balance(db, f"payouts:{bank.code}").debit_balance_fen == 8_000_000
+    assert ledger.balance(db, f"claims_reserved:{bank.code}").debit_balance_fen == 0
+    with pytest.raises(ClaimStep):
+        claims.pay(db, claim_id=claim.id, actor=APPROVER)
+    assert topics(db) == [f"fund.claim.{s}" for s in ("filed", "reviewed", "approved", "paid")]
+    assert reconcile(db).ok
+
+
+def test_the_reviewer_cannot_approve_and_big_payouts_need_a_third_person(
+    db: Session, bank: Lender
+) -> None:
+    claim = file(db, bank, defaulted(db, bank))  # 400,000 lost: a payout of 160,000
+    assert claim.id is not None
+    claims.review(db, claim_id=claim.id, actor=REVIEWER)
+    with pytest.raises(SameHands):
+        claims.approve(db, claim_id=claim.id, actor=REVIEWER)
+    first = claims.approve(db, claim_id=claim.id, actor=APPROVER)
+    assert first.status is ClaimStatus.AWAITING_SECOND_APPROVAL and first.amount_fen == 16_000_000
+    assert ledger.balance(db, f"allocation:{bank.code}").debit_balance_fen == 10_000_000
+    for same in (REVIEWER, APPROVER):
+        with pytest.raises(SameHands):
+            claims.approve(db, claim_id=claim.id, actor=same)
+    with pytest.raises(FundExhausted):  # 160,000 asked of an allocation of 100,000
+        claims.approve(db, claim_id=claim.id, actor=SECOND)
+
+
+def test_a_second_approval_sets_the_money_aside(db: Session) -> None:
+    capital.contribute(db, data=ContributionCreate(amount_yuan="1000000"), key="k", actor=OFFICE)
+    lender = make_lender(db)
+    sign(db, lender, allocation_yuan="500000", second_approval_above_yuan="100000")
+    claim = file(db, lender, defaulted(db, lender))
+    assert claim.id is not None
+    claims.review(db, claim_id=claim.id, actor=REVIEWER)
+    claims.approve(db, claim_id=claim.id, actor=APPROVER)
+    done = claims.approve(db, claim_id=claim.id, actor=SECOND)
+    assert done.status is ClaimStatus.APPROVED and done.second_approved_by == "second"
+    assert ledger.balance(db, f"claims_reserved:{lender.code}").debit_balance_fen == 16_000_000
+
+
+def test_a_rejected_claim_keeps_its_reason_and_moves_no_money(db: Session, bank: Lender) -> None:
+    claim = file(db, bank, defaulted(db, bank))
+    assert claim.id is not None
+    claims.review(db, claim_id=claim.id, actor=REVIEWER)
+    rejected = claims.reject(db, claim_id=claim.id, reason="材料不全", actor=APPROVER)
+    assert rejected.status is ClaimStatus.REJECTED and rejected.rejection_reason == "材料不全"
+    with pytest.raises(ClaimStep):
+        claims.approve(db, claim_id=claim.id, actor=SECOND)
+    with pytest.raises(ClaimStep):
+        claims.reject(db, claim_id=claim.id, reason="再次", actor=SECOND)
+    assert ledger.balance(db, f"allocation:{bank.code}").debit_balance_fen == 10_000_000
+
+
+def test_only_a_covered_defaulted_loan_is_claimed_once_within_its_window(
+    db: Session, bank: Lender
+) -> None:
+    current = disburse(db, bank)
+    with pytest.raises(NotClaimable, match="not defaulted"):
+        file(db, bank, current)
+    covered_default = defaulted(db, bank, yuan="400000.00")
+    not_covered = disburse(db, bank, eligible=False)
+    with pytest.raises(NotClaimable, match="not covered"):
+        file(db, bank, not_covered)
+    file(db, bank, covered_default)
+    with pytest.raises(NotClaimable, match="claimed already"):
+        file(db, bank, covered_default)
+    other = make_lender(db)
+    with pytest.raises(NotClaimable, match="not a loan of"):
+        file(db, other, current)
+
+
+def test_a_claim_after_the_window_is_refused(db: Session, bank: Lender) -> None:
+    loan = defaulted(db, bank)
+    assert loan.defaulted_on is not None
+    with pytest.raises(NotClaimable, match="claim window"):
+        file(db, bank, loan, today=loan.defaulted_on + timedelta(days=181))
+    assert file(db, bank, loan, today=loan.defaulted_on + timedelta(days=180)).id is not None
