@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=32), nullable=False),
         sa.Column("unpaid_principal_fen", sa.BigInteger(), nullable=False),
         sa.Column("amount_fen", sa.BigInteger(), nullable=True),
+        sa.Column("returned_fen", sa.BigInteger(), nullable=False),
         sa.Column("filed_by", sa.String(length=64), nullable=False),
         sa.Column("reviewed_by", sa.String(length=64), nullable=True),
         sa.Column("approved_by", sa.String(length=64), nullable=True),
@@ -36,6 +37,10 @@ def upgrade() -> None:
         sa.Column("paid_by", sa.String(length=64), nullable=True),
         sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "returned_fen >= 0 AND returned_fen <= COALESCE(amount_fen, 0)",
+            name=op.f("ck_fund_claims_returned_within_payout"),
+        ),
         sa.CheckConstraint(
             "amount_fen IS NULL OR amount_fen > 0", name=op.f("ck_fund_claims_amount_positive")
         ),

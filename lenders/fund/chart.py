@@ -63,3 +63,9 @@ def open_claim_accounts(session: Session, lender_code: str) -> None:
         limit=Limit.CREDITS_WITHIN_DEBITS,
     )
     ledger.open_account(session, code=payouts(lender_code), name=f"代偿支出：{lender_code}")
+    ledger.open_account(session, code=recoveries(lender_code), name=f"代偿追回：{lender_code}")
+
+
+def recoveries(lender_code: str) -> str:
+    """The fund's share of what the bank recovered after a payout, returned to the fund."""
+    return f"recoveries:{lender_code}"

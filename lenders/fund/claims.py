@@ -9,7 +9,8 @@ and approves with maker-checker; approval sets the money aside, payment pays it.
 - Payout = the compensation ratio × the loss (whole fen, rounded down), moved on approval from
   the bank's allocation to a reserve (refused if the allocation has not the money), and on
   payment from the reserve to the payouts account.
-- Every step is audited and told to the bank as an outbox event ``fund.claim.<status>``.
+- Every step is audited and told to the bank as an outbox event ``fund.claim.<status>``
+  (``fund.claim.recovery`` when the fund's share of a recovery returns).
 """
 
 from __future__ import annotations
@@ -142,6 +143,50 @@ def pay(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
     return _move(session, claim, ClaimStatus.PAID, actor=actor, action="fund.claim.pay")
 
 
+def share_recovery(
+    session: Session, *, loan_id: int, recovery_id: int, amount_fen: int, actor: Actor
+) -> int:
+    """The fund's share of money the bank recovered on a paid claim's loan, returned to the
+    bank's allocation at once (fen; 0 when no paid claim is open). The share is the
+    compensation ratio × the recovery, and all shares together never exceed the payout."""
+    claim = repository.claim_of_loan(session, loan_id, for_update=True)
+    if claim is None or claim.status is not ClaimStatus.PAID or claim.amount_fen is None:
+        return 0
+    agreement = _agreement(session, claim.agreement_id)
+    share = min(
+        amount_fen * agreement.compensation_ratio_bp // BASIS_POINTS,
+        claim.amount_fen - claim.returned_fen,
+    )
+    if share <= 0:
+        return 0
+    journal = f"claim:{claim.id}:recovery:{recovery_id}"
+    posting = Posting(
+        key=journal,
+        debit=chart.allocation(claim.lender_code),
+        credit=chart.recoveries(claim.lender_code),
+        amount_fen=share,
+        kind="recovery",
+        reference=f"claim:{claim.id}",
+    )
+    _, replayed = ledger.post_once(session, journal=journal, postings=[posting], actor=actor.ref)
+    if replayed:
+        return share
+    claim.returned_fen += share
+    claim.updated_at = utcnow()
+    session.add(claim)
+    session.flush()
+    _record(session, claim, actor=actor, action="fund.claim.recovery", topic="fund.claim.recovery")
+    return share
+
+
+def write_off(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
+    """Close a paid claim (核销): the fund takes no share of recoveries after this."""
+    claim = _at(session, claim_id, ClaimStatus.PAID)
+    return _move(
+        session, claim, ClaimStatus.WRITTEN_OFF, actor=actor, action="fund.claim.write_off"
+    )
+
+
 def _reserve(session: Session, claim: FundClaim, *, actor: Actor) -> FundClaim:
     assert claim.amount_fen is not None and claim.id is not None
     chart.open_claim_accounts(session, claim.lender_code)
@@ -183,13 +228,17 @@ def _move(
     return claim
 
 
-def _record(session: Session, claim: FundClaim, *, actor: Actor, action: str) -> None:
+def _record(
+    session: Session, claim: FundClaim, *, actor: Actor, action: str, topic: str = ""
+) -> None:
+    """Audit the step and tell the bank (topic ``fund.claim.<status>`` unless named)."""
     detail = {
         "claim_id": claim.id,
         "loan_id": claim.loan_id,
         "status": claim.status.value,
         "unpaid_principal_fen": claim.unpaid_principal_fen,
         "amount_fen": claim.amount_fen,
+        "returned_fen": claim.returned_fen,
         "rejection_reason": claim.rejection_reason,
     }
     audit_service.record(
@@ -202,7 +251,7 @@ def _record(session: Session, claim: FundClaim, *, actor: Actor, action: str) ->
     )
     outbox.publish(
         session,
-        topic=f"fund.claim.{claim.status.value}",
+        topic=topic or f"fund.claim.{claim.status.value}",
         lender_codes=[claim.lender_code],
         payload=detail,
     )

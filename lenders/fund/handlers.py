@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.core.events import subscriber
-from lenders.fund import cover
-from lenders.loans.events import LoanDisbursed
+from lenders.fund import claims, cover
+from lenders.loans.events import LoanDisbursed, LoanRecovered
 
 
 @subscriber(LoanDisbursed)
@@ -20,4 +20,16 @@ def cover_at_disbursement(session: Session, event: LoanDisbursed) -> None:
         product_id=event.product_id,
         principal_fen=event.principal_fen,
         on=event.disbursed_on,
+    )
+
+
+@subscriber(LoanRecovered)
+def return_the_fund_s_share(session: Session, event: LoanRecovered) -> None:
+    """A recovery on a loan the fund paid for returns the fund's share in the same commit."""
+    claims.share_recovery(
+        session,
+        loan_id=event.loan_id,
+        recovery_id=event.recovery_id,
+        amount_fen=event.amount_fen,
+        actor=cover.FUND,
     )

@@ -127,6 +127,7 @@ class ClaimStatus(StrEnum):
     AWAITING_SECOND_APPROVAL = "awaiting_second_approval"  # 待复核
     APPROVED = "approved"  # 已批准，资金已预留
     PAID = "paid"  # 已代偿
+    WRITTEN_OFF = "written_off"  # 已核销: closed, later recoveries are the bank's alone
     REJECTED = "rejected"  # 不予代偿
 
 
@@ -136,6 +137,7 @@ CLAIM_STATUS_LABELS = {
     ClaimStatus.AWAITING_SECOND_APPROVAL: "待复核",
     ClaimStatus.APPROVED: "已批准",
     ClaimStatus.PAID: "已代偿",
+    ClaimStatus.WRITTEN_OFF: "已核销",
     ClaimStatus.REJECTED: "不予代偿",
 }
 
@@ -147,6 +149,10 @@ class FundClaim(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("unpaid_principal_fen > 0", name="loss_positive"),
         CheckConstraint("amount_fen IS NULL OR amount_fen > 0", name="amount_positive"),
+        CheckConstraint(
+            "returned_fen >= 0 AND returned_fen <= COALESCE(amount_fen, 0)",
+            name="returned_within_payout",
+        ),
         Index("ix_fund_claims_lender_status", "lender_code", "status"),
     )
 
@@ -158,6 +164,9 @@ class FundClaim(SQLModel, table=True):
     status: ClaimStatus = Field(default=ClaimStatus.FILED, sa_type=enum_type(ClaimStatus))
     unpaid_principal_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
     amount_fen: int | None = Field(default=None, sa_column=Column(BigInteger))  # the payout
+    returned_fen: int = Field(  # the fund's share of recoveries after payment, returned so far
+        default=0, sa_column=Column(BigInteger, nullable=False)
+    )
     filed_by: str = Field(max_length=64)
     reviewed_by: str | None = Field(default=None, max_length=64)
     approved_by: str | None = Field(default=None, max_length=64)

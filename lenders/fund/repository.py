@@ -83,5 +83,8 @@ def claim(session: Session, claim_id: int, *, for_update: bool = False) -> FundC
     return session.exec(query).first()
 
 
-def claim_of_loan(session: Session, loan_id: int) -> FundClaim | None:
-    return session.exec(select(FundClaim).where(FundClaim.loan_id == loan_id)).first()
+def claim_of_loan(session: Session, loan_id: int, *, for_update: bool = False) -> FundClaim | None:
+    query = select(FundClaim).where(FundClaim.loan_id == loan_id)
+    if for_update:
+        query = query.with_for_update()
+    return session.exec(query).first()

@@ -18,3 +18,13 @@ class LoanDisbursed(Event):
     product_id: int
     principal_fen: int
     disbursed_on: date  # the city's calendar day
+
+
+@dataclass(frozen=True)
+class LoanRecovered(Event):
+    """A bank reported money recovered on a defaulted loan; the recovery row exists."""
+
+    loan_id: int
+    recovery_id: int
+    lender_code: str
+    amount_fen: int

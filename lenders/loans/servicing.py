@@ -15,9 +15,11 @@ from sqlmodel import Session
 
 from app.audit import service as audit_service
 from app.audit.service import Actor
+from app.core import events
 from app.core.clock import utcnow
 from app.core.money import fen_to_yuan
 from lenders.loans import dates, repository
+from lenders.loans.events import LoanRecovered
 from lenders.loans.exceptions import (
     AlreadyDefaulted,
     DateOutOfOrder,
@@ -238,6 +240,16 @@ def record_recovery(
         recovered_on=data.recovered_on.isoformat(),
         amount_fen=data.amount_fen,
         recovered_fen=loan.recovered_fen,
+    )
+    assert recovery.id is not None
+    events.publish(
+        session,
+        LoanRecovered(
+            loan_id=loan.id,
+            recovery_id=recovery.id,
+            lender_code=loan.lender_code,
+            amount_fen=data.amount_fen,
+        ),
     )
     return recovery
 

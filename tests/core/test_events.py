@@ -20,7 +20,7 @@ from app.audit.service import SystemActor
 from app.consent.questions import IsMatched
 from app.core import events
 from app.enterprises.events import EnterpriseFactsChanged, FactsTrigger
-from lenders.loans.events import LoanDisbursed
+from lenders.loans.events import LoanDisbursed, LoanRecovered
 from tests.factories import make_application, make_enterprise
 from whitelist.events import MembersExited
 from whitelist.models import Trigger
@@ -35,6 +35,7 @@ EVENT_TABLE = {
     ApplicationEnded: ["lenders.leads.handlers.withdraw_open_leads"],
     MembersExited: ["lenders.leads.handlers.tell_holding_banks"],
     LoanDisbursed: ["lenders.fund.handlers.cover_at_disbursement"],
+    LoanRecovered: ["lenders.fund.handlers.return_the_fund_s_share"],
 }
 QUERY_TABLE = {
     DemandWindowDays: "whitelist.handlers.demand_window_days",

@@ -20,7 +20,7 @@ from lenders.fund.schemas import ContributionCreate
 from lenders.institutions.models import Lender
 from lenders.loans import servicing
 from lenders.loans.models import Loan
-from lenders.loans.schemas import DefaultCreate
+from lenders.loans.schemas import DefaultCreate, RecoveryCreate
 from tests.factories import make_lender
 from tests.lenders.fund.test_cover import OFFICE, disburse, sign
 from tests.lenders.loans.helpers import BANK, days_ago
@@ -141,3 +141,48 @@ def test_a_claim_after_the_window_is_refused(db: Session, bank: Lender) -> None:
     with pytest.raises(NotClaimable, match="claim window"):
         file(db, bank, loan, today=loan.defaulted_on + timedelta(days=181))
     assert file(db, bank, loan, today=loan.defaulted_on + timedelta(days=180)).id is not None
+
+
+def paid_claim(db: Session, bank: Lender, **default: Any) -> tuple[Loan, FundClaim]:
+    loan = defaulted(db, bank, **default)
+    claim = file(db, bank, loan)
+    assert claim.id is not None
+    claims.review(db, claim_id=claim.id, actor=REVIEWER)
+    claims.approve(db, claim_id=claim.id, actor=APPROVER)
+    return loan, claims.pay(db, claim_id=claim.id, actor=APPROVER)
+
+
+def recover(db: Session, loan: Loan, yuan: str) -> None:
+    data = RecoveryCreate.model_validate({"recovered_on": TODAY.isoformat(), "amount_yuan": yuan})
+    servicing.record_recovery(db, loan=loan, data=data, actor=BANK)
+
+
+def test_recoveries_after_payment_return_the_fund_s_share_up_to_the_payout(
+    db: Session, bank: Lender
+) -> None:
+    loan, claim = paid_claim(db, bank, outstanding_yuan="200000")  # payout 80,000
+    allocation = f"allocation:{bank.code}"
+    left = ledger.balance(db, allocation).debit_balance_fen
+    recover(db, loan, "50000")
+    assert claim.returned_fen == 2_000_000  # 40 % of 50,000
+    assert ledger.balance(db, allocation).debit_balance_fen == left + 2_000_000
+    recover(db, loan, "150000")  # 40 % is 60,000: the whole payout is back
+    assert claim.returned_fen == 8_000_000 == claim.amount_fen
+    assert ledger.balance(db, f"recoveries:{bank.code}").credit_balance_fen == 8_000_000
+    assert topics(db)[-2:] == ["fund.claim.recovery", "fund.claim.recovery"]
+    assert reconcile(db).ok
+
+
+def test_recoveries_before_payment_or_after_write_off_are_the_bank_s(
+    db: Session, bank: Lender
+) -> None:
+    unpaid = defaulted(db, bank, outstanding_yuan="100000")
+    recover(db, unpaid, "10000")
+    loan, claim = paid_claim(db, bank, outstanding_yuan="100000")
+    assert claim.id is not None
+    assert claims.write_off(db, claim_id=claim.id, actor=APPROVER).status is ClaimStatus.WRITTEN_OFF
+    recover(db, loan, "10000")
+    assert claim.returned_fen == 0
+    with pytest.raises(ClaimStep):
+        claims.write_off(db, claim_id=claim.id, actor=APPROVER)
+    assert reconcile(db).ok
