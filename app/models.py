@@ -10,7 +10,7 @@ from app.ops.models import ProbeAttempt, ProbeRun
 from app.outbox.models import OutboxEvent
 from lenders.delivery.models import DeliveryAttempt, WebhookEndpoint, WebhookSecret
 from lenders.fund.ledger.models import LedgerAccount, LedgerTransfer
-from lenders.fund.models import CooperationAgreement, FundClaim, FundCover
+from lenders.fund.models import CooperationAgreement, FundClaim, FundCover, FundSuspension
 from lenders.institutions.models import Lender
 from lenders.leads.models import Lead, LeadDeadline, LeadTransition
 from lenders.loans.models import DelinquencyReport, Loan, LoanRecovery, LoanRepayment
@@ -39,6 +39,7 @@ __all__ = [
     "FinancingApplication",
     "FundClaim",
     "FundCover",
+    "FundSuspension",
     "IdempotencyKey",
     "Lead",
     "LeadDeadline",

@@ -23,7 +23,7 @@ from app.audit import service as audit_service
 from app.audit.service import Actor
 from app.core.clock import utcnow
 from app.outbox import service as outbox
-from lenders.fund import chart, repository
+from lenders.fund import chart, repository, suspension
 from lenders.fund.exceptions import (
     ClaimNotFound,
     ClaimStep,
@@ -182,9 +182,11 @@ def share_recovery(
 def write_off(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
     """Close a paid claim (核销): the fund takes no share of recoveries after this."""
     claim = _at(session, claim_id, ClaimStatus.PAID)
-    return _move(
+    closed = _move(
         session, claim, ClaimStatus.WRITTEN_OFF, actor=actor, action="fund.claim.write_off"
     )
+    suspension.recheck(session, lender_code=claim.lender_code, actor=actor)  # off the book
+    return closed
 
 
 def _reserve(session: Session, claim: FundClaim, *, actor: Actor) -> FundClaim:

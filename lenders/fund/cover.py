@@ -1,9 +1,9 @@
 """Cover at disbursement (覆盖): the fund decides at once, in the loan's own transaction.
 
-A loan is covered when the bank's agreement is in force on the disbursement day, the product
-is eligible, and the new principal fits both the enterprise's cap and the bank's leverage
-headroom: covered outstanding ≤ leverage × what is left of the bank's allocation. Otherwise it
-is refused with the first reason that applies, in that order.
+A loan is covered when the bank's agreement is in force on the disbursement day, the bank is
+not suspended, the product is eligible, and the new principal fits both the enterprise's cap
+and the bank's leverage headroom: covered outstanding ≤ leverage × what is left of the bank's
+allocation. Otherwise it is refused with the first reason that applies, in that order.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from app.audit import service as audit_service
 from app.audit.service import SystemActor
-from lenders.fund import agreements, chart, repository
+from lenders.fund import agreements, chart, repository, suspension
 from lenders.fund.exceptions import NoAgreement
 from lenders.fund.ledger import service as ledger
 from lenders.fund.ledger.exceptions import AccountNotFound
@@ -88,6 +88,8 @@ def _judge(
         return started, (
             CoverRefusal.NO_AGREEMENT if started is None else CoverRefusal.AGREEMENT_EXPIRED
         )
+    if suspension.is_suspended(session, lender_code):
+        return agreement, CoverRefusal.BANK_SUSPENDED
     product = product_repository.product(session, product_id)
     listed = not agreement.eligible_product_ids or product_id in agreement.eligible_product_ids
     if product is None or not product.fund_eligible or not listed:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.core.events import subscriber
-from lenders.fund import claims, cover
-from lenders.loans.events import LoanDisbursed, LoanRecovered
+from lenders.fund import claims, cover, repository, suspension
+from lenders.loans.events import LoanDisbursed, LoanRecovered, LoanStatusChanged
 
 
 @subscriber(LoanDisbursed)
@@ -21,11 +21,21 @@ def cover_at_disbursement(session: Session, event: LoanDisbursed) -> None:
         principal_fen=event.principal_fen,
         on=event.disbursed_on,
     )
+    suspension.recheck(session, lender_code=event.lender_code, actor=cover.FUND)
+
+
+@subscriber(LoanStatusChanged)
+def recheck_the_bank_s_npl(session: Session, event: LoanStatusChanged) -> None:
+    """A covered loan's standing moved: the bank may cross its suspension or reinstatement line."""
+    decided = repository.cover_of(session, event.loan_id)
+    if decided is not None and decided.covered:
+        suspension.recheck(session, lender_code=event.lender_code, actor=cover.FUND)
 
 
 @subscriber(LoanRecovered)
 def return_the_fund_s_share(session: Session, event: LoanRecovered) -> None:
-    """A recovery on a loan the fund paid for returns the fund's share in the same commit."""
+    """A recovery on a loan the fund paid for returns the fund's share in the same commit; the
+    bank's NPL ratio falls with what is still owed."""
     claims.share_recovery(
         session,
         loan_id=event.loan_id,
@@ -33,3 +43,5 @@ def return_the_fund_s_share(session: Session, event: LoanRecovered) -> None:
         amount_fen=event.amount_fen,
         actor=cover.FUND,
     )
+    if repository.cover_of(session, event.loan_id) is not None:
+        suspension.recheck(session, lender_code=event.lender_code, actor=cover.FUND)

@@ -83,6 +83,7 @@ class CoverRefusal(StrEnum):
     PRODUCT_NOT_ELIGIBLE = "product_not_eligible"  # 产品不在基金覆盖范围
     ENTERPRISE_CAP = "enterprise_cap"  # 超过单户覆盖上限
     LEVERAGE_HEADROOM = "leverage_headroom"  # 超过放大倍数下的可覆盖余额
+    BANK_SUSPENDED = "bank_suspended"  # 合作银行不良率超过暂停线，新增覆盖暂停
 
 
 COVER_REFUSAL_LABELS = {
@@ -91,6 +92,7 @@ COVER_REFUSAL_LABELS = {
     CoverRefusal.PRODUCT_NOT_ELIGIBLE: "产品不在基金覆盖范围",
     CoverRefusal.ENTERPRISE_CAP: "超过单户覆盖上限",
     CoverRefusal.LEVERAGE_HEADROOM: "超过放大倍数下的可覆盖余额",
+    CoverRefusal.BANK_SUSPENDED: "合作银行不良率超过暂停线，新增覆盖暂停",
 }
 
 
@@ -180,3 +182,19 @@ class FundClaim(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
+
+
+class FundSuspension(SQLModel, table=True):
+    """A stretch during which a bank's new loans are not covered: its covered loans' NPL ratio
+    rose above the agreement's suspension line; it ends below the reinstatement line."""
+
+    __tablename__ = "fund_suspensions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    lender_code: str = Field(max_length=32, foreign_key="lenders.code", index=True)
+    suspended_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    npl_bp: int  # the ratio that crossed the line, basis points
+    reinstated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    reinstated_npl_bp: int | None = None

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from lenders.fund.models import CooperationAgreement, FundClaim, FundCover
-from lenders.loans.models import Loan
+from lenders.fund.models import (
+    ClaimStatus,
+    CooperationAgreement,
+    FundClaim,
+    FundCover,
+    FundSuspension,
+)
+from lenders.loans.models import Loan, LoanStatus
 
 
 def latest_agreement(
@@ -50,16 +57,31 @@ def cover_of(session: Session, loan_id: int) -> FundCover | None:
     return session.exec(select(FundCover).where(FundCover.loan_id == loan_id)).first()
 
 
+def _still_owed() -> Any:
+    """What is still owed on a loan: its outstanding, less recoveries once it defaulted."""
+    return case(
+        (col(Loan.status) == LoanStatus.DEFAULTED, Loan.outstanding_fen - Loan.recovered_fen),
+        else_=Loan.outstanding_fen,
+    )
+
+
+def _covered_on_the_book(*columns: Any) -> Any:
+    """``columns`` of covered loans joined to their loan, without those whose claim was
+    written off."""
+    written_off = select(FundClaim.loan_id).where(FundClaim.status == ClaimStatus.WRITTEN_OFF)
+    return (
+        select(*columns)
+        .select_from(FundCover)
+        .join(Loan, col(Loan.id) == col(FundCover.loan_id))
+        .where(col(FundCover.covered).is_(True), col(FundCover.loan_id).not_in(written_off))
+    )
+
+
 def covered_outstanding(
     session: Session, *, lender_code: str | None = None, uscc: str | None = None
 ) -> int:
     """What is still owed on the loans the fund covers, of one bank or one enterprise (fen)."""
-    query = (
-        select(func.coalesce(func.sum(Loan.outstanding_fen), 0))
-        .select_from(FundCover)
-        .join(Loan, col(Loan.id) == col(FundCover.loan_id))
-        .where(col(FundCover.covered).is_(True))
-    )
+    query = _covered_on_the_book(func.coalesce(func.sum(_still_owed()), 0))
     if lender_code is not None:
         query = query.where(FundCover.lender_code == lender_code)
     if uscc is not None:
@@ -88,3 +110,37 @@ def claim_of_loan(session: Session, loan_id: int, *, for_update: bool = False) -
     if for_update:
         query = query.with_for_update()
     return session.exec(query).first()
+
+
+NPL_DAYS_PAST_DUE = 90  # 不良: defaulted, or more than 90 days past due (五级分类 substandard)
+
+
+def covered_quality(session: Session, lender_code: str) -> tuple[int, int]:
+    """(non-performing, all) of what is still owed on the bank's covered loans, fen."""
+    bad = (col(Loan.status) == LoanStatus.DEFAULTED) | (col(Loan.days_past_due) > NPL_DAYS_PAST_DUE)
+    query = _covered_on_the_book(
+        func.coalesce(func.sum(_still_owed()), 0),
+        func.coalesce(func.sum(case((bad, _still_owed()), else_=0)), 0),
+    ).where(FundCover.lender_code == lender_code)
+    total, npl = session.exec(query).one()
+    return int(npl), int(total)
+
+
+def open_suspension(
+    session: Session, lender_code: str, *, for_update: bool = False
+) -> FundSuspension | None:
+    query = select(FundSuspension).where(
+        FundSuspension.lender_code == lender_code, col(FundSuspension.reinstated_at).is_(None)
+    )
+    if for_update:
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def suspensions(session: Session, lender_code: str) -> list[FundSuspension]:
+    query = (
+        select(FundSuspension)
+        .where(FundSuspension.lender_code == lender_code)
+        .order_by(col(FundSuspension.id))
+    )
+    return list(session.exec(query))

@@ -28,3 +28,12 @@ class LoanRecovered(Event):
     recovery_id: int
     lender_code: str
     amount_fen: int
+
+
+@dataclass(frozen=True)
+class LoanStatusChanged(Event):
+    """A bank's report moved a loan's standing (days past due, default, repaid)."""
+
+    loan_id: int
+    lender_code: str
+    status: str  # lenders.loans.models.LoanStatus's value

@@ -19,7 +19,7 @@ from app.core import events
 from app.core.clock import utcnow
 from app.core.money import fen_to_yuan
 from lenders.loans import dates, repository
-from lenders.loans.events import LoanRecovered
+from lenders.loans.events import LoanRecovered, LoanStatusChanged
 from lenders.loans.exceptions import (
     AlreadyDefaulted,
     DateOutOfOrder,
@@ -86,6 +86,7 @@ def record_repayment(
         reported_by=actor.ref,
     )
     _save(session, loan, repayment)
+    _tell_standing(session, loan)
     _audit(
         session,
         actor=actor,
@@ -135,6 +136,7 @@ def report_delinquency(
         if loan.status in OPEN:
             loan.status = LoanStatus.OVERDUE if data.days_past_due > 0 else LoanStatus.CURRENT
     _save(session, loan, report)
+    _tell_standing(session, loan)
     _audit(
         session,
         actor=actor,
@@ -184,6 +186,7 @@ def declare_default(
     loan.defaulted_on = data.defaulted_on
     loan.outstanding_fen = loan.outstanding_at_default_fen = outstanding
     _save(session, loan)
+    _tell_standing(session, loan)
     _audit(
         session,
         actor=actor,
@@ -268,6 +271,15 @@ def _save(session: Session, loan: Loan, *rows: Any) -> None:
     session.add(loan)
     session.add_all(rows)
     session.flush()
+
+
+def _tell_standing(session: Session, loan: Loan) -> None:
+    """After a report that may move the loan's standing: those who watch standings recheck."""
+    assert loan.id is not None
+    events.publish(
+        session,
+        LoanStatusChanged(loan_id=loan.id, lender_code=loan.lender_code, status=loan.status.value),
+    )
 
 
 def _audit(session: Session, *, actor: Actor, loan: Loan, action: str, **detail: Any) -> None:

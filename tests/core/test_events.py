@@ -20,7 +20,7 @@ from app.audit.service import SystemActor
 from app.consent.questions import IsMatched
 from app.core import events
 from app.enterprises.events import EnterpriseFactsChanged, FactsTrigger
-from lenders.loans.events import LoanDisbursed, LoanRecovered
+from lenders.loans.events import LoanDisbursed, LoanRecovered, LoanStatusChanged
 from tests.factories import make_application, make_enterprise
 from whitelist.events import MembersExited
 from whitelist.models import Trigger
@@ -36,6 +36,7 @@ EVENT_TABLE = {
     MembersExited: ["lenders.leads.handlers.tell_holding_banks"],
     LoanDisbursed: ["lenders.fund.handlers.cover_at_disbursement"],
     LoanRecovered: ["lenders.fund.handlers.return_the_fund_s_share"],
+    LoanStatusChanged: ["lenders.fund.handlers.recheck_the_bank_s_npl"],
 }
 QUERY_TABLE = {
     DemandWindowDays: "whitelist.handlers.demand_window_days",

@@ -173,11 +173,15 @@ def test_recoveries_after_payment_return_the_fund_s_share_up_to_the_payout(
     assert reconcile(db).ok
 
 
-def test_recoveries_before_payment_or_after_write_off_are_the_bank_s(
-    db: Session, bank: Lender
-) -> None:
-    unpaid = defaulted(db, bank, outstanding_yuan="100000")
-    recover(db, unpaid, "10000")
+def test_recoveries_before_payment_are_the_bank_s(db: Session, bank: Lender) -> None:
+    loan = defaulted(db, bank, outstanding_yuan="100000")
+    claim = file(db, bank, loan)
+    recover(db, loan, "10000")
+    assert claim.returned_fen == 0
+    assert ledger.balance(db, f"allocation:{bank.code}").debit_balance_fen == 10_000_000
+
+
+def test_after_write_off_recoveries_are_the_bank_s(db: Session, bank: Lender) -> None:
     loan, claim = paid_claim(db, bank, outstanding_yuan="100000")
     assert claim.id is not None
     assert claims.write_off(db, claim_id=claim.id, actor=APPROVER).status is ClaimStatus.WRITTEN_OFF

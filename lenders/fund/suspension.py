@@ -1,0 +1,76 @@
+"""Suspension (暂停): a bank whose covered loans turn bad gets no new cover until they mend.
+
+The NPL ratio (不良率) of a bank's covered loans, by outstanding, is rechecked on every change of
+a covered loan's standing and every new cover. Above the agreement's suspension line the bank's
+new loans are refused cover (existing cover stays); below the reinstatement line cover resumes.
+Each crossing is kept, audited, and told to the bank as an outbox event.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from app.audit import service as audit_service
+from app.audit.service import Actor
+from app.core.clock import to_local, utcnow
+from app.outbox import service as outbox
+from lenders.fund import agreements, repository
+from lenders.fund.exceptions import NoAgreement
+from lenders.fund.models import FundSuspension
+from lenders.fund.schemas import BASIS_POINTS
+
+
+def npl_bp(session: Session, lender_code: str) -> int:
+    """The bank's covered NPL ratio in basis points (0 with nothing covered outstanding)."""
+    bad, total = repository.covered_quality(session, lender_code)
+    return bad * BASIS_POINTS // total if total else 0
+
+
+def is_suspended(session: Session, lender_code: str) -> bool:
+    return repository.open_suspension(session, lender_code) is not None
+
+
+def recheck(session: Session, *, lender_code: str, actor: Actor) -> FundSuspension | None:
+    """Suspend or reinstate the bank by its NPL ratio now; the open suspension, if any."""
+    try:
+        terms = agreements.in_force(session, lender_code=lender_code, on=to_local(utcnow()).date())
+    except NoAgreement:
+        return repository.open_suspension(session, lender_code)
+    ratio = npl_bp(session, lender_code)
+    current = repository.open_suspension(session, lender_code, for_update=True)
+    if current is None and ratio > terms.suspension_npl_bp:
+        current = FundSuspension(lender_code=lender_code, npl_bp=ratio)
+        session.add(current)
+        session.flush()
+        _tell(session, current, actor=actor, action="fund.suspend", line=terms.suspension_npl_bp)
+    elif current is not None and ratio < terms.reinstatement_npl_bp:
+        current.reinstated_at, current.reinstated_npl_bp = utcnow(), ratio
+        session.add(current)
+        session.flush()
+        _tell(
+            session, current, actor=actor, action="fund.reinstate", line=terms.reinstatement_npl_bp
+        )
+        return None
+    return current
+
+
+def _tell(
+    session: Session, suspension: FundSuspension, *, actor: Actor, action: str, line: int
+) -> None:
+    reinstated = suspension.reinstated_at is not None
+    detail = {
+        "lender_code": suspension.lender_code,
+        "npl_bp": suspension.reinstated_npl_bp if reinstated else suspension.npl_bp,
+        "line_bp": line,
+        "suspension_id": suspension.id,
+    }
+    audit_service.record(
+        session,
+        actor=actor,
+        action=action,
+        subject_type="fund_suspension",
+        subject_id=suspension.id or 0,
+        detail=detail,
+    )
+    topic = "fund.cover_reinstated" if reinstated else "fund.cover_suspended"
+    outbox.publish(session, topic=topic, lender_codes=[suspension.lender_code], payload=detail)
