@@ -67,6 +67,19 @@ BANK_PAGE_CASES: list[Case] = [
         },
         **BANK_A_FORM,
     ),
+    form(
+        "/bank/loans/{loan}/delinquency",
+        {"as_of": loans.days_ago(0).isoformat(), "days_past_due": "3"},
+        **BANK_A_FORM,
+    ),
+    form(
+        "/bank/loans/{loan}/default", {"defaulted_on": loans.days_ago(0).isoformat()}, **BANK_A_FORM
+    ),
+    form(
+        "/bank/loans/{defaulted_loan}/recoveries",
+        {"recovered_on": loans.days_ago(0).isoformat(), "amount_yuan": "100.00"},
+        **BANK_A_FORM,
+    ),
     page("/bank/products", BANK_LISTS),
     page("/bank/products/new", BANK_LISTS),
     form("/bank/products", product_form(), bank_a_user=303, bank_b_user=303),
