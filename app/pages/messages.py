@@ -94,6 +94,8 @@ MESSAGE_BY_CODE: dict[str, str] = {
 MESSAGE_BY_CODE.update(
     {
         "days_past_due_implausible": "逾期天数超过了自放款以来的天数。",
+        "delivery_not_dead": "该事件不在死信中，无需重新投递。",
+        "delivery_not_found": "没有找到该投递事件。",
         "empty_repayment": "本金和利息不能都为 0。",
         "invalid_range": "最低值不能高于最高值。",
         "loan_defaulted": "该笔贷款已登记违约，不能再登记还款。",

@@ -38,6 +38,14 @@ def list_page(
     return [(row, attempts.get(row.id or 0, [])) for row in rows], total
 
 
+def dead_count(session: Session, *, lender_code: str) -> int:
+    """How many of the bank's events are dead letters now."""
+    _rows, total = repository.page_events(
+        session, status=DeliveryStatus.DEAD, lender_code=lender_code, offset=0, limit=0
+    )
+    return total
+
+
 def get(session: Session, *, event_id: str, lender_code: str | None = None) -> Row:
     """The event with its latest attempts; with ``lender_code``, only that bank's."""
     event = repository.get_event(session, event_id, lender_code=lender_code)

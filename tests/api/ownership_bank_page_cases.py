@@ -97,4 +97,6 @@ BANK_PAGE_CASES: list[Case] = [
     form("/bank/integration/secrets/{secret_a}/retire", **BANK_A_FORM),
     form("/bank/integration/api-keys", {"name": "信贷系统"}, bank_a_user=200, bank_b_user=200),
     form("/bank/integration/api-keys/{key_a}/revoke", **BANK_A_FORM),
+    page("/bank/integration/dead-letters", BANK_LISTS),
+    form("/bank/integration/dead-letters/{event_a}/redeliver", **BANK_A_FORM),
 ]
