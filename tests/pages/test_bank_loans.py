@@ -7,10 +7,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.core.money import fen_to_yuan
 from lenders.leads.models import LeadStatus
 from lenders.loans import servicing
 from lenders.loans.models import DelinquencyReport, Loan, LoanRecovery, LoanRepayment, LoanStatus
-from lenders.loans.schemas import DelinquencyCreate
+from lenders.loans.schemas import DelinquencyCreate, RecoveryCreate
 from tests.lenders.loans import helpers as loans
 from tests.pages.bank_world import Banks, banks, post
 
@@ -195,6 +196,18 @@ def test_the_forms_follow_the_loans_status(client: TestClient, db: Session, worl
     assert forms_on(page) == {"delinquency", "recoveries"}
     assert "违约日" in page and "违约时余额" in page and "已追回" in page
     assert "还没有追回记录" in page
+
+
+def test_a_fully_recovered_loan_offers_no_more_recoveries(
+    client: TestClient, db: Session, world: Banks
+) -> None:
+    loan = loans.make_defaulted_loan(db, lender=world.bank)
+    whole = str(fen_to_yuan(loan.outstanding_at_default_fen or 0))
+    data = RecoveryCreate.model_validate({"recovered_on": loans.days_ago(0), "amount_yuan": whole})
+    servicing.record_recovery(db, loan=loan, data=data, actor=loans.BANK)
+    db.commit()
+    page = client.get(f"/bank/loans/{loan.id}").text
+    assert forms_on(page) == {"delinquency"} and "尚可追回 0.00 元" in page
 
 
 def test_reporting_days_past_due_makes_the_loan_overdue(

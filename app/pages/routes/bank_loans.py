@@ -129,11 +129,14 @@ def _loan_page(
     if form:
         values_of[form] = values or {}
     shown = {name for name, report in REPORTS.items() if loan.status in report.statuses}
+    recoverable_fen = (loan.outstanding_at_default_fen or 0) - loan.recovered_fen
+    if recoverable_fen <= 0:
+        shown.discard("recoveries")  # all of the loss is back: nothing is left to recover
     return render(
         request, "bank/loan.html", viewer, status=status, loan=loan, history=history,
         statuses=LOAN_STATUS_LABELS, bp_to_percent=bp_to_percent, values=values_of,
         form_errors={form: errors or {}} if form else {}, shown=shown,
-        recoverable_fen=(loan.outstanding_at_default_fen or 0) - loan.recovered_fen,
+        recoverable_fen=recoverable_fen,
     )  # fmt: skip
 
 
