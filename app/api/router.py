@@ -11,6 +11,7 @@ from app.api.routes import (
     deliveries,
     enterprises,
     leads,
+    lender_deliveries,
     lenders,
     loans,
     models,
@@ -39,6 +40,7 @@ for module in (
     leads,
     loans,
     webhooks,
+    lender_deliveries,
     deliveries,
     audit,
 ):

@@ -94,10 +94,16 @@ MESSAGE_BY_CODE: dict[str, str] = {
 # The bank portal's (app.pages.routes.bank*): kept apart so parallel additions do not collide.
 MESSAGE_BY_CODE.update(
     {
+        "days_past_due_implausible": "逾期天数超过了自放款以来的天数。",
+        "delivery_not_dead": "该事件不在死信中，无需重新投递。",
+        "delivery_not_found": "没有找到该投递事件。",
         "empty_repayment": "本金和利息不能都为 0。",
         "invalid_range": "最低值不能高于最高值。",
         "loan_defaulted": "该笔贷款已登记违约，不能再登记还款。",
+        "loan_not_defaulted": "该笔贷款尚未登记违约，不能登记追回。",
         "loan_repaid": "该笔贷款已结清。",
+        "outstanding_above_balance": "违约时余额超过了平台记录的贷款余额。",
+        "recovery_exceeds_loss": "追回总额将超过违约时余额。",
         "repayment_exists": "该月份的还款已经登记。",
         "too_many_webhook_secrets": "有效的签名密钥已达上限，请先停用旧密钥。",
         "webhook_secret_not_active": "该签名密钥已停用。",

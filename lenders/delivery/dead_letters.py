@@ -1,4 +1,6 @@
-"""What staff see and do about deliveries: the list (dead letters, 死信, first) and redelivery."""
+"""What staff and banks see and do about deliveries: the list (dead letters, 死信, first) and
+redelivery. A bank passes its own ``lender_code`` and never sees another bank's events: one
+addressed elsewhere is not found, exactly as a missing one."""
 
 from __future__ import annotations
 
@@ -36,19 +38,34 @@ def list_page(
     return [(row, attempts.get(row.id or 0, [])) for row in rows], total
 
 
-def get(session: Session, *, event_id: str) -> Row:
-    event = repository.get_event(session, event_id)
+def dead_count(session: Session, *, lender_code: str) -> int:
+    """How many of the bank's events are dead letters now."""
+    _rows, total = repository.page_events(
+        session, status=DeliveryStatus.DEAD, lender_code=lender_code, offset=0, limit=0
+    )
+    return total
+
+
+def get(session: Session, *, event_id: str, lender_code: str | None = None) -> Row:
+    """The event with its latest attempts; with ``lender_code``, only that bank's."""
+    event = repository.get_event(session, event_id, lender_code=lender_code)
     if event is None:
         raise DeliveryNotFound(f"event {event_id} does not exist")
     return event, repository.attempts_of(session, [event.id or 0]).get(event.id or 0, [])
 
 
 def redeliver(
-    session: Session, *, event_id: str, actor: Actor, now: datetime | None = None
+    session: Session,
+    *,
+    event_id: str,
+    actor: Actor,
+    lender_code: str | None = None,
+    now: datetime | None = None,
 ) -> OutboxEvent:
-    """Put a dead event back to pending, due now, with a new retry window (audited)."""
+    """Put a dead event back to pending, due now, with a new retry window (audited); with
+    ``lender_code``, only an event addressed to that bank."""
     now = now or utcnow()
-    event = repository.get_event(session, event_id, for_update=True)
+    event = repository.get_event(session, event_id, lender_code=lender_code, for_update=True)
     if event is None:
         raise DeliveryNotFound(f"event {event_id} does not exist")
     if event.status is not DeliveryStatus.DEAD:

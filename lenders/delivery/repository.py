@@ -114,8 +114,13 @@ def record_outcomes(
         session.execute(update(OutboxEvent), events)
 
 
-def get_event(session: Session, event_id: str, *, for_update: bool = False) -> OutboxEvent | None:
+def get_event(
+    session: Session, event_id: str, *, lender_code: str | None = None, for_update: bool = False
+) -> OutboxEvent | None:
+    """The event ``event_id``; with ``lender_code``, only if it is addressed to that bank."""
     query = select(OutboxEvent).where(OutboxEvent.event_id == event_id)
+    if lender_code is not None:
+        query = query.where(OutboxEvent.lender_code == lender_code)
     if for_update:
         query = query.with_for_update()
     return session.exec(query).first()

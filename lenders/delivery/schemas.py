@@ -71,10 +71,16 @@ class EventsPage(BaseModel):
     next_cursor: str
 
 
-class DeliveryFilters(BaseModel):
-    """Query filters; paging (offset, limit) comes alongside, so other parameters are allowed."""
+class OwnDeliveryFilters(BaseModel):
+    """A bank's own deliveries: ``status=dead`` for its dead letters. Paging (offset, limit)
+    comes alongside, so other parameters are allowed."""
 
     status: DeliveryStatus | None = None
+
+
+class DeliveryFilters(OwnDeliveryFilters):
+    """Staff's filters: every bank's deliveries, or one bank's."""
+
     lender_code: str | None = Field(default=None, max_length=32)
 
 
@@ -88,11 +94,12 @@ class AttemptPublic(BaseModel):
 
 
 class DeliveryPublic(BaseModel):
-    """An outbox event's delivery state, for staff."""
+    """An outbox event's delivery state, for staff and for the bank it is addressed to."""
 
     event_id: str
     type: str
     lender_code: str
+    lead_id: int | None = Field(description="the lead the event is about, if any")
     status: DeliveryStatus
     created_at: datetime
     attempts: int
@@ -109,6 +116,7 @@ class DeliveryPublic(BaseModel):
             event_id=row.event_id,
             type=row.topic,
             lender_code=row.lender_code,
+            lead_id=_lead_id(row.payload),
             status=row.status,
             created_at=row.created_at,
             attempts=row.attempts,
@@ -119,6 +127,12 @@ class DeliveryPublic(BaseModel):
             delivered_at=row.delivered_at,
             attempt_log=[AttemptPublic.model_validate(a) for a in attempts],
         )
+
+
+def _lead_id(payload: dict[str, Any]) -> int | None:
+    """A lead event's lead (``lead.*`` payloads carry ``lead_id``); others have none."""
+    value = payload.get("lead_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 class DeliveriesPublic(BaseModel):

@@ -96,10 +96,24 @@ class LeadDeadlinePublic(BaseModel):
     ended_at: datetime | None
 
 
+class EnterpriseContact(BaseModel):
+    """How the bank reaches the enterprise: the registry's contact phone, whole."""
+
+    phone: str = Field(description="企业联系电话, as the registry holds it (e.g. 13812345678)")
+    source: str = Field(default="registry", description="where the platform has it from")
+    authorization_id: int | None = Field(description="the grant it is shown under")
+
+
 class LeadDetail(LeadSummary):
     payload: dict[str, Any] = Field(description="exactly what the bank was sent with the offer")
     transitions: list[LeadTransitionPublic]
     deadlines: list[LeadDeadlinePublic]
+    contact: EnterpriseContact | None = Field(
+        default=None,
+        description="the enterprise's contact, for its bank only and only while the "
+        "enterprise's consent for that bank is in force (read live, never in the payload); "
+        "null when the registry holds none, and in staff views",
+    )
 
     @classmethod
     def full(
@@ -108,12 +122,14 @@ class LeadDetail(LeadSummary):
         *,
         transitions: list[LeadTransition],
         deadlines: list[LeadDeadline],
+        contact: EnterpriseContact | None = None,
     ) -> LeadDetail:
         return cls(
             **LeadSummary.of(lead).model_dump(),
             payload=lead.payload,
             transitions=[LeadTransitionPublic.model_validate(t) for t in transitions],
             deadlines=[LeadDeadlinePublic.model_validate(d) for d in deadlines],
+            contact=contact,
         )
 
 

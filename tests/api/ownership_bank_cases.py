@@ -135,6 +135,10 @@ BANK_CASES: list[Case] = [
         expect(403, bank_a_user=200, bank_a_key=200, bank_b_user=404, bank_b_key=404),
     ),
     Case("GET", "/api/v1/lender/events", expect(403, **dict.fromkeys(ANY_BANK, 200))),
+    # a bank's own deliveries and dead letters: its people and systems; bank B is told of none
+    Case("GET", "/api/v1/lender/deliveries", expect(403, **dict.fromkeys(ANY_BANK, 200))),
+    Case("GET", "/api/v1/lender/deliveries/{event_a}", expect(403, **BANK_A_PRODUCT)),
+    Case("POST", "/api/v1/lender/deliveries/{event_a}/redeliver", expect(403, **BANK_A_PRODUCT)),
     # deliveries and dead letters (死信): office and admin
     Case("GET", "/api/v1/deliveries", expect(403, admin=200, office=200)),
     Case("GET", "/api/v1/deliveries/{event_a}", expect(403, admin=200, office=200)),

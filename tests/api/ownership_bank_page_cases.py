@@ -67,6 +67,19 @@ BANK_PAGE_CASES: list[Case] = [
         },
         **BANK_A_FORM,
     ),
+    form(
+        "/bank/loans/{loan}/delinquency",
+        {"as_of": loans.days_ago(0).isoformat(), "days_past_due": "3"},
+        **BANK_A_FORM,
+    ),
+    form(
+        "/bank/loans/{loan}/default", {"defaulted_on": loans.days_ago(0).isoformat()}, **BANK_A_FORM
+    ),
+    form(
+        "/bank/loans/{defaulted_loan}/recoveries",
+        {"recovered_on": loans.days_ago(0).isoformat(), "amount_yuan": "100.00"},
+        **BANK_A_FORM,
+    ),
     page("/bank/products", BANK_LISTS),
     page("/bank/products/new", BANK_LISTS),
     form("/bank/products", product_form(), bank_a_user=303, bank_b_user=303),
@@ -84,4 +97,6 @@ BANK_PAGE_CASES: list[Case] = [
     form("/bank/integration/secrets/{secret_a}/retire", **BANK_A_FORM),
     form("/bank/integration/api-keys", {"name": "信贷系统"}, bank_a_user=200, bank_b_user=200),
     form("/bank/integration/api-keys/{key_a}/revoke", **BANK_A_FORM),
+    page("/bank/integration/dead-letters", BANK_LISTS),
+    form("/bank/integration/dead-letters/{event_a}/redeliver", **BANK_A_FORM),
 ]

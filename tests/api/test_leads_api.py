@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -75,6 +76,27 @@ def test_after_the_grant_is_revoked_the_bank_cannot_read_the_lead_again(
     )
     refused = client.get(f"{URL}/{offered.id}", headers=headers)
     assert refused.status_code == 403 and refused.json()["code"] == "consent_required"
+
+
+def test_the_banks_read_carries_the_enterprises_contact_only_under_consent(
+    client: TestClient, db: Session, market: Market, offered: Lead
+) -> None:
+    market.firm.contact_phone = "13912345678"
+    db.add(market.firm)
+    db.flush()
+    headers = bank_key(db, market, offered)
+    body = client.get(f"{URL}/{offered.id}", headers=headers).json()
+    assert body["contact"]["phone"] == "13912345678" and body["contact"]["source"] == "registry"
+    assert "13912345678" not in json.dumps(body["payload"])  # never stored nor pushed
+    office = bearer(make_user(db, Role.OFFICE))
+    staff = client.get(f"/api/v1/leads/{offered.id}", headers=office).json()
+    assert staff["contact"] is None
+    grant = db.exec(select(Authorization).where(Authorization.uscc == market.firm.uscc)).one()
+    consent_service.revoke(
+        db, uscc=market.firm.uscc, authorization_id=grant.id or 0, reason=None, actor=ACTOR
+    )
+    refused = client.get(f"{URL}/{offered.id}", headers=headers)
+    assert refused.status_code == 403 and "13912345678" not in refused.text
 
 
 def test_accept_then_approve_over_http(

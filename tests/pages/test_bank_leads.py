@@ -93,7 +93,7 @@ def test_a_lead_shows_what_the_enterprise_authorized_and_the_read_is_audited(
     assert page.status_code == 200
     for shown in ("湖州恒兴机械有限公司", "采购原材料", "500000.00", "纳税信用等级为 A", "受理"):
         assert shown in page.text
-    assert "企业联系方式不在授权推送的信息内" in page.text
+    assert "平台没有该企业的联系电话" in page.text  # the registry holds none for this firm
     reads = db.exec(select(AuditEvent).where(AuditEvent.subject_id == world.firm.uscc)).all()
     assert any(event.detail.get("what") == "lead" for event in reads)
 
@@ -113,6 +113,25 @@ def test_a_revoked_consent_closes_the_data_but_not_the_lead(
     page = client.get(f"/bank/leads/{lead.id}")
     assert page.status_code == 200 and "授权已失效或已撤回" in page.text
     assert "湖州恒兴机械有限公司" not in page.text
+
+
+def test_the_enterprises_contact_phone_shows_only_while_its_consent_is_in_force(
+    client: TestClient, db: Session, world: Banks
+) -> None:
+    world.firm.contact_phone = "13812345678"
+    db.add(world.firm)
+    lead = world.lead(db)
+    page = client.get(f"/bank/leads/{lead.id}").text
+    assert 'href="tel:13812345678"' in page and "凭企业授权提供" in page
+    for grant in db.exec(select(Authorization).where(Authorization.uscc == world.firm.uscc)):
+        assert grant.id is not None
+        consent_service.revoke(
+            db, uscc=world.firm.uscc, authorization_id=grant.id, reason=None, actor=world_actor()
+        )
+    db.commit()
+    page = client.get(f"/bank/leads/{lead.id}").text
+    assert "授权已失效或已撤回" in page
+    assert "5678" not in page and "企业联系电话" not in page
 
 
 def world_actor() -> SystemActor:

@@ -16,10 +16,12 @@ from app.api.problems import problem_schema
 from app.consent import service as consent_service
 from app.enterprises.models import Enterprise
 from lenders.leads import answers, deadlines, queries
+from lenders.leads import contact as lead_contact
 from lenders.leads.models import Lead
 from lenders.leads.schemas import (
     ApprovalRequest,
     DeclineRequest,
+    EnterpriseContact,
     LeadDetail,
     LeadFilters,
     LeadsPublic,
@@ -53,12 +55,15 @@ ANSWER_PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _detail(session: Session, lead: Lead) -> LeadDetail:
+def _detail(
+    session: Session, lead: Lead, *, contact: EnterpriseContact | None = None
+) -> LeadDetail:
     assert lead.id is not None
     return LeadDetail.full(
         lead,
         transitions=queries.transitions_of(session, lead.id),
         deadlines=list(deadlines.of_lead(session, lead.id)),
+        contact=contact,
     )
 
 
@@ -83,12 +88,12 @@ def list_own_leads(
 
 @router.get("/lender/leads/{lead_id}", response_model=LeadDetail, responses=NOT_FOUND)
 def read_own_lead(session: SessionDep, principal: Banker, lead: OwnLead) -> LeadDetail:
-    """One lead with what it carries; a read of the enterprise's data, so consent is checked
-    again (a revoked grant closes it) and the read is audited."""
+    """One lead with what it carries and the enterprise's contact; a read of the enterprise's
+    data, so consent is checked again (a revoked grant closes it) and the read is audited."""
     consent_service.authorize_bank_read(
         session, uscc=lead.uscc, lender_code=lead.lender_code, reader=principal, what="lead"
     )
-    return _detail(session, lead)
+    return _detail(session, lead, contact=lead_contact.for_bank(session, lead=lead))
 
 
 @router.post(

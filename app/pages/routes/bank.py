@@ -35,6 +35,7 @@ from app.pages.rendering import render
 from app.pages.viewer import role_required
 from lenders.deadlines.calendar import working_days_between
 from lenders.leads import answers, deadlines, queries, records
+from lenders.leads import contact as lead_contact
 from lenders.leads.models import (
     DECLINE_REASON_LABELS,
     LEAD_STATUS_LABELS,
@@ -181,8 +182,10 @@ def _lead_page(
             session, uscc=lead.uscc, lender_code=lead.lender_code, reader=viewer, what="lead"
         )
         payload: dict[str, Any] | None = lead.payload
+        contact = lead_contact.for_bank(session, lead=lead)
     except ConsentRequired:
         payload = None  # the grant ended: the lead's state stays answerable, its data closed
+        contact = None
     product, _lender = product_service.get(session, product_id=lead.product_id)
     values = values or {}
     application = (payload or {}).get("application") or {}
@@ -206,7 +209,7 @@ def _lead_page(
         transitions=queries.transitions_of(session, lead.id),
         deadlines=deadlines.of_lead(session, lead.id),
         left=countdown(open_due(lead), utcnow()), due=open_due(lead),
-        form_errors=form_errors or {}, approval=approval, disburse=disburse,
+        form_errors=form_errors or {}, approval=approval, disburse=disburse, contact=contact,
         problem=next((e[""] for e in (form_errors or {}).values() if "" in e), None),
         decline=values.get("decline", {}), reject=values.get("reject", {}),
         bp_to_percent=bp_to_percent, LeadStatus=LeadStatus,

@@ -1,5 +1,6 @@
 """The bank's portal, part four: its integration settings (对接设置): the webhook URL, its
-signing secrets (rotation) and the API keys of its systems.
+signing secrets (rotation) and the API keys of its systems, with a link to its dead letters
+(``bank_deliveries``).
 
 The same services the API's ``/lender/webhook`` and ``/lenders/{id}/api-keys`` routes call,
 always for the signed-in user's own lender: another bank's secret or key is a 404. A new
@@ -18,7 +19,7 @@ from app.accounts import service as account_service
 from app.accounts.principal import Principal
 from app.accounts.schemas import ApiKeyCreate
 from app.api.deps import SessionDep
-from app.api.owned import lender_id_of
+from app.api.owned import lender_code_of, lender_id_of
 from app.api.params import PathId
 from app.core.clock import utcnow
 from app.core.errors import DomainError
@@ -26,7 +27,7 @@ from app.pages import forms
 from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
 from app.pages.routes.bank import BankViewer, failure
-from lenders.delivery import webhooks
+from lenders.delivery import dead_letters, webhooks
 from lenders.delivery.schemas import WebhookUpdate
 
 router = APIRouter(prefix="/bank")
@@ -52,6 +53,7 @@ def _page(
         secrets=[(s, s.is_active(now)) for s in secrets],
         keys=account_service.list_api_keys(session, lender_id=lender_id),
         errors=errors or {}, values=values or {}, shown_once=shown_once or {}, now=now,
+        dead_count=dead_letters.dead_count(session, lender_code=lender_code_of(session, viewer)),
     )  # fmt: skip
 
 

@@ -1,9 +1,16 @@
-"""The bank's portal (银行) under ``/bank``: leads, loans, products and integration settings."""
+"""The bank's portal (银行) under ``/bank``: leads, loans, products and integration
+settings with its dead letters."""
 
 from fastapi import APIRouter
 
-from app.pages.routes import bank, bank_integration, bank_loans, bank_products
+from app.pages.routes import (
+    bank,
+    bank_deliveries,
+    bank_integration,
+    bank_loans,
+    bank_products,
+)
 
 router = APIRouter()
-for module in (bank, bank_loans, bank_products, bank_integration):
+for module in (bank, bank_loans, bank_products, bank_integration, bank_deliveries):
     router.include_router(module.router)
