@@ -17,8 +17,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
+from app.core.clock import city_zone
+from tests.clock import CityClock, city_small_hours
 from tests.conftest import unavailable
 from tests.workers import free_port
 
@@ -39,9 +42,14 @@ DEMO_PASSWORD = "xyd-demo-2026"  # README's demo accounts
 # Small enough to build in seconds: no model trains on 300 firms, so the banks chapter has no
 # whitelist to deliver and finishes at once; the pages of today need only accounts and firms.
 DEMO_ARGS = ("--enterprises", "300", "--months", "24")
+# The bank's and the admin's stories need a model, so leads and a candidate: the smallest city
+# that trains (600 firms have a validation set without a default; 24 months, no labelled month
+# old enough to train on), with no simulated bank to answer the leads before a person does.
+STORY_DEMO_ARGS = ("--enterprises", "1000", "--months", "36", "--no-simulated-banks")
+STORY_CANDIDATE_MONTHS = "24"
 START_TIMEOUT = 60.0
 BLOCKING_IMPACTS = ("serious", "critical")
-BROWSER_FIXTURES = {"page", "context", "live_server"}
+BROWSER_FIXTURES = {"page", "context", "live_server", "story_server"}
 
 
 @dataclass(frozen=True)
@@ -139,15 +147,9 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """``xyd serve`` on a free port over a demo city built once for this session (or worker)."""
-    require_chromium()  # no city is built for tests that would skip anyway
-    folder = tmp_path_factory.mktemp("browser-server")
-    env = _server_env(folder)
-    log = folder / "xyd.log"
-    _run(env, "db", "upgrade", log=log)
-    _run(env, "demo", *DEMO_ARGS, log=log)
+@contextmanager
+def _serving(env: dict[str, str], log: Path) -> Iterator[str]:
+    """``xyd serve`` on a free port with ``env``, until the block ends; its URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with log.open("ab") as out:
@@ -164,7 +166,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"xyd serve did not answer /healthz:\n{_tail(log)}", pytrace=False)
             time.sleep(0.2)
-        yield LiveServer(url=url, database=folder / "browser.db")
+        yield url
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -175,12 +177,69 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                 server.wait(timeout=10)
 
 
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """``xyd serve`` on a free port over a demo city built once for this session (or worker)."""
+    require_chromium()  # no city is built for tests that would skip anyway
+    folder = tmp_path_factory.mktemp("browser-server")
+    env = _server_env(folder)
+    log = folder / "xyd.log"
+    _run(env, "db", "upgrade", log=log)
+    _run(env, "demo", *DEMO_ARGS, log=log)
+    with _serving(env, log) as url:
+        yield LiveServer(url=url, database=folder / "browser.db")
+
+
+@dataclass(frozen=True)
+class StoryServer(LiveServer):
+    """A server whose clock reads the city's small hours, ``offset`` from the real time."""
+
+    offset: timedelta = timedelta(0)
+
+    def today(self) -> date:
+        """The city's date on the server's clock: the day a business date defaults to."""
+        return (datetime.now(UTC) + self.offset).astimezone(city_zone()).date()
+
+
+@pytest.fixture(scope="session")
+def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoryServer]:
+    """``xyd serve`` over a city big enough to train on, for the bank's and the admin's stories.
+
+    Its clock runs from 01:00 Beijing time, when the UTC date is still yesterday's, so every
+    business date the pages show or default to must be the city's. The demo trains, promotes
+    and scores, refreshes the whitelist and publishes the banks' products but lets no simulated
+    bank answer; ``xyd leads route`` then offers the whitelisted needs, so the banks' inboxes
+    hold real offered leads, and ``xyd model train`` registers a second version, a candidate
+    the admin can promote. A test that changes the city (accepts a lead, promotes a model)
+    leaves another for its next run: the phone run takes the next lead, promotes the model the
+    desktop run retired.
+    """
+    require_chromium()
+    folder = tmp_path_factory.mktemp("story-server")
+    start = city_small_hours()
+    clock = CityClock(start=start, offset=start - datetime.now(UTC))
+    env = clock.env(_server_env(folder))
+    log = folder / "xyd.log"
+    _run(env, "db", "upgrade", log=log)
+    _run(env, "demo", *STORY_DEMO_ARGS, log=log)
+    _run(env, "leads", "route", log=log)
+    _run(env, "model", "train", "--months", STORY_CANDIDATE_MONTHS, log=log)
+    with _serving(env, log) as url:
+        yield StoryServer(url=url, database=folder / "browser.db", offset=clock.offset)
+
+
 # --- Playwright (pytest-playwright's fixtures, pointed at the server and the system browser) ---
 
 
 @pytest.fixture(scope="session")
 def base_url(live_server: LiveServer) -> str:
     return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args() -> dict[str, Any]:
+    """No ``base_url`` here: each test's context is given its server's (``context``)."""
+    return {}
 
 
 @pytest.fixture(scope="session")
@@ -196,9 +255,13 @@ def viewport(request: pytest.FixtureRequest) -> Viewport:
 
 
 @pytest.fixture
-def context(new_context: Any, viewport: Viewport) -> BrowserContext:
-    """A fresh context at the test's viewport; the app's CSP is enforced, never bypassed."""
+def context(new_context: Any, viewport: Viewport, request: pytest.FixtureRequest) -> BrowserContext:
+    """A fresh context at the test's viewport, on the test's server (``story_server`` when it
+    asks for it, else ``live_server``); the app's CSP is enforced, never bypassed."""
+    wanted = "story_server" if "story_server" in request.fixturenames else "live_server"
+    server: LiveServer = request.getfixturevalue(wanted)
     created: BrowserContext = new_context(
+        base_url=server.url,
         viewport={"width": viewport.width, "height": viewport.height},
         is_mobile=viewport.mobile,
         has_touch=viewport.mobile,
