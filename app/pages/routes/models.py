@@ -47,7 +47,7 @@ def metric_rows(metrics: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 def headline_auc(metrics: dict[str, Any]) -> float | None:
     """The AUC a version is compared by: its out-of-time test set's, else its only one."""
     test = metrics.get("test")
-    value = test.get("auc") if isinstance(test, dict) else metrics.get("auc")
+    value: Any = test.get("auc") if isinstance(test, dict) else metrics.get("auc")
     return float(value) if _number(value) else None
 
 
