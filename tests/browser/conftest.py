@@ -8,9 +8,11 @@ fails when the page logs a console error (a script or style the CSP blocked, a b
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -201,6 +203,30 @@ class StoryServer(LiveServer):
         return (datetime.now(UTC) + self.offset).astimezone(city_zone()).date()
 
 
+def _story_city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, timedelta]:
+    """The story city's folder, built once per run whatever the number of xdist workers (the
+    first to take the lock builds it, the others wait and reuse it), and its clock's offset."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    city = root / "story-city"
+    with (root / "story-city.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the worker dies
+        built = city / "clock-offset"
+        if not built.exists():
+            shutil.rmtree(city, ignore_errors=True)
+            city.mkdir()
+            start = city_small_hours()
+            clock = CityClock(start=start, offset=start - datetime.now(UTC))
+            env = clock.env(_server_env(city))
+            log = city / "xyd.log"
+            _run(env, "db", "upgrade", log=log)
+            _run(env, "demo", *STORY_DEMO_ARGS, log=log)
+            _run(env, "leads", "route", log=log)
+            _run(env, "model", "train", "--months", STORY_CANDIDATE_MONTHS, log=log)
+            built.write_text(f"{clock.offset.total_seconds():.6f}")
+        return city, timedelta(seconds=float(built.read_text()))
+
+
 @pytest.fixture(scope="session")
 def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoryServer]:
     """``xyd serve`` over a city big enough to train on, for the bank's and the admin's stories.
@@ -210,22 +236,18 @@ def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoryServ
     and scores, refreshes the whitelist and publishes the banks' products but lets no simulated
     bank answer; ``xyd leads route`` then offers the whitelisted needs, so the banks' inboxes
     hold real offered leads, and ``xyd model train`` registers a second version, a candidate
-    the admin can promote. A test that changes the city (accepts a lead, promotes a model)
-    leaves another for its next run: the phone run takes the next lead, promotes the model the
-    desktop run retired.
+    the admin can promote. The city is built once per run (``_story_city``); each worker
+    serves a copy of its own, on the same moved clock, so workers never answer the same lead.
+    A test that changes the city (accepts a lead, promotes a model) leaves another for its next
+    run: the phone run takes the next lead and promotes the model the desktop run retired.
     """
     require_chromium()
+    city, offset = _story_city(tmp_path_factory)
     folder = tmp_path_factory.mktemp("story-server")
-    start = city_small_hours()
-    clock = CityClock(start=start, offset=start - datetime.now(UTC))
-    env = clock.env(_server_env(folder))
-    log = folder / "xyd.log"
-    _run(env, "db", "upgrade", log=log)
-    _run(env, "demo", *STORY_DEMO_ARGS, log=log)
-    _run(env, "leads", "route", log=log)
-    _run(env, "model", "train", "--months", STORY_CANDIDATE_MONTHS, log=log)
-    with _serving(env, log) as url:
-        yield StoryServer(url=url, database=folder / "browser.db", offset=clock.offset)
+    shutil.copytree(city, folder, dirs_exist_ok=True)  # the model files stay read in the city's
+    env = CityClock(start=datetime.now(UTC) + offset, offset=offset).env(_server_env(folder))
+    with _serving(env, folder / "xyd.log") as url:
+        yield StoryServer(url=url, database=folder / "browser.db", offset=offset)
 
 
 # --- Playwright (pytest-playwright's fixtures, pointed at the server and the system browser) ---

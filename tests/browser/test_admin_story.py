@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import (
@@ -27,7 +26,6 @@ from tests.browser.conftest import (
 Screenshot = Callable[..., Path]
 
 
-@pytest.mark.xdist_group("story_server")  # one worker builds the story city, not each
 def test_the_admin_promotes_a_candidate_model_and_finds_it_audited(
     page: Page, story_server: StoryServer, screenshot: Screenshot
 ) -> None:

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import (
@@ -27,7 +26,6 @@ from tests.browser.conftest import (
 Screenshot = Callable[..., Path]
 
 
-@pytest.mark.xdist_group("story_server")  # one worker builds the story city, not each
 def test_a_bank_accepts_approves_and_disburses_an_offered_lead(
     page: Page, story_server: StoryServer, screenshot: Screenshot, viewport: Viewport
 ) -> None:
