@@ -1,9 +1,12 @@
 """Browser tests: the system Chromium, driven by Playwright, against a real ``xyd serve``.
 
 Each test session (each pytest-xdist worker) builds a small demo city in an embedded SQLite
-database, serves it on a free port and points Playwright's ``base_url`` at it. Every test that
-uses a page is marked ``browser`` and ``slow``, runs once per viewport (desktop and phone), and
-fails when the page logs a console error (a script or style the CSP blocked, a broken file).
+database, serves it on a free port and gives each test's browser context its address as the
+``base_url``. The bank's and the admin's stories run on a second server (``story_server``) over
+a city that trains a model, built once per run and served by each worker from its own copy.
+Every test that uses a page is marked ``browser`` and ``slow``, runs once per viewport (desktop
+and phone), and fails when the page logs a console error (a script or style the CSP blocked,
+a broken file).
 """
 
 from __future__ import annotations
@@ -254,14 +257,10 @@ def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoryServ
 
 
 @pytest.fixture(scope="session")
-def base_url(live_server: LiveServer) -> str:
-    return live_server.url
-
-
-@pytest.fixture(scope="session")
-def browser_context_args() -> dict[str, Any]:
-    """No ``base_url`` here: each test's context is given its server's (``context``)."""
-    return {}
+def base_url() -> None:
+    """None for pytest-playwright's context arguments: each test's context is given the address
+    of its own server (``context``), the demo's or the stories'."""
+    return None
 
 
 @pytest.fixture(scope="session")
