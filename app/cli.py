@@ -261,6 +261,13 @@ def demo(
     months: int = 36,
     seed: int = 20261123,
     if_empty: Annotated[bool, typer.Option(help="do nothing when enterprises exist")] = False,
+    simulated_banks: Annotated[
+        bool,
+        typer.Option(
+            help="let simulated banks answer the leads; without, products are published and the "
+            "whitelisted needs wait unrouted for `xyd leads route` and people to answer them"
+        ),
+    ] = True,
 ) -> None:
     """Run the headless demo story: synthesize and ingest a city, add lenders and accounts."""
     from app.core.config import get_settings
@@ -290,6 +297,10 @@ def demo(
         typer.echo(
             "the simulated banks need loopback webhooks: skipped outside development", err=True
         )
+    elif not simulated_banks:
+        from app.demo import leads_story
+
+        leads_story.publish_products(story.demo_lender_codes())
     else:
         from app.demo import leads_story
         from app.main import create_app

@@ -59,6 +59,25 @@ def test_db_upgrade_then_demo_json_then_idempotent(env: dict[str, str], tmp_path
     assert too_little.returncode == 1 and "only one class" in too_little.stderr
 
 
+def test_demo_without_simulated_banks_publishes_products_and_routes_nothing(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    # The browser stories' city: people answer its leads, so no simulated bank may.
+    xyd(env, "db", "upgrade")
+    summary = json.loads(
+        xyd(env, "demo", "--json", "--enterprises", "120", "--no-simulated-banks").stdout
+    )
+    assert "leads_delivered" not in summary  # the banks chapter did not run
+    with closing(sqlite3.connect(tmp_path / "cli.db")) as connection:
+        products = connection.execute(
+            "SELECT lenders.code, count(*) FROM loan_products JOIN lenders"
+            " ON lenders.id = loan_products.lender_id GROUP BY lenders.code"
+        ).fetchall()
+        assert sorted(products) == [("anji-rcb", 2), ("huzhou-bank", 2)]
+        assert connection.execute("SELECT count(*) FROM leads").fetchone()[0] == 0
+        assert connection.execute("SELECT count(*) FROM api_keys").fetchone()[0] == 0
+
+
 def test_demo_trains_promotes_and_scores_the_city(env: dict[str, str], tmp_path: Path) -> None:
     # From 01:00 Beijing time, when the UTC date is still yesterday's: the demo's own dates
     # must be the city's. (The demo at the real time runs in the test above.)

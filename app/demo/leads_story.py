@@ -104,6 +104,13 @@ def run(*, app_factory: Any, lender_codes: Sequence[str]) -> dict[str, Any]:
         return _summary(session, received=received, since=since)
 
 
+def publish_products(lender_codes: Sequence[str]) -> None:
+    """The banks' products alone, in a transaction of their own (``xyd demo
+    --no-simulated-banks``): the needs can be matched, and people answer the leads."""
+    with session_scope() as session:
+        _publish_products(session, lender_codes)
+
+
 def _publish_products(session: Session, lender_codes: Sequence[str]) -> None:
     """Two products per bank, once: a pure-credit loan for grades A–B and a credit loan for A–C."""
     for index, code in enumerate(lender_codes):

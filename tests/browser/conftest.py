@@ -1,24 +1,30 @@
 """Browser tests: the system Chromium, driven by Playwright, against a real ``xyd serve``.
 
 Each test session (each pytest-xdist worker) builds a small demo city in an embedded SQLite
-database, serves it on a free port and points Playwright's ``base_url`` at it. Every test that
-uses a page is marked ``browser`` and ``slow``, runs once per viewport (desktop and phone), and
-fails when the page logs a console error (a script or style the CSP blocked, a broken file).
+database, serves it on a free port and gives each test's browser context its address as the
+``base_url``. The bank's and the admin's stories run on a second server (``story_server``) over
+a city that trains a model, built once per run and served by each worker from its own copy.
+Every test that uses a page is marked ``browser`` and ``slow``, runs once per viewport (desktop
+and phone), and fails when the page logs a console error (a script or style the CSP blocked,
+a broken file).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +32,8 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
+from app.core.clock import city_zone
+from tests.clock import CityClock, city_small_hours
 from tests.conftest import unavailable
 from tests.workers import free_port
 
@@ -39,9 +47,14 @@ DEMO_PASSWORD = "xyd-demo-2026"  # README's demo accounts
 # Small enough to build in seconds: no model trains on 300 firms, so the banks chapter has no
 # whitelist to deliver and finishes at once; the pages of today need only accounts and firms.
 DEMO_ARGS = ("--enterprises", "300", "--months", "24")
+# The bank's and the admin's stories need a model, so leads and a candidate: the smallest city
+# that trains (600 firms have a validation set without a default; 24 months, no labelled month
+# old enough to train on), with no simulated bank to answer the leads before a person does.
+STORY_DEMO_ARGS = ("--enterprises", "1000", "--months", "36", "--no-simulated-banks")
+STORY_CANDIDATE_MONTHS = "24"
 START_TIMEOUT = 60.0
 BLOCKING_IMPACTS = ("serious", "critical")
-BROWSER_FIXTURES = {"page", "context", "live_server"}
+BROWSER_FIXTURES = {"page", "context", "live_server", "story_server"}
 
 
 @dataclass(frozen=True)
@@ -139,15 +152,9 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """``xyd serve`` on a free port over a demo city built once for this session (or worker)."""
-    require_chromium()  # no city is built for tests that would skip anyway
-    folder = tmp_path_factory.mktemp("browser-server")
-    env = _server_env(folder)
-    log = folder / "xyd.log"
-    _run(env, "db", "upgrade", log=log)
-    _run(env, "demo", *DEMO_ARGS, log=log)
+@contextmanager
+def _serving(env: dict[str, str], log: Path) -> Iterator[str]:
+    """``xyd serve`` on a free port with ``env``, until the block ends; its URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with log.open("ab") as out:
@@ -164,7 +171,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"xyd serve did not answer /healthz:\n{_tail(log)}", pytrace=False)
             time.sleep(0.2)
-        yield LiveServer(url=url, database=folder / "browser.db")
+        yield url
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -175,12 +182,85 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                 server.wait(timeout=10)
 
 
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """``xyd serve`` on a free port over a demo city built once for this session (or worker)."""
+    require_chromium()  # no city is built for tests that would skip anyway
+    folder = tmp_path_factory.mktemp("browser-server")
+    env = _server_env(folder)
+    log = folder / "xyd.log"
+    _run(env, "db", "upgrade", log=log)
+    _run(env, "demo", *DEMO_ARGS, log=log)
+    with _serving(env, log) as url:
+        yield LiveServer(url=url, database=folder / "browser.db")
+
+
+@dataclass(frozen=True)
+class StoryServer(LiveServer):
+    """A server whose clock reads the city's small hours, ``offset`` from the real time."""
+
+    offset: timedelta = timedelta(0)
+
+    def today(self) -> date:
+        """The city's date on the server's clock: the day a business date defaults to."""
+        return (datetime.now(UTC) + self.offset).astimezone(city_zone()).date()
+
+
+def _story_city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, timedelta]:
+    """The story city's folder, built once per run whatever the number of xdist workers (the
+    first to take the lock builds it, the others wait and reuse it), and its clock's offset."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    city = root / "story-city"
+    with (root / "story-city.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the worker dies
+        built = city / "clock-offset"
+        if not built.exists():
+            shutil.rmtree(city, ignore_errors=True)
+            city.mkdir()
+            start = city_small_hours()
+            clock = CityClock(start=start, offset=start - datetime.now(UTC))
+            env = clock.env(_server_env(city))
+            log = city / "xyd.log"
+            _run(env, "db", "upgrade", log=log)
+            _run(env, "demo", *STORY_DEMO_ARGS, log=log)
+            _run(env, "leads", "route", log=log)
+            _run(env, "model", "train", "--months", STORY_CANDIDATE_MONTHS, log=log)
+            built.write_text(f"{clock.offset.total_seconds():.6f}")
+        return city, timedelta(seconds=float(built.read_text()))
+
+
+@pytest.fixture(scope="session")
+def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoryServer]:
+    """``xyd serve`` over a city big enough to train on, for the bank's and the admin's stories.
+
+    Its clock runs from 01:00 Beijing time, when the UTC date is still yesterday's, so every
+    business date the pages show or default to must be the city's. The demo trains, promotes
+    and scores, refreshes the whitelist and publishes the banks' products but lets no simulated
+    bank answer; ``xyd leads route`` then offers the whitelisted needs, so the banks' inboxes
+    hold real offered leads, and ``xyd model train`` registers a second version, a candidate
+    the admin can promote. The city is built once per run (``_story_city``); each worker
+    serves a copy of its own, on the same moved clock, so workers never answer the same lead.
+    A test that changes the city (accepts a lead, promotes a model) leaves another for its next
+    run: the phone run takes the next lead and promotes the model the desktop run retired.
+    """
+    require_chromium()
+    city, offset = _story_city(tmp_path_factory)
+    folder = tmp_path_factory.mktemp("story-server")
+    shutil.copytree(city, folder, dirs_exist_ok=True)  # the model files stay read in the city's
+    env = CityClock(start=datetime.now(UTC) + offset, offset=offset).env(_server_env(folder))
+    with _serving(env, folder / "xyd.log") as url:
+        yield StoryServer(url=url, database=folder / "browser.db", offset=offset)
+
+
 # --- Playwright (pytest-playwright's fixtures, pointed at the server and the system browser) ---
 
 
 @pytest.fixture(scope="session")
-def base_url(live_server: LiveServer) -> str:
-    return live_server.url
+def base_url() -> None:
+    """None for pytest-playwright's context arguments: each test's context is given the address
+    of its own server (``context``), the demo's or the stories'."""
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -196,9 +276,13 @@ def viewport(request: pytest.FixtureRequest) -> Viewport:
 
 
 @pytest.fixture
-def context(new_context: Any, viewport: Viewport) -> BrowserContext:
-    """A fresh context at the test's viewport; the app's CSP is enforced, never bypassed."""
+def context(new_context: Any, viewport: Viewport, request: pytest.FixtureRequest) -> BrowserContext:
+    """A fresh context at the test's viewport, on the test's server (``story_server`` when it
+    asks for it, else ``live_server``); the app's CSP is enforced, never bypassed."""
+    wanted = "story_server" if "story_server" in request.fixturenames else "live_server"
+    server: LiveServer = request.getfixturevalue(wanted)
     created: BrowserContext = new_context(
+        base_url=server.url,
         viewport={"width": viewport.width, "height": viewport.height},
         is_mobile=viewport.mobile,
         has_touch=viewport.mobile,

@@ -32,6 +32,7 @@ def test_an_enterprise_applies_consents_and_withdraws(
     page.wait_for_url(re.compile(r"/me/applications$"))
     before = page.locator("table tbody tr").count()
     page.get_by_role("link", name="新建申请").click()
+    page.wait_for_url(re.compile(r"/me/applications/new$"))  # axe on the form, not mid-way
     assert_accessible(page)
     # A wrong amount first: the form comes back with the reason beside the field, in Chinese.
     page.get_by_label("融资金额（元）").fill("12.345")

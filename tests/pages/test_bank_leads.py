@@ -284,3 +284,20 @@ def test_the_inbox_shows_the_banks_own_response_figures(
     page = client.get("/bank/leads").text
     assert "本行响应情况" in page and "已响应线索</dt><dd>1 条" in page
     assert "其中通过 0 条" in page
+
+
+def test_an_approval_outside_the_products_range_is_refused_beside_its_field(
+    client: TestClient, db: Session, world: Banks
+) -> None:
+    lead = world.lead(db, accept=True)
+    data = {"amount_yuan": "50.00", "term_months": "12", "rate_percent": "30"}
+    answer = post(client, f"/bank/leads/{lead.id}/approval", data, form=f"/bank/leads/{lead.id}")
+    assert answer.status_code == 422
+    page = answer.text
+    amount = page.index('id="amount_yuan-error"')
+    assert "金额超出产品范围，须在" in page[amount : amount + 200]
+    rate = page.index('id="rate_percent-error"')
+    assert "年利率超出产品范围，须在" in page[rate : rate + 200]
+    assert 'id="term_months-error"' not in page  # the term was within the range
+    assert 'value="50.00"' in page and 'value="30"' in page  # nothing typed is lost
+    assert status_of(db, lead) is LeadStatus.ACCEPTED

@@ -78,3 +78,25 @@ def test_an_unknown_version_is_a_chinese_404(client: TestClient, db: Session, na
         f"/models/{name}/promote", data={"csrf_token": form_token(client, "/models")}
     )
     assert promoted.status_code == 404
+
+
+def test_a_platform_versions_card_shows_its_metrics_by_data_set(
+    client: TestClient, db: Session
+) -> None:
+    # What scoring.training.platform records: n, positives, AUC, KS, Brier per data set.
+    figures = {"n": 154, "positives": 14, "auc": 0.69231, "ks": 0.4, "brier": 0.09242}
+    row = version(db, "m-platform")
+    row.metrics = {
+        "train": {**figures, "auc": 0.9924, "calibration": [{"decile": 1}]},
+        "valid": {**figures, "auc": 0.7511},
+        "test": {**figures, "default_rate_by_grade": {"A": {"default_rate": 0.0}}},
+    }
+    db.add(row)
+    db.flush()
+    sign_in(client, make_user(db, Role.OFFICE))
+    listing = client.get("/models").text
+    assert "0.6923" in listing  # the list compares versions by their out-of-time test AUC
+    card = client.get("/models/m-platform").text
+    for shown in ("训练集", "验证集", "测试集（跨期）", "0.9924", "0.7511", "0.6923", "154"):
+        assert shown in card, shown
+    assert "decile" not in card and "default_rate" not in card

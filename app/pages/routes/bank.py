@@ -29,6 +29,7 @@ from app.consent import service as consent_service
 from app.consent.exceptions import ConsentRequired
 from app.core.clock import utcnow
 from app.core.errors import DomainError
+from app.core.money import fen_to_yuan
 from app.pages import forms, messages
 from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
@@ -36,6 +37,7 @@ from app.pages.viewer import role_required
 from lenders.deadlines.calendar import working_days_between
 from lenders.leads import answers, deadlines, queries, records
 from lenders.leads import contact as lead_contact
+from lenders.leads.exceptions import ApprovalOutsideProduct
 from lenders.leads.models import (
     DECLINE_REASON_LABELS,
     LEAD_STATUS_LABELS,
@@ -232,16 +234,19 @@ def _answer(
     form: str,
     act: Callable[[Lead], object],
     values: dict[str, Any] | None = None,
+    beside: Callable[[Lead, DomainError], dict[str, str]] | None = None,
 ) -> Response:
-    """Do ``act`` on the bank's own lead and go back to it; a refusal shows the lead again."""
+    """Do ``act`` on the bank's own lead and go back to it; a refusal shows the lead again,
+    beside the fields it names when ``beside`` places it, else above the form."""
     lead = get_own_lead(session, viewer, lead_id)
     try:
         act(lead)
     except DomainError as error:
         status, text = failure(session, error)
         lead = get_own_lead(session, viewer, lead_id)
+        errors = (beside(lead, error) if beside else {}) or {"": text}
         return _lead_page(
-            request, session, viewer, lead, form_errors={form: {"": text}},
+            request, session, viewer, lead, form_errors={form: errors},
             values={form: values or {}}, status=status,
         )  # fmt: skip
     return RedirectResponse(f"/bank/leads/{lead_id}", status_code=303)
@@ -313,7 +318,33 @@ async def approve_lead(
             term_months=data.term_months, actor=viewer,
         ),
         values,
+        lambda lead, error: outside_product(session, lead, error),
     )  # fmt: skip
+
+
+def outside_product(session: Session, lead: Lead, error: DomainError) -> dict[str, str]:
+    """An approval outside the product's ranges, each out-of-range value beside its field with
+    the range it must keep to; any other refusal is not placed (it goes above the form)."""
+    if not isinstance(error, ApprovalOutsideProduct):
+        return {}
+    product, _lender = product_service.get(session, product_id=lead.product_id)
+    ranges = {
+        "amount": (
+            "amount_yuan",
+            f"金额超出产品范围，须在 {fen_to_yuan(product.min_amount_fen):,}–"
+            f"{fen_to_yuan(product.max_amount_fen):,} 元之间",
+        ),
+        "term": (
+            "term_months",
+            f"期限超出产品范围，须在 {product.min_term_months}–{product.max_term_months} 个月之间",
+        ),
+        "rate": (
+            "rate_percent",
+            f"年利率超出产品范围，须在 {bp_to_percent(product.min_rate_bp)}%–"
+            f"{bp_to_percent(product.max_rate_bp)}% 之间",
+        ),
+    }
+    return dict(ranges[name] for name in error.extra.get("fields", []) if name in ranges)
 
 
 @router.post("/leads/{lead_id}/rejection", response_model=None, dependencies=[CsrfChecked])
