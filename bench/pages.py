@@ -54,6 +54,7 @@ def pages_of(uscc: str, application_id: int) -> dict[str, tuple[str, str]]:
         "银行贷款": ("bank", "/bank/loans"),
         "信贷产品": ("bank", "/bank/products"),
         "对接设置": ("bank", "/bank/integration"),
+        "死信": ("bank", "/bank/integration/dead-letters"),
         "白名单政策": ("office", "/whitelist/policy"),
         "白名单版本": ("office", "/whitelist/versions"),
         "评分模型": ("office", "/models"),

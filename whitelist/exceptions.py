@@ -12,4 +12,4 @@ class WhitelistVersionNotFound(NotFound):
 class EnterpriseNotRegistered(NotFound):
     """The whitelist judges enterprises of the registry only."""
 
-    code = "enterprise_not_found"
+    code = "enterprise_not_registered"

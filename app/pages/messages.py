@@ -54,6 +54,7 @@ MESSAGE_BY_CODE: dict[str, str] = {
     "enterprise_exists": "该企业已经注册。",
     "enterprise_not_active": "该企业不是存续状态。",
     "enterprise_not_found": "没有找到该企业。",
+    "enterprise_not_registered": "没有找到该企业。",
     "file_refused": "文件无法读取或格式不受支持。",
     "illegal_lead_transition": "该推荐的当前状态不允许这个操作。",
     "illegal_transition": "当前状态不允许这个操作。",
