@@ -86,9 +86,7 @@ def review(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
 
 def approve(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
     """The first approval (after review, by someone else) or the second (a third person)."""
-    claim = repository.claim(session, claim_id, for_update=True)
-    if claim is None:
-        raise ClaimNotFound(f"no claim {claim_id}")
+    claim = _locked(session, claim_id)
     if claim.status is ClaimStatus.REVIEWED:
         if actor.ref == claim.reviewed_by:
             raise SameHands("审核人不能批准同一笔代偿")
@@ -115,9 +113,7 @@ def approve(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
 
 
 def reject(session: Session, *, claim_id: int, reason: str, actor: Actor) -> FundClaim:
-    claim = repository.claim(session, claim_id, for_update=True)
-    if claim is None:
-        raise ClaimNotFound(f"no claim {claim_id}")
+    claim = _locked(session, claim_id)
     open_steps = (ClaimStatus.FILED, ClaimStatus.REVIEWED, ClaimStatus.AWAITING_SECOND_APPROVAL)
     if claim.status not in open_steps:
         raise ClaimStep(f"claim {claim_id} is {claim.status.value}; only an open claim is rejected")
@@ -210,10 +206,15 @@ def _reserve(session: Session, claim: FundClaim, *, actor: Actor) -> FundClaim:
     return _move(session, claim, ClaimStatus.APPROVED, actor=actor, action="fund.claim.approve")
 
 
-def _at(session: Session, claim_id: int, status: ClaimStatus) -> FundClaim:
+def _locked(session: Session, claim_id: int) -> FundClaim:
     claim = repository.claim(session, claim_id, for_update=True)
     if claim is None:
         raise ClaimNotFound(f"no claim {claim_id}")
+    return claim
+
+
+def _at(session: Session, claim_id: int, status: ClaimStatus) -> FundClaim:
+    claim = _locked(session, claim_id)
     if claim.status is not status:
         raise ClaimStep(f"claim {claim_id} is {claim.status.value}, not {status.value}")
     return claim
