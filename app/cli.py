@@ -307,8 +307,17 @@ def demo(
 
         banks = leads_story.run(app_factory=create_app, lender_codes=story.demo_lender_codes())
         wait_for_inline_tasks()
+    from app.demo import fund_story
+
+    with session_scope() as session:
+        fund = (
+            fund_story.run(session, lender_codes=story.demo_lender_codes())
+            if banks
+            else fund_story.summary(session)
+        )
+    wait_for_inline_tasks()
     if as_json:
-        typer.echo(json.dumps(summary.as_json() | banks, ensure_ascii=False))
+        typer.echo(json.dumps(summary.as_json() | banks | fund, ensure_ascii=False))
     else:
         typer.echo(
             f"{summary.enterprises} enterprises ({summary.uscc_reviews} held for USCC review), "
@@ -320,7 +329,8 @@ def demo(
             f"{summary.whitelist['whitelist_size']} on the whitelist, "
             f"{summary.lenders} lenders"
             + (
-                f" ({banks['leads_delivered']} leads delivered, {banks['loans']} loans)"
+                f" ({banks['leads_delivered']} leads delivered, {banks['loans']} loans, "
+                f"{fund['covered_loans']} covered by the fund, {fund['claims_paid']} claims paid)"
                 if banks
                 else ""
             )

@@ -68,6 +68,9 @@ def test_demo_without_simulated_banks_publishes_products_and_routes_nothing(
         xyd(env, "demo", "--json", "--enterprises", "120", "--no-simulated-banks").stdout
     )
     assert "leads_delivered" not in summary  # the banks chapter did not run
+    # the fund is open (capital in, an agreement per bank) but nothing is lent, so nothing claimed
+    assert summary["fund_capital_fen"] == 50_000_000_00 and summary["fund_balanced"] is True
+    assert summary["covered_loans"] == summary["claims_filed"] == summary["fund_paid_fen"] == 0
     with closing(sqlite3.connect(tmp_path / "cli.db")) as connection:
         products = connection.execute(
             "SELECT lenders.code, count(*) FROM loan_products JOIN lenders"
@@ -103,6 +106,15 @@ def test_demo_trains_promotes_and_scores_the_city(env: dict[str, str], tmp_path:
     assert summary["loans"] == summary["approved"] == summary["first_loans"]
     assert summary["leads_expired"] >= 0
     assert summary["deliveries_dead_lettered"] == 0 and summary["events_lost"] == 0
+    # the fund chapter: every loan was judged at disbursement (the second bank's cover is
+    # capped per enterprise); some covered loans default, their claims are filed, and the
+    # office pays all but the two of each bank left waiting; a recovery returns the fund's share
+    assert summary["fund_capital_fen"] == 50_000_000_00
+    assert summary["covered_loans"] + summary["cover_refused"] == summary["loans"]
+    assert summary["covered_loans"] > 0
+    assert 0 < summary["claims_paid"] <= summary["claims_filed"] - 2 <= 5
+    assert 0 < summary["recoveries_fen"] < summary["fund_paid_fen"]
+    assert summary["fund_balanced"] is True
     assert_times_in_order(tmp_path / "cli.db", start=start, end=datetime.now(UTC) + offset)
     again = json.loads(xyd(env, "demo", "--enterprises", "1500", "--json").stdout)
     assert again["model"] == summary["model"] and again["scored"] == summary["scored"]
@@ -111,6 +123,8 @@ def test_demo_trains_promotes_and_scores_the_city(env: dict[str, str], tmp_path:
     assert again["whitelist_version"] == 2
     assert again["whitelist_size"] <= summary["whitelist_size"] - summary["loans"]
     assert again["loans"] == summary["loans"] and again["events_lost"] == 0
+    fund_keys = ("claims_filed", "claims_paid", "fund_paid_fen", "recoveries_fen", "fund_balanced")
+    assert {key: again[key] for key in fund_keys} == {key: summary[key] for key in fund_keys}
     trained = json.loads(xyd(env, "model", "train", "--months", "16").stdout)
     assert trained["model"].startswith("m") and trained["metrics"]["n"] > 50
     assert trained["metrics"]["auc"] > 0.6

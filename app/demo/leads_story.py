@@ -55,10 +55,11 @@ FAIL_SHARES = (0.0, 0.3)  # the second bank answers 30 % of deliveries with HTTP
 QUIET_SECONDS = 0.3
 ROUNDS = 12
 SWEEPS = 2
-# Each demo bank's products: type, name, grades it lends to, lowest annual rate (basis points).
+# Each demo bank's products: type, name, grades it lends to, lowest annual rate (basis points),
+# and whether the risk-buffer fund may cover its loans (the other's are refused cover, with why).
 PRODUCTS = (
-    ("pure_credit", "纯信用贷", ["A", "B"], 365),
-    ("credit", "信用贷", ["A", "B", "C"], 420),
+    ("pure_credit", "纯信用贷", ["A", "B"], 365, True),
+    ("credit", "信用贷", ["A", "B", "C"], 420, False),
 )
 
 
@@ -118,7 +119,7 @@ def _publish_products(session: Session, lender_codes: Sequence[str]) -> None:
         assert lender is not None and lender.id is not None
         if session.exec(select(LoanProduct.id).where(LoanProduct.lender_id == lender.id)).first():
             continue
-        for product_type, name, grades, rate in PRODUCTS:
+        for product_type, name, grades, rate, fund_eligible in PRODUCTS:
             data = ProductCreate.model_validate(
                 {
                     "product_type": product_type,
@@ -131,6 +132,7 @@ def _publish_products(session: Session, lender_codes: Sequence[str]) -> None:
                     "min_rate_bp": rate + 10 * index,
                     "max_rate_bp": rate + 200,
                     "grades": grades,
+                    "fund_eligible": fund_eligible,
                 }
             )
             product_service.create(session, lender_id=lender.id, data=data, actor=ACTOR)

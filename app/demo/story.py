@@ -18,7 +18,7 @@ from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.schemas import UserCreate
 from app.audit.service import SystemActor
-from app.demo import scoring_story, whitelist_story
+from app.demo import fund_story, scoring_story, whitelist_story
 from app.enterprises import repository as enterprise_repository
 from app.enterprises.models import Enterprise, EnterpriseStatus, ReviewStatus
 from app.enterprises.schemas import EnterpriseFilters
@@ -72,6 +72,7 @@ def run(session: Session, *, spec: CitySpec, months: int, city_dir: Path) -> Dem
     fresh = [result.batch for result in batches if not result.duplicate]
     lender_ids = _ensure_lenders(session)
     accounts = _ensure_accounts(session, lender_ids=lender_ids, actor=actor)
+    fund_story.open_fund(session, lender_codes=demo_lender_codes())
     enterprises = enterprise_repository.count(session)
     scored = scoring_story.run(session, city_dir=city_dir, as_of=spec.as_of, actor=actor)
     listed = whitelist_story.run(
