@@ -54,7 +54,7 @@ def test_the_admin_promotes_a_version_and_the_old_champion_steps_down(
     client: TestClient, db: Session, versions: tuple[ModelVersion, ModelVersion]
 ) -> None:
     old, new = versions
-    sign_in(client, make_user(db, Role.ADMIN))
+    sign_in(client, make_user(db, Role.ADMIN, display_name="模型管理员"))
     answer = client.post(
         "/models/m-new/promote",
         data={"csrf_token": form_token(client, "/models/m-new")},
@@ -66,7 +66,9 @@ def test_the_admin_promotes_a_version_and_the_old_champion_steps_down(
     assert new.is_champion and not old.is_champion
     audited = db.exec(select(AuditEvent).where(AuditEvent.subject_id == "m-new")).all()
     assert audited, "the promotion is in the audit log"
-    assert "启用为在用模型" not in client.get("/models/m-new").text  # already the champion
+    card = client.get("/models/m-new").text
+    assert "启用为在用模型" not in card  # already the champion
+    assert "（模型管理员）" in card and "user:" not in card  # who promoted it, by name
 
 
 @pytest.mark.parametrize("name", ["no-such-model", "%3Cscript%3E", "..%2F..%2Fetc"])

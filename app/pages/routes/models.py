@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.principal import Principal
 from app.api.deps import SessionDep
@@ -60,9 +61,13 @@ def models(request: Request, session: SessionDep, viewer: ModelReader) -> HTMLRe
 @router.get("/{name}", response_class=HTMLResponse)
 def model(request: Request, session: SessionDep, viewer: ModelReader, name: str) -> HTMLResponse:
     version = registry_service.get(session, name=name)
+    promoter = ""
+    if version.promoted_by:  # the audit ref (user:1) read as the person's name
+        promoter = account_service.actor_names(session, [version.promoted_by])[version.promoted_by]
     return render(
-        request, "models/detail.html", viewer, m=version, metrics=metric_rows(version.metrics)
-    )
+        request, "models/detail.html", viewer, m=version, metrics=metric_rows(version.metrics),
+        promoter=promoter,
+    )  # fmt: skip
 
 
 @router.post("/{name}/promote", response_model=None, dependencies=[CsrfChecked])
