@@ -52,6 +52,7 @@ test: lint typecheck pytest
 docs: setup
 	$(BIN)/python -c "from scoring.sources.catalogue import render_markdown as r; open('docs/data-contracts.md', 'w', encoding='utf-8').write(r())"
 	$(BIN)/python -c "from scoring.features.catalogue import render_markdown as r; open('docs/features.md', 'w', encoding='utf-8').write(r())"
+	$(BIN)/python -c "from app.monitoring.registry import render_markdown as r; open('docs/indicators.md', 'w', encoding='utf-8').write(r())"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -22,6 +22,7 @@ from app import (
     cli_deliveries,
     cli_fund,
     cli_leads,
+    cli_monitoring,
     cli_scoring,
     cli_whitelist,
 )
@@ -43,6 +44,7 @@ cli.add_typer(cli_applications.applications_cli, name="applications")
 cli.add_typer(cli_leads.leads_cli, name="leads")
 cli.add_typer(cli_deliveries.deliveries_cli, name="deliveries")
 cli.add_typer(cli_fund.fund_cli, name="fund")
+cli.add_typer(cli_monitoring.monitoring_cli, name="monitoring")
 cli.command(
     "bank-sim",
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},

@@ -6,6 +6,7 @@ from app.audit.models import AuditEvent
 from app.consent.models import Authorization
 from app.core.models import IdempotencyKey, TaskReceipt, ThrottleHit
 from app.enterprises.models import Enterprise, UsccReview
+from app.monitoring.models import MonitoringCell, MonitoringRefresh
 from app.ops.models import ProbeAttempt, ProbeRun
 from app.outbox.models import OutboxEvent
 from lenders.delivery.models import DeliveryAttempt, WebhookEndpoint, WebhookSecret
@@ -53,6 +54,8 @@ __all__ = [
     "LoanRepayment",
     "Match",
     "ModelVersion",
+    "MonitoringCell",
+    "MonitoringRefresh",
     "Notice",
     "OutboxEvent",
     "ProbeAttempt",

@@ -15,6 +15,7 @@ from app.api.routes import (
     lenders,
     loans,
     models,
+    monitoring,
     products,
     registrations,
     scores,
@@ -43,5 +44,6 @@ for module in (
     lender_deliveries,
     deliveries,
     audit,
+    monitoring,
 ):
     api_router.include_router(module.router)

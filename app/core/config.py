@@ -109,6 +109,10 @@ class ScheduleSettings(_Group):
     lead_cron: str = Field(default="*/5 * * * *", validation_alias="XYD_LEAD_CRON")
     # Sweeping batch score runs.
     score_sweep_cron: str = Field(default="*/10 * * * *", validation_alias="XYD_SCORE_SWEEP_CRON")
+    # Rebuilding the finance office's monitoring figures (监测) from the platform's rows.
+    monitoring_refresh_cron: str = Field(
+        default="*/30 * * * *", validation_alias="XYD_MONITORING_REFRESH_CRON"
+    )
     # The retention purges.
     retention_cron: str = Field(default="40 3 * * *", validation_alias="XYD_RETENTION_CRON")
     # How often beat (or the in-process ticker of `xyd serve`) looks for due deliveries.
@@ -121,6 +125,7 @@ class ScheduleSettings(_Group):
         "application_expiry_cron",
         "lead_cron",
         "score_sweep_cron",
+        "monitoring_refresh_cron",
         "retention_cron",
     )
     @classmethod

@@ -26,6 +26,7 @@ AREAS = (
     "app.applications",
     "app.audit",
     "app.enterprises",
+    "app.monitoring",
     "app.ops",
     "lenders.delivery",
     "lenders.institutions",
@@ -88,6 +89,11 @@ def beat_schedule(times: ScheduleSettings) -> dict[str, dict[str, Any]]:
         schedule["whitelist-refresh"] = {
             "task": "whitelist.refresh",
             "schedule": crontab(**cron_fields(times.whitelist_refresh_cron)),
+        }
+    if times.monitoring_refresh_cron:
+        schedule["monitoring-refresh"] = {
+            "task": "monitoring.refresh",
+            "schedule": crontab(**cron_fields(times.monitoring_refresh_cron)),
         }
     if times.lead_cron:
         for name, task in (

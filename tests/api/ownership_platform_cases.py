@@ -120,6 +120,14 @@ PLATFORM_CASES: list[Case] = [
     # no champion in this world: the refresh is allowed but has nothing to judge with
     Case("POST", "/api/v1/whitelist/refresh", expect(403, admin=404, office=404)),
     Case("GET", "/api/v1/whitelist/versions", expect(403, admin=200, office=200)),
+    # the monitoring (监测): the office's and the admin's alone
+    Case("GET", "/api/v1/monitoring/indicators", expect(403, admin=200, office=200)),
+    Case(
+        "GET",
+        "/api/v1/monitoring/values?code=platform_loans&from=2026-01&to=2026-12&by=lender_code",
+        expect(403, admin=200, office=200),
+    ),
+    Case("POST", "/api/v1/monitoring/refresh", expect(403, admin=200, office=200)),
     Case("GET", "/api/v1/whitelist/versions/{version}", expect(403, admin=404, office=404)),
     Case("GET", "/api/v1/whitelist/versions/{version}/changes", expect(403, admin=404, office=404)),
     Case("GET", "/api/v1/whitelist/versions/{version}/export", expect(403, admin=404, office=404)),

@@ -1,0 +1,91 @@
+"""The finance office's monitoring (监测): the indicator registry, values by month and cut, and
+the rebuild of the cells they are read from."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import OfficePrincipal, SessionDep
+from app.api.problems import problem_schema
+from app.monitoring import repository, values
+from app.monitoring.refresh import refresh as run_refresh
+from app.monitoring.registry import INDICATORS, Indicator
+from app.monitoring.schemas import (
+    Cut,
+    IndicatorPublic,
+    IndicatorsPublic,
+    Month,
+    PointPublic,
+    RefreshPublic,
+    SeriesPublic,
+)
+
+router = APIRouter(tags=["monitoring"])
+
+
+def _public(indicator: Indicator) -> IndicatorPublic:
+    return IndicatorPublic(
+        code=indicator.code, name=indicator.name, formula=indicator.formula,
+        numerator=indicator.numerator, denominator=indicator.denominator,
+        unit=indicator.unit.value, direction=indicator.direction.value, serves=indicator.serves,
+    )  # fmt: skip
+
+
+@router.get("/monitoring/indicators", response_model=IndicatorsPublic)
+def indicators(_: OfficePrincipal) -> IndicatorsPublic:
+    """Every indicator the office watches, with its formula, unit and the line it serves."""
+    return IndicatorsPublic(data=[_public(i) for i in INDICATORS], count=len(INDICATORS))
+
+
+@router.get(
+    "/monitoring/values",
+    response_model=SeriesPublic,
+    responses={
+        404: problem_schema("monitoring_unknown_indicator"),
+        422: problem_schema("monitoring_bad_months"),
+    },
+)
+def indicator_values(
+    session: SessionDep,
+    _: OfficePrincipal,
+    code: Annotated[str, Query(min_length=1, max_length=40, pattern=r"^[a-z_]+$")],
+    first: Annotated[Month, Query(alias="from")],
+    last: Annotated[Month, Query(alias="to")],
+    by: Cut | None = None,
+    cumulative: bool = False,
+    district: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+    industry_section: Annotated[str | None, Query(pattern=r"^[A-T]$")] = None,
+    lender_code: Annotated[str | None, Query(pattern=r"^[a-z0-9-]{1,32}$")] = None,
+    product_type: Annotated[str | None, Query(pattern=r"^[a-z_]{1,16}$")] = None,
+) -> SeriesPublic:
+    """An indicator by month from ``from`` to ``to`` (YYYY-MM, the city's months), optionally
+    cut ``by`` one of district, industry section, bank, product type, and narrowed to one
+    value of any cut. Read from the cells of the last rebuild (``refreshed_at``)."""
+    where = {
+        cut: value
+        for cut, value in (
+            ("district", district), ("industry_section", industry_section),
+            ("lender_code", lender_code), ("product_type", product_type),
+        )
+        if value is not None
+    }  # fmt: skip
+    series = values.series(
+        session, code=code, first=first, last=last, by=by, where=where, cumulative=cumulative
+    )
+    refreshed = repository.last_refresh(session)
+    return SeriesPublic(
+        indicator=_public(series.indicator),
+        by=by,
+        cumulative=cumulative,
+        refreshed_at=refreshed.made_at if refreshed else None,
+        data=[PointPublic.model_validate(point) for point in series.points],
+    )
+
+
+@router.post("/monitoring/refresh", response_model=RefreshPublic)
+def refresh(session: SessionDep, principal: OfficePrincipal) -> RefreshPublic:
+    """Rebuild every cell now from the platform's rows (beat does it every 30 minutes). Audited."""
+    done = run_refresh(session, actor=principal)
+    return RefreshPublic(first_month=done.first_month, last_month=done.last_month, cells=done.cells)

@@ -1,0 +1,49 @@
+"""The monitoring's aggregate tables: measure cells per city month and cut, and each refresh."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.core.clock import utcnow
+from app.core.db import UTCDateTime
+
+
+class MonitoringCell(SQLModel, table=True):
+    """One measure's value for one city month and one combination of cuts ('' = none)."""
+
+    __tablename__ = "monitoring_cells"
+    __table_args__ = (
+        UniqueConstraint(
+            "measure", "month", "district", "industry_section", "lender_code", "product_type"
+        ),
+        # (measure, month, …) leads the unique index, which serves every read by measure and month
+    )
+
+    # BIGINT (a rebuild renumbers every cell); on SQLite only INTEGER PRIMARY KEY numbers itself
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
+    )
+    measure: str = Field(max_length=40)
+    month: str = Field(max_length=7)  # "YYYY-MM", the city's calendar
+    district: str = Field(default="", max_length=6)
+    industry_section: str = Field(default="", max_length=1)
+    lender_code: str = Field(default="", max_length=32)
+    product_type: str = Field(default="", max_length=16)
+    value: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class MonitoringRefresh(SQLModel, table=True):
+    """A rebuild of the cells: which months, how many cells, when and by whom."""
+
+    __tablename__ = "monitoring_refreshes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    first_month: str = Field(max_length=7)
+    last_month: str = Field(max_length=7)
+    cells: int
+    made_by: str = Field(max_length=64)
+    made_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))

@@ -1,0 +1,149 @@
+"""What the monitoring reads of other areas' records, one query per source, with each row's cuts
+(the enterprise's district and industry section, the bank, the product type) joined in; and
+its own cells."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from app.applications.models import FinancingApplication
+from app.enterprises.models import Enterprise
+from app.monitoring.models import MonitoringCell, MonitoringRefresh
+from lenders.leads.models import Lead, LeadTransition
+from lenders.loans.models import Loan, LoanRecovery, LoanRepayment
+from lenders.products.models import LoanProduct
+from whitelist.models import WhitelistChange
+
+
+def loans(session: Session) -> Sequence[Any]:
+    """(id, uscc, lender, product type, district, section, disbursed on, principal, rate, first,
+    defaulted on, outstanding at default, application made at) of every loan."""
+    return session.execute(
+        sa_select(
+            col(Loan.id), col(Loan.uscc), col(Loan.lender_code), col(LoanProduct.product_type),
+            col(Enterprise.district), col(Enterprise.industry_section), col(Loan.disbursed_on),
+            col(Loan.principal_fen), col(Loan.rate_bp), col(Loan.first_loan),
+            col(Loan.defaulted_on), col(Loan.outstanding_at_default_fen),
+            col(FinancingApplication.created_at),
+        )
+        .join(LoanProduct, col(LoanProduct.id) == col(Loan.product_id))
+        .join(Enterprise, col(Enterprise.uscc) == col(Loan.uscc))
+        .join(FinancingApplication, col(FinancingApplication.id) == col(Loan.application_id))
+    ).all()  # fmt: skip
+
+
+def repayments(session: Session) -> Sequence[Any]:
+    """(loan id, period "YYYY-MM", principal repaid)."""
+    return session.execute(
+        sa_select(
+            col(LoanRepayment.loan_id), col(LoanRepayment.period), col(LoanRepayment.principal_fen)
+        )
+    ).all()
+
+
+def recoveries(session: Session) -> Sequence[Any]:
+    """(loan id, recovered on, amount)."""
+    return session.execute(
+        sa_select(
+            col(LoanRecovery.loan_id), col(LoanRecovery.recovered_on), col(LoanRecovery.amount_fen)
+        )
+    ).all()
+
+
+def applications(session: Session) -> Sequence[Any]:
+    """(made at, product type, lender or None, district, section)."""
+    return session.execute(
+        sa_select(
+            col(FinancingApplication.created_at), col(FinancingApplication.product_type),
+            col(FinancingApplication.lender_code), col(Enterprise.district),
+            col(Enterprise.industry_section),
+        ).join(Enterprise, col(Enterprise.uscc) == col(FinancingApplication.uscc))
+    ).all()  # fmt: skip
+
+
+def leads(session: Session) -> Sequence[Any]:
+    """(id, offered at, lender, product type, district, section)."""
+    return session.execute(
+        sa_select(
+            col(Lead.id), col(Lead.offered_at), col(Lead.lender_code),
+            col(LoanProduct.product_type), col(Enterprise.district),
+            col(Enterprise.industry_section),
+        )
+        .join(LoanProduct, col(LoanProduct.id) == col(Lead.product_id))
+        .join(Enterprise, col(Enterprise.uscc) == col(Lead.uscc))
+    ).all()  # fmt: skip
+
+
+def lead_moves(session: Session, *, into: Sequence[Any]) -> Sequence[Any]:
+    """(lead id, status moved into, at) of every move into one of ``into``."""
+    return session.execute(
+        sa_select(
+            col(LeadTransition.lead_id), col(LeadTransition.to_status), col(LeadTransition.at)
+        ).where(col(LeadTransition.to_status).in_(into))
+    ).all()
+
+
+def whitelist_changes(session: Session) -> Sequence[Any]:
+    """(uscc, kind, at, district, section) of every join and exit, in order."""
+    return session.execute(
+        sa_select(
+            col(WhitelistChange.uscc), col(WhitelistChange.kind), col(WhitelistChange.at),
+            col(Enterprise.district), col(Enterprise.industry_section),
+        )
+        .join(Enterprise, col(Enterprise.uscc) == col(WhitelistChange.uscc), isouter=True)
+        .order_by(col(WhitelistChange.id))
+    ).all()  # fmt: skip
+
+
+def replace_cells(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Every cell anew (a rebuild is whole: a month's figures may change when a late report
+    lands, and a cell that became 0 must go)."""
+    session.execute(delete(MonitoringCell))
+    if rows:
+        session.execute(MonitoringCell.__table__.insert(), rows)  # type: ignore[attr-defined]
+
+
+def cell_sums(
+    session: Session,
+    *,
+    measures: Sequence[str],
+    first: str,
+    last: str,
+    by: str | None,
+    where: dict[str, str],
+) -> Sequence[Any]:
+    """(measure, month, group, Σ value) of the cells of ``measures`` in [first, last], grouped
+    by the cut ``by`` (or all together) and filtered to ``where``'s cut values."""
+    conditions = [
+        col(MonitoringCell.measure).in_(measures),
+        col(MonitoringCell.month) >= first,
+        col(MonitoringCell.month) <= last,
+        *(getattr(MonitoringCell, cut) == value for cut, value in where.items()),
+    ]
+    keys = [col(MonitoringCell.measure), col(MonitoringCell.month)]
+    if by is not None:
+        keys.append(getattr(MonitoringCell, by))
+    rows = session.execute(
+        sa_select(*keys, func.sum(MonitoringCell.value)).where(*conditions).group_by(*keys)
+    ).all()
+    if by is None:
+        return [(measure, month, "", total) for measure, month, total in rows]
+    return rows
+
+
+def months_held(session: Session) -> tuple[str | None, str | None]:
+    first, last = session.execute(
+        sa_select(func.min(MonitoringCell.month), func.max(MonitoringCell.month))
+    ).one()
+    return first, last
+
+
+def last_refresh(session: Session) -> MonitoringRefresh | None:
+    return session.exec(
+        select(MonitoringRefresh).order_by(col(MonitoringRefresh.id).desc()).limit(1)
+    ).first()

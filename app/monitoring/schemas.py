@@ -1,0 +1,53 @@
+"""What crosses the boundary for the monitoring: the registry, a series' points, a refresh."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])]
+Cut = Literal["district", "industry_section", "lender_code", "product_type"]
+
+
+class IndicatorPublic(BaseModel):
+    code: str
+    name: str
+    formula: str
+    numerator: str
+    denominator: str | None
+    unit: str
+    direction: str
+    serves: str
+
+
+class IndicatorsPublic(BaseModel):
+    data: list[IndicatorPublic]
+    count: int
+
+
+class PointPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    month: str
+    group: str = Field(description="the cut's value; '' when not cut")
+    numerator: int
+    denominator: int | None
+    value: int | Decimal | None = Field(description="a count or fen; a ratio as a decimal")
+    growth: Decimal | None = Field(description="change on the month before (月环比)")
+
+
+class SeriesPublic(BaseModel):
+    indicator: IndicatorPublic
+    by: Cut | None
+    cumulative: bool
+    refreshed_at: datetime | None = Field(description="when the cells were last rebuilt")
+    data: list[PointPublic]
+
+
+class RefreshPublic(BaseModel):
+    first_month: str
+    last_month: str
+    cells: int
