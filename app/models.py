@@ -6,7 +6,7 @@ from app.audit.models import AuditEvent
 from app.consent.models import Authorization
 from app.core.models import IdempotencyKey, TaskReceipt, ThrottleHit
 from app.enterprises.models import Enterprise, UsccReview
-from app.monitoring.models import MonitoringCell, MonitoringRefresh
+from app.monitoring.models import MonitoringCell, MonitoringRefresh, MonitoringTarget
 from app.ops.models import ProbeAttempt, ProbeRun
 from app.outbox.models import OutboxEvent
 from lenders.delivery.models import DeliveryAttempt, WebhookEndpoint, WebhookSecret
@@ -56,6 +56,7 @@ __all__ = [
     "ModelVersion",
     "MonitoringCell",
     "MonitoringRefresh",
+    "MonitoringTarget",
     "Notice",
     "OutboxEvent",
     "ProbeAttempt",

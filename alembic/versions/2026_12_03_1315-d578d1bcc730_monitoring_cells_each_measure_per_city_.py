@@ -1,4 +1,4 @@
-"""monitoring cells: each measure per city month and cut, and their rebuilds
+"""monitoring cells: each measure per city month and cut, their rebuilds, and the targets
 
 Revision ID: d578d1bcc730
 Revises: d8645bbb0c82
@@ -50,7 +50,26 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_refreshes")),
     )
 
+    op.create_table(
+        "monitoring_targets",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("indicator", sa.String(length=40), nullable=False),
+        sa.Column("district", sa.String(length=6), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("start_month", sa.String(length=7), nullable=False),
+        sa.Column("due_month", sa.String(length=7), nullable=False),
+        sa.Column("target", sa.BigInteger(), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("entered_by", sa.String(length=64), nullable=False),
+        sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_targets")),
+        sa.UniqueConstraint(
+            "indicator", "district", "version", name=op.f("uq_monitoring_targets_indicator")
+        ),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("monitoring_targets")
     op.drop_table("monitoring_refreshes")
     op.drop_table("monitoring_cells")

@@ -11,3 +11,7 @@ class UnknownIndicator(NotFound):
 
 class BadMonths(InvalidInput):
     code = "monitoring_bad_months"
+
+
+class BadTarget(InvalidInput):
+    code = "monitoring_bad_target"

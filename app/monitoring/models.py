@@ -47,3 +47,26 @@ class MonitoringRefresh(SQLModel, table=True):
     cells: int
     made_by: str = Field(max_length=64)
     made_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class MonitoringTarget(SQLModel, table=True):
+    """A target of one indicator for the city ('') or one district; each change a new version.
+
+    ``target`` is the figure's own integer (fen, basis points of a share, …: see
+    ``app/monitoring/targets.py``)."""
+
+    __tablename__ = "monitoring_targets"
+    __table_args__ = (UniqueConstraint("indicator", "district", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator: str = Field(max_length=40)
+    district: str = Field(default="", max_length=6)
+    version: int = Field(ge=1)
+    start_month: str = Field(max_length=7)
+    due_month: str = Field(max_length=7)
+    target: int = Field(sa_column=Column(BigInteger, nullable=False))
+    note: str = Field(default="", max_length=500)
+    entered_by: str = Field(max_length=64)
+    entered_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.applications.models import FinancingApplication
 from app.enterprises.models import Enterprise
-from app.monitoring.models import MonitoringCell, MonitoringRefresh
+from app.monitoring.models import MonitoringCell, MonitoringRefresh, MonitoringTarget
 from lenders.leads.models import Lead, LeadTransition
 from lenders.loans.models import Loan, LoanRecovery, LoanRepayment
 from lenders.products.models import LoanProduct
@@ -147,3 +147,31 @@ def last_refresh(session: Session) -> MonitoringRefresh | None:
     return session.exec(
         select(MonitoringRefresh).order_by(col(MonitoringRefresh.id).desc()).limit(1)
     ).first()
+
+
+def target(session: Session, *, indicator: str, district: str) -> MonitoringTarget | None:
+    """The version in force: the newest."""
+    return session.exec(
+        select(MonitoringTarget)
+        .where(MonitoringTarget.indicator == indicator, MonitoringTarget.district == district)
+        .order_by(col(MonitoringTarget.version).desc())
+        .limit(1)
+    ).first()
+
+
+def target_versions(
+    session: Session, *, indicator: str, district: str
+) -> Sequence[MonitoringTarget]:
+    return session.exec(
+        select(MonitoringTarget)
+        .where(MonitoringTarget.indicator == indicator, MonitoringTarget.district == district)
+        .order_by(col(MonitoringTarget.version).desc())
+    ).all()
+
+
+def targets_in_force(session: Session) -> list[MonitoringTarget]:
+    """The newest version of every indicator's and district's target, by indicator."""
+    newest: dict[tuple[str, str], MonitoringTarget] = {}
+    for row in session.exec(select(MonitoringTarget).order_by(col(MonitoringTarget.version))):
+        newest[(row.indicator, row.district)] = row
+    return [newest[key] for key in sorted(newest)]

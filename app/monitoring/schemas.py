@@ -51,3 +51,41 @@ class RefreshPublic(BaseModel):
     first_month: str
     last_month: str
     cells: int
+
+
+class TargetPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    indicator: str
+    district: str
+    version: int
+    start_month: str
+    due_month: str
+    target: int = Field(description="in the figure's own scale: fen, basis points of a share, …")
+    note: str
+    entered_by: str
+    entered_at: datetime
+
+
+class TargetsPublic(BaseModel):
+    data: list[TargetPublic]
+    count: int
+
+
+class StatusPublic(BaseModel):
+    indicator: str
+    name: str
+    district: str
+    month: str
+    actual: int | Decimal | None
+    expected: Decimal | None = Field(description="the straight-line pace; None for a level")
+    target: Decimal = Field(description="in the indicator's own scale, as the values have it")
+    due_month: str
+    standing: str
+    label: str
+
+
+class StatusesPublic(BaseModel):
+    month: str
+    data: list[StatusPublic]

@@ -54,7 +54,7 @@ def series(
     if by is not None and by not in CUTS:
         raise UnknownIndicator(f"no cut {by!r}")
     wanted = [indicator.numerator] + ([indicator.denominator] if indicator.denominator else [])
-    from_month = EARLIEST if cumulative else _month_before(first)
+    from_month = EARLIEST if cumulative else month_before(first)
     sums: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(wanted, 0))
     for measure, month, group, total in repository.cell_sums(
         session, measures=wanted, first=from_month, last=last, by=by, where=where or {}
@@ -82,10 +82,15 @@ def series(
 
 
 def _value(indicator: Indicator, figures: dict[str, int]) -> int | Decimal | None:
-    top = figures[indicator.numerator]
+    bottom = figures[indicator.denominator] if indicator.denominator else 0
+    return quotient(indicator, figures[indicator.numerator], bottom)
+
+
+def quotient(indicator: Indicator, top: int, bottom: int) -> int | Decimal | None:
+    """The indicator's figure for these sums: the numerator itself, or the ratio of the sums
+    (None over nothing)."""
     if indicator.denominator is None:
         return top
-    bottom = figures[indicator.denominator]
     if bottom == 0:
         return None
     quotient = Decimal(top * indicator.scale) / Decimal(bottom)
@@ -111,6 +116,6 @@ def _point(
     )
 
 
-def _month_before(month: str) -> str:
+def month_before(month: str) -> str:
     year, number = int(month[:4]), int(month[5:])
     return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"

@@ -103,3 +103,39 @@ def test_a_bank_and_an_enterprise_are_refused(client: TestClient, db: Session) -
         headers = bearer(user)
         assert client.get("/api/v1/monitoring/indicators", headers=headers).status_code == 403
         assert client.post("/api/v1/monitoring/refresh", headers=headers).status_code == 403
+
+
+def test_the_office_sets_a_target_and_reads_its_standing(
+    client: TestClient, db: Session, office: dict[str, str]
+) -> None:
+    world.build(db)
+    client.post("/api/v1/monitoring/refresh", headers=office)
+    body = {
+        "indicator": "platform_loan_amount",
+        "start_month": "2026-09",
+        "due_month": "2026-12",
+        "target": "3000000",
+        "note": "全年放款目标",
+    }
+    made = client.post("/api/v1/monitoring/targets", json=body, headers=office)
+    assert made.status_code == 201 and made.json()["target"] == 300_000_000
+    assert made.json()["version"] == 1
+    status = client.get("/api/v1/monitoring/status?month=2026-10", headers=office).json()
+    [row] = status["data"]
+    assert (row["actual"], row["expected"], row["standing"], row["label"]) == (
+        100_000_000,
+        "150000000.00",
+        "behind",
+        "落后于进度",
+    )
+    versions = client.get(
+        "/api/v1/monitoring/target-versions?indicator=platform_loan_amount", headers=office
+    ).json()
+    assert versions["count"] == 1 and versions["data"][0]["note"] == "全年放款目标"
+    refused = client.post(
+        "/api/v1/monitoring/targets", json=body | {"target": "1.234"}, headers=office
+    )
+    assert refused.status_code == 422 and refused.json()["code"] == "monitoring_bad_target"
+    extra = client.post("/api/v1/monitoring/targets", json=body | {"x": 1}, headers=office)
+    assert extra.status_code == 422
+    assert client.get("/api/v1/monitoring/targets", headers=office).json()["count"] == 1

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from app.api.deps import OfficePrincipal, SessionDep
 from app.api.problems import problem_schema
-from app.monitoring import repository, values
+from app.monitoring import repository, targets, values
 from app.monitoring.refresh import refresh as run_refresh
 from app.monitoring.registry import INDICATORS, Indicator
 from app.monitoring.schemas import (
@@ -20,7 +20,12 @@ from app.monitoring.schemas import (
     PointPublic,
     RefreshPublic,
     SeriesPublic,
+    StatusesPublic,
+    StatusPublic,
+    TargetPublic,
+    TargetsPublic,
 )
+from app.monitoring.targets import TargetSet
 
 router = APIRouter(tags=["monitoring"])
 
@@ -89,3 +94,58 @@ def refresh(session: SessionDep, principal: OfficePrincipal) -> RefreshPublic:
     """Rebuild every cell now from the platform's rows (beat does it every 30 minutes). Audited."""
     done = run_refresh(session, actor=principal)
     return RefreshPublic(first_month=done.first_month, last_month=done.last_month, cells=done.cells)
+
+
+@router.get("/monitoring/targets", response_model=TargetsPublic)
+def targets_in_force(session: SessionDep, _: OfficePrincipal) -> TargetsPublic:
+    """The target in force (the newest version) of every indicator and district."""
+    rows = repository.targets_in_force(session)
+    return TargetsPublic(data=[TargetPublic.model_validate(r) for r in rows], count=len(rows))
+
+
+@router.get("/monitoring/target-versions", response_model=TargetsPublic)
+def target_history(
+    session: SessionDep,
+    _: OfficePrincipal,
+    indicator: Annotated[str, Query(min_length=1, max_length=40, pattern=r"^[a-z_]+$")],
+    district: Annotated[str, Query(pattern=r"^(\d{6})?$")] = "",
+) -> TargetsPublic:
+    """Every version of one indicator's target, newest first."""
+    rows = targets.history(session, indicator=indicator, district=district)
+    return TargetsPublic(data=[TargetPublic.model_validate(r) for r in rows], count=len(rows))
+
+
+@router.post(
+    "/monitoring/targets",
+    response_model=TargetPublic,
+    status_code=201,
+    responses={
+        404: problem_schema("monitoring_unknown_indicator"),
+        422: problem_schema("monitoring_bad_target"),
+    },
+)
+def set_target(session: SessionDep, principal: OfficePrincipal, body: TargetSet) -> TargetPublic:
+    """A new version of an indicator's target, in the unit people read (a count, yuan, a
+    percentage, days), for the city or one district. Audited."""
+    return TargetPublic.model_validate(targets.set_target(session, data=body, actor=principal))
+
+
+@router.get("/monitoring/status", response_model=StatusesPublic)
+def status(
+    session: SessionDep, _: OfficePrincipal, month: Annotated[Month, Query()]
+) -> StatusesPublic:
+    """Every target in force judged at ``month``: the figure, the straight-line pace, and
+    met / on pace / behind (read from the cells of the last rebuild)."""
+    rows = targets.standing(session, month=month)
+    return StatusesPublic(
+        month=month,
+        data=[
+            StatusPublic(
+                indicator=row.indicator.code, name=row.indicator.name,
+                district=row.target.district, month=row.month, actual=row.actual,
+                expected=row.expected, target=row.target_value, due_month=row.target.due_month,
+                standing=row.standing.value, label=row.label,
+            )
+            for row in rows
+        ],
+    )  # fmt: skip
