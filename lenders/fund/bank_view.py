@@ -155,3 +155,12 @@ def _allocation_left(session: Session, lender_code: str) -> int:
         return ledger.balance(session, chart.allocation(lender_code)).debit_balance_fen
     except AccountNotFound:
         return 0
+
+
+def cover_row(session: Session, *, decided: FundCover) -> CoverRow:
+    """One decision as the bank reads it, with its loan, enterprise and agreement version."""
+    loan = session.get(Loan, decided.loan_id)
+    assert loan is not None  # a decision names its loan
+    terms = repository.agreement(session, decided.agreement_id) if decided.agreement_id else None
+    names = enterprise_service.names(session, codes=[loan.uscc])
+    return CoverRow(decided, loan, names.get(loan.uscc), terms.version if terms else None)
