@@ -25,6 +25,7 @@ from lenders.products import service as product_service
 from scoring.registry.models import ModelVersion
 from scoring.scores.models import Score
 from scoring.sources.models import BatchStatus, SourceBatch
+from tests.api.ownership_fund_world import fund_world
 from tests.factories import (
     enterprise_data,
     make_api_key,
@@ -36,7 +37,6 @@ from tests.factories import (
     make_product,
     make_user,
 )
-from tests.api.ownership_fund_world import fund_world
 from tests.lenders.loans import helpers as loans
 
 CALLERS = (
