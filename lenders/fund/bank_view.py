@@ -164,3 +164,9 @@ def cover_row(session: Session, *, decided: FundCover) -> CoverRow:
     terms = repository.agreement(session, decided.agreement_id) if decided.agreement_id else None
     names = enterprise_service.names(session, codes=[loan.uscc])
     return CoverRow(decided, loan, names.get(loan.uscc), terms.version if terms else None)
+
+
+def loan_cover(session: Session, *, loan: Loan) -> FundCover | None:
+    """The fund's decision on ``loan``, if it made one."""
+    assert loan.id is not None
+    return repository.cover_of(session, loan.id)
