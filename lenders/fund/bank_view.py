@@ -17,6 +17,7 @@ from lenders.fund.exceptions import ClaimNotFound, NoAgreement
 from lenders.fund.ledger import service as ledger
 from lenders.fund.ledger.exceptions import AccountNotFound
 from lenders.fund.models import ClaimStatus, CooperationAgreement, FundClaim, FundCover
+from lenders.loans import repository as loan_repository
 from lenders.loans.models import Loan
 
 
@@ -119,7 +120,7 @@ def claim(session: Session, *, claim_id: int, lender_code: str) -> ClaimRow:
     found = repository.claim(session, claim_id)
     if found is None or found.lender_code != lender_code:
         raise ClaimNotFound(f"no claim {claim_id}")
-    loan = session.get(Loan, found.loan_id)
+    loan = loan_repository.get(session, found.loan_id)
     assert loan is not None  # a claim names its loan
     names = enterprise_service.names(session, codes=[loan.uscc])
     return ClaimRow(found, loan, names.get(loan.uscc))
@@ -159,7 +160,7 @@ def _allocation_left(session: Session, lender_code: str) -> int:
 
 def cover_row(session: Session, *, decided: FundCover) -> CoverRow:
     """One decision as the bank reads it, with its loan, enterprise and agreement version."""
-    loan = session.get(Loan, decided.loan_id)
+    loan = loan_repository.get(session, decided.loan_id)
     assert loan is not None  # a decision names its loan
     terms = repository.agreement(session, decided.agreement_id) if decided.agreement_id else None
     names = enterprise_service.names(session, codes=[loan.uscc])

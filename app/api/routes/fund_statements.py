@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response
 
 from app.api.deps import OfficePrincipal, SessionDep
 from app.api.problems import problem_schema
-from app.api.routes.lender_fund import XLSX, MonthText, statement_response
+from app.api.statements import XLSX, MonthText, statement_response
 
 router = APIRouter(prefix="/fund/statements", tags=["fund"])
 LenderCode = Annotated[str, Path(min_length=2, max_length=32, pattern=r"^[a-z0-9][a-z0-9-]*$")]

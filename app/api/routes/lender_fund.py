@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
-from sqlmodel import Session
+from fastapi import APIRouter, Query, Response
 
 from app.api.deps import PageDep, SessionDep
 from app.api.idempotency import Idempotent
 from app.api.owned import Banker, lender_code_of
 from app.api.params import PathId
 from app.api.problems import problem_schema
-from app.audit.service import Actor
-from lenders.fund import bank_claims, bank_view, registration, statement, statement_workbook
+from app.api.statements import XLSX, MonthText, statement_response
+from lenders.fund import bank_claims, bank_view, registration
 from lenders.fund.bank_schemas import (
     ClaimFiling,
     ClaimPublic,
@@ -32,20 +31,9 @@ from lenders.fund.bank_schemas import (
 from lenders.loans.dates import today
 
 router = APIRouter(prefix="/lender/fund", tags=["fund"])
-# A month as YYYY-MM; its grammar and range are the statement's to judge (422 with a code).
-MonthText = Annotated[str, Path(min_length=1, max_length=16, description="YYYY-MM")]
 FORBIDDEN: dict[int | str, dict[str, Any]] = {403: problem_schema("forbidden")}
 KEYED = ("idempotency_key_in_progress",)
 INPUT = ("validation_error", "idempotency_key_reused")
-XLSX: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {statement_workbook.MEDIA_TYPE: {}},
-        "description": "the .xlsx workbook: 账户汇总, 资金流水, 覆盖贷款, 代偿",
-    },
-    422: problem_schema(
-        "validation_error", "fund_statement_month_invalid", "fund_statement_month_future"
-    ),
-}
 
 
 @router.get("", response_model=FundSummaryPublic, responses=FORBIDDEN)
@@ -158,21 +146,4 @@ def download_statement(session: SessionDep, principal: Banker, month: MonthText)
     """The bank's monthly fund statement (月度对账单) for a Beijing-time month, as Excel."""
     return statement_response(
         session, lender_code=lender_code_of(session, principal), month=month, actor=principal
-    )
-
-
-def statement_response(session: Session, *, lender_code: str, month: str, actor: Actor) -> Response:
-    """The statement of ``lender_code`` for ``month`` as an attachment (the export audited)."""
-    made = statement.monthly(
-        session,
-        lender_code=lender_code,
-        month=statement.parse_month(month, today=today()),
-        actor=actor,
-    )
-    return Response(
-        statement_workbook.workbook(made),
-        media_type=statement_workbook.MEDIA_TYPE,
-        headers={
-            "Content-Disposition": f'attachment; filename="{statement_workbook.filename(made)}"'
-        },
     )

@@ -19,7 +19,7 @@ from app.accounts.principal import Principal
 from app.api.deps import PageDep, SessionDep
 from app.api.owned import get_own_loan, lender_code_of
 from app.api.params import PathId
-from app.api.routes.lender_fund import MonthText, statement_response
+from app.api.statements import MonthText, statement_response
 from app.core.errors import DomainError
 from app.pages import labels
 from app.pages.csrf import CsrfChecked
