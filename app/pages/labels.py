@@ -1,5 +1,7 @@
 """Chinese labels for the values the pages show."""
 
+from lenders.fund.models import CLAIM_STATUS_LABELS, COVER_REFUSAL_LABELS
+
 ROLE = {
     "enterprise": "企业用户",
     "lender_user": "金融机构用户",
@@ -49,3 +51,10 @@ WHITELIST_RULE = {
     "demand": "融资需求",
     "consent": "数据授权",
 }
+
+# The bank's fund page (app.pages.routes.bank_fund): kept apart so parallel additions do not
+# collide. Refusals and claim states take the fund's own Chinese, one copy of each.
+
+FUND_COVER_REFUSAL = {refusal.value: label for refusal, label in COVER_REFUSAL_LABELS.items()}
+FUND_CLAIM_STATUS = {status.value: label for status, label in CLAIM_STATUS_LABELS.items()}
+FUND_COVER_BASIS = {True: "存量登记", False: "放款时"}

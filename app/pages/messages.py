@@ -111,6 +111,17 @@ MESSAGE_BY_CODE.update(
         "webhook_secret_not_found": "没有找到该签名密钥。",
     }
 )
+# The bank's fund page (app.pages.routes.bank_fund): kept apart so parallel additions do not
+# collide.
+MESSAGE_BY_CODE.update(
+    {
+        "fund_claim_not_found": "没有找到该代偿申请。",
+        "fund_loan_not_registrable": "已结清或已违约的贷款不能登记基金覆盖。",
+        "fund_not_claimable": "该笔贷款不能申请代偿：须是基金覆盖、已违约且未申请过的贷款。",
+        "fund_statement_month_future": "该月份尚未开始，还没有对账单。",
+        "fund_statement_month_invalid": "月份有误，请按 YYYY-MM 填写，如 2026-11。",
+    }
+)
 STATUS_MESSAGE: dict[int, str] = {
     404: "没有找到您要的页面，地址可能有误，或内容已被移除。",
     405: "该页面不支持这种操作。",

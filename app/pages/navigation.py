@@ -27,6 +27,7 @@ NAVIGATION: dict[Role, tuple[Link, ...]] = {
     Role.LENDER_USER: (
         Link("推荐线索", "/bank/leads"),
         Link("贷款", "/bank/loans"),
+        Link("风险缓释", "/bank/fund"),
         Link("信贷产品", "/bank/products"),
         Link("对接设置", "/bank/integration"),
         Link("接口文档", "/docs"),

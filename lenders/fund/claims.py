@@ -57,7 +57,7 @@ def file(
     if repository.claim_of_loan(session, loan_id) is not None:
         raise NotClaimable(f"loan {loan_id} is claimed already")
     agreement = _agreement(session, cover.agreement_id)
-    last_day = loan.defaulted_on + timedelta(days=agreement.claim_window_days)
+    last_day = last_claim_day(defaulted_on=loan.defaulted_on, agreement=agreement)
     if today > last_day:
         raise NotClaimable(f"the claim window of loan {loan_id} closed on {last_day}")
     loss = (loan.outstanding_at_default_fen or 0) - loan.recovered_fen
@@ -76,6 +76,11 @@ def file(
     session.flush()
     _record(session, claim, actor=actor, action="fund.claim.file")
     return claim
+
+
+def last_claim_day(*, defaulted_on: date, agreement: CooperationAgreement) -> date:
+    """The last city day a claim on a loan that defaulted on ``defaulted_on`` is accepted."""
+    return defaulted_on + timedelta(days=agreement.claim_window_days)
 
 
 def review(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:

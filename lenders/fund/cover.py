@@ -39,7 +39,14 @@ def decide(
     if known is not None:
         return known
     repository.lock_agreement_holder(session, lender_code)
-    agreement, refusal = _judge(session, lender_code, uscc, product_id, principal_fen, on)
+    agreement, refusal = judge(
+        session,
+        lender_code=lender_code,
+        uscc=uscc,
+        product_id=product_id,
+        principal_fen=principal_fen,
+        on=on,
+    )
     cover = FundCover(
         loan_id=loan_id,
         lender_code=lender_code,
@@ -78,9 +85,18 @@ def headroom_fen(session: Session, *, agreement: CooperationAgreement) -> int:
     return max(0, agreement.leverage * left - used)
 
 
-def _judge(
-    session: Session, lender_code: str, uscc: str, product_id: int, principal_fen: int, on: date
+def judge(
+    session: Session,
+    *,
+    lender_code: str,
+    uscc: str,
+    product_id: int,
+    principal_fen: int,
+    on: date,
 ) -> tuple[CooperationAgreement | None, CoverRefusal | None]:
+    """The agreement that governs ``on`` and the first reason to refuse ``principal_fen`` of
+    cover (None: covered). The caller holds the bank's lock (``lock_agreement_holder``): at
+    disbursement the principal lent, at registration what is still owed."""
     try:
         agreement = agreements.in_force(session, lender_code=lender_code, on=on)
     except NoAgreement:

@@ -51,3 +51,24 @@ class FundExhausted(Conflict):
     """The bank's allocation has not the money the approved payout needs."""
 
     code = "fund_exhausted"
+
+
+# The bank's side: registering earlier loans for cover, and monthly statements.
+
+
+class NotRegistrable(Conflict):
+    """A repaid or defaulted loan is past the point where cover can start."""
+
+    code = "fund_loan_not_registrable"
+
+
+class InvalidStatementMonth(InvalidInput):
+    """A statement month is written YYYY-MM, a real month."""
+
+    code = "fund_statement_month_invalid"
+
+
+class StatementMonthInFuture(InvalidInput):
+    """A month that has not begun in the city has no statement yet."""
+
+    code = "fund_statement_month_future"

@@ -119,6 +119,9 @@ class FundCover(SQLModel, table=True):
     decided_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
+    # The city day the bank registered an earlier loan (registration.py), judged as at that day
+    # on what was still owed; None: decided at the loan's disbursement.
+    registered_on: date | None = None
 
 
 class ClaimStatus(StrEnum):

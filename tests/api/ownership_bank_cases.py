@@ -143,4 +143,33 @@ BANK_CASES: list[Case] = [
     Case("GET", "/api/v1/deliveries", expect(403, admin=200, office=200)),
     Case("GET", "/api/v1/deliveries/{event_a}", expect(403, admin=200, office=200)),
     Case("POST", "/api/v1/deliveries/{event_a}/redeliver", expect(403, admin=200, office=200)),
+    # the bank's side of the fund: its own standing, covers, claims and statements; bank B is
+    # told bank A's loans and claims do not exist
+    Case("GET", "/api/v1/lender/fund", expect(403, **dict.fromkeys(ANY_BANK, 200))),
+    Case("GET", "/api/v1/lender/fund/covers", expect(403, **dict.fromkeys(ANY_BANK, 200))),
+    Case(
+        "POST",
+        "/api/v1/lender/fund/covers",
+        expect(403, **BANK_A_REPORTS),
+        body_of=lambda ids: {"loan_id": ids["loan"]},
+    ),
+    Case("GET", "/api/v1/lender/fund/claims", expect(403, **dict.fromkeys(ANY_BANK, 200))),
+    Case(
+        "POST",
+        "/api/v1/lender/fund/claims",
+        expect(403, **BANK_A_REPORTS),
+        body_of=lambda ids: {"loan_id": ids["claimable_loan"]},
+    ),
+    Case("GET", "/api/v1/lender/fund/claims/{fund_claim}", expect(403, **BANK_A_PRODUCT)),
+    Case(
+        "GET",
+        "/api/v1/lender/fund/statements/{month}",
+        expect(403, **dict.fromkeys(ANY_BANK, 200)),
+    ),
+    # any bank's statement: the office and admin
+    Case(
+        "GET",
+        "/api/v1/fund/statements/{bank_a_code}/{month}",
+        expect(403, admin=200, office=200),
+    ),
 ]

@@ -99,4 +99,8 @@ BANK_PAGE_CASES: list[Case] = [
     form("/bank/integration/api-keys/{key_a}/revoke", **BANK_A_FORM),
     page("/bank/integration/dead-letters", BANK_LISTS),
     form("/bank/integration/dead-letters/{event_a}/redeliver", **BANK_A_FORM),
+    # 风险缓释: the bank's own fund page and statements; bank B cannot claim on bank A's loan
+    page("/bank/fund", BANK_LISTS),
+    page("/bank/fund/statements/{month}", BANK_LISTS),
+    form("/bank/loans/{claimable_loan}/claim", {"back": "fund"}, **BANK_A_FORM),
 ]

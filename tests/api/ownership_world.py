@@ -25,6 +25,7 @@ from lenders.products import service as product_service
 from scoring.registry.models import ModelVersion
 from scoring.scores.models import Score
 from scoring.sources.models import BatchStatus, SourceBatch
+from tests.api.ownership_fund_world import fund_world
 from tests.factories import (
     enterprise_data,
     make_api_key,
@@ -173,6 +174,7 @@ def build_world(db: Session) -> World:
         "approved_lead": approved.lead.id,
         "loan": loan.id,
         "defaulted_loan": defaulted_loan.id,
+        **fund_world(db, bank_a),
     }
     db.commit()
     return world
@@ -202,6 +204,13 @@ class Case:
     body: Callable[[], Any] | None = None
     page: bool = False
     files: Callable[[], Any] | None = None
+    # A body naming the world's objects (a loan id in JSON): built from ``World.ids``.
+    body_of: Callable[[dict[str, Any]], Any] | None = None
+
+    def body_for(self, ids: dict[str, Any]) -> Any:
+        if self.body_of is not None:
+            return self.body_of(ids)
+        return self.body() if self.body else None
 
 
 def expect(default: int, anonymous: int = 401, **overrides: int) -> dict[str, int]:

@@ -132,7 +132,7 @@ def test_route_permissions(case: Case, caller: str, client: TestClient, db: Sess
             case.method,
             case.path.format(**world.ids),
             headers=headers,
-            json=case.body() if case.body else None,
+            json=case.body_for(world.ids),
             files=case.files() if case.files else None,
             follow_redirects=False,
         )

@@ -21,10 +21,11 @@ from app.api.deps import PageDep, SessionDep
 from app.api.owned import get_own_loan, get_own_loan_for_update, lender_code_of
 from app.api.params import PathId
 from app.core.errors import DomainError
-from app.pages import forms
+from app.pages import forms, labels
 from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
 from app.pages.routes.bank import BankViewer, bp_to_percent, failure
+from lenders.fund import bank_view
 from lenders.loans import service as loan_service
 from lenders.loans import servicing
 from lenders.loans.dates import today
@@ -111,7 +112,7 @@ def _defaults() -> dict[str, dict[str, str]]:
     }
 
 
-def _loan_page(
+def loan_page(
     request: Request,
     session: Session,
     viewer: Principal,
@@ -120,10 +121,12 @@ def _loan_page(
     form: str = "",
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    claim_error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
     """The loan with its history and the forms its status allows; ``form`` is the one refused,
-    shown again with what was typed and the errors by field."""
+    shown again with what was typed and the errors by field (``claim_error``: the 申请代偿
+    form's refusal, from ``bank_fund``)."""
     history = loan_service.history(session, loan=loan)
     values_of = _defaults()
     if form:
@@ -136,7 +139,9 @@ def _loan_page(
         request, "bank/loan.html", viewer, status=status, loan=loan, history=history,
         statuses=LOAN_STATUS_LABELS, bp_to_percent=bp_to_percent, values=values_of,
         form_errors={form: errors or {}} if form else {}, shown=shown,
-        recoverable_fen=recoverable_fen,
+        recoverable_fen=recoverable_fen, fund_cover=bank_view.loan_cover(session, loan=loan),
+        claim=bank_view.claimable_loan(session, loan=loan), claim_error=claim_error,
+        claimed=request.query_params.get("claimed") == "1", fund_labels=labels,
     )  # fmt: skip
 
 
@@ -145,7 +150,7 @@ def loan_detail(
     request: Request, session: SessionDep, viewer: BankViewer, loan_id: PathId
 ) -> HTMLResponse:
     """One loan with its repayments, days-past-due reports and recoveries, and its forms."""
-    return _loan_page(request, session, viewer, get_own_loan(session, viewer, loan_id))
+    return loan_page(request, session, viewer, get_own_loan(session, viewer, loan_id))
 
 
 def _refused(error: DomainError, text: str, fields: tuple[str, ...]) -> dict[str, str]:
@@ -164,7 +169,7 @@ async def _report(
     values = {field: str(form.get(field, "") or "") for field in report.fields}
     data, errors = forms.parse(report.schema, values)
     if data is None:
-        return _loan_page(
+        return loan_page(
             request, session, viewer, loan, form=name, values=values, errors=errors, status=422
         )
     try:
@@ -172,7 +177,7 @@ async def _report(
     except DomainError as error:
         status, text = failure(session, error)
         loan = get_own_loan(session, viewer, loan_id)
-        return _loan_page(
+        return loan_page(
             request, session, viewer, loan, form=name, values=values,
             errors=_refused(error, text, report.fields), status=status,
         )  # fmt: skip

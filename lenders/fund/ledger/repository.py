@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -84,3 +85,51 @@ def transfer_figures(session: Session) -> tuple[int, int, int]:
     ).one()
     bad = session.exec(select(func.count()).where(broken)).one()
     return int(count), int(total), int(bad)
+
+
+def transfers_between(
+    session: Session, *, account_ids: Sequence[int], since: datetime, until: datetime
+) -> list[LedgerTransfer]:
+    """Transfers debiting or crediting any of these accounts posted in [since, until), in order."""
+    if not account_ids:
+        return []
+    ids = list(account_ids)
+    query = (
+        select(LedgerTransfer)
+        .where(
+            col(LedgerTransfer.debit_account_id).in_(ids)
+            | col(LedgerTransfer.credit_account_id).in_(ids),
+            col(LedgerTransfer.posted_at) >= since,
+            col(LedgerTransfer.posted_at) < until,
+        )
+        .order_by(col(LedgerTransfer.posted_at), col(LedgerTransfer.id))
+    )
+    return list(session.exec(query))
+
+
+def totals_before(
+    session: Session, *, account_ids: Sequence[int], before: datetime
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Per account id, the sums of the transfers debiting it and crediting it before ``before``."""
+    if not account_ids:
+        return {}, {}
+    ids, earlier = list(account_ids), col(LedgerTransfer.posted_at) < before
+    debits = (
+        select(LedgerTransfer.debit_account_id, func.sum(LedgerTransfer.amount_fen))
+        .where(col(LedgerTransfer.debit_account_id).in_(ids), earlier)
+        .group_by(col(LedgerTransfer.debit_account_id))
+    )
+    credits = (
+        select(LedgerTransfer.credit_account_id, func.sum(LedgerTransfer.amount_fen))
+        .where(col(LedgerTransfer.credit_account_id).in_(ids), earlier)
+        .group_by(col(LedgerTransfer.credit_account_id))
+    )
+    return (
+        {account_id: int(total) for account_id, total in session.exec(debits)},
+        {account_id: int(total) for account_id, total in session.exec(credits)},
+    )
+
+
+def accounts_by_codes(session: Session, codes: Sequence[str]) -> list[LedgerAccount]:
+    query = select(LedgerAccount).where(col(LedgerAccount.code).in_(list(codes)))
+    return list(session.exec(query.order_by(col(LedgerAccount.id))))
