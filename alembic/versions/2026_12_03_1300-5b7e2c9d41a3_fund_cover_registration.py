@@ -1,7 +1,7 @@
 """fund cover registration: the day a bank registered an earlier loan for cover, if it did
 
 Revision ID: 5b7e2c9d41a3
-Revises: d8645bbb0c82
+Revises: d578d1bcc730
 Create Date: 2026-12-03 13:00:00.000000+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5b7e2c9d41a3"
-down_revision: str | None = "d8645bbb0c82"
+down_revision: str | None = "d578d1bcc730"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
