@@ -6,7 +6,12 @@ from app.audit.models import AuditEvent
 from app.consent.models import Authorization
 from app.core.models import IdempotencyKey, TaskReceipt, ThrottleHit
 from app.enterprises.models import Enterprise, UsccReview
-from app.monitoring.models import MonitoringCell, MonitoringRefresh, MonitoringTarget
+from app.monitoring.models import (
+    MonitoringCell,
+    MonitoringFigure,
+    MonitoringRefresh,
+    MonitoringTarget,
+)
 from app.ops.models import ProbeAttempt, ProbeRun
 from app.outbox.models import OutboxEvent
 from lenders.delivery.models import DeliveryAttempt, WebhookEndpoint, WebhookSecret
@@ -55,6 +60,7 @@ __all__ = [
     "Match",
     "ModelVersion",
     "MonitoringCell",
+    "MonitoringFigure",
     "MonitoringRefresh",
     "MonitoringTarget",
     "Notice",

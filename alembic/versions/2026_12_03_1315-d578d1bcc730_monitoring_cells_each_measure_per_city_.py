@@ -1,4 +1,4 @@
-"""monitoring cells: each measure per city month and cut, their rebuilds, and the targets
+"""monitoring cells: each measure per city month and cut, their rebuilds, targets and entered figures
 
 Revision ID: d578d1bcc730
 Revises: d8645bbb0c82
@@ -68,8 +68,26 @@ def upgrade() -> None:
         ),
     )
 
+    op.create_table(
+        "monitoring_figures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("measure", sa.String(length=40), nullable=False),
+        sa.Column("district", sa.String(length=6), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("entered_by", sa.String(length=64), nullable=False),
+        sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_figures")),
+        sa.UniqueConstraint(
+            "measure", "district", "month", "version", name=op.f("uq_monitoring_figures_measure")
+        ),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("monitoring_figures")
     op.drop_table("monitoring_targets")
     op.drop_table("monitoring_refreshes")
     op.drop_table("monitoring_cells")

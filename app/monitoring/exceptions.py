@@ -15,3 +15,7 @@ class BadMonths(InvalidInput):
 
 class BadTarget(InvalidInput):
     code = "monitoring_bad_target"
+
+
+class BadFigure(InvalidInput):
+    code = "monitoring_bad_figure"

@@ -9,9 +9,9 @@ mapping of cell keys to integers, which ``refresh.py`` writes to ``monitoring_ce
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlmodel import Session
 
@@ -75,10 +75,13 @@ def compute(session: Session, *, through: str) -> Cells:
     loans = _loans(session, cells, through=through)
     _applications(session, cells, through=through)
     _leads(session, cells, through=through)
-    first = min((cell.month for cell in cells), default=through)
+    entered = repository.entered_figures(session, through=through)
+    first = min([*(cell.month for cell in cells), *(row[2] for row in entered)], default=through)
     months = months_between(first, through)
     _balances(session, cells, loans, months)
+    _borrowers(cells, loans, months)
     _whitelist(session, cells, loans, months, through=through)
+    _entered(cells, entered, months)
     return Counter({cell: value for cell, value in cells.items() if value})
 
 
@@ -173,7 +176,37 @@ def _balances(session: Session, cells: Cells, loans: list[_LoanFacts], months: l
             else:
                 owed = loan.principal_fen - paid
             if owed > 0:
-                _add(cells, month, loan.cuts, balance_fen=owed)
+                credit = loan.cuts.product_type in CREDIT_TYPES
+                _add(cells, month, loan.cuts, balance_fen=owed,
+                     credit_balance_fen=owed if credit else 0)  # fmt: skip
+
+
+def _borrowers(cells: Cells, loans: list[_LoanFacts], months: list[str]) -> None:
+    """Each enterprise once, from the month of its first platform loan, in its district and
+    section (not by bank: an enterprise lent by two banks is one borrower)."""
+    first: dict[str, tuple[str, Cuts]] = {}
+    for loan in loans:
+        month = month_of(loan.disbursed_on)
+        if loan.uscc not in first or month < first[loan.uscc][0]:
+            first[loan.uscc] = (month, Cuts(loan.cuts.district, loan.cuts.industry_section, "", ""))
+    for since, cuts in first.values():
+        for month in months:
+            if month >= since:
+                _add(cells, month, cuts, borrowers=1)
+
+
+def _entered(cells: Cells, entered: Sequence[Any], months: list[str]) -> None:
+    """The office's figures: each stands from its month until a later one replaces it (the
+    newest version of a month counts)."""
+    newest: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for measure, district, month, value, _version in entered:  # in version order
+        newest[(measure, district)][month] = value
+    for (measure, district), by_month in newest.items():
+        history = sorted(by_month.items())
+        for month in months:
+            standing = [value for since, value in history if since <= month]
+            if standing:
+                _add(cells, month, Cuts(district, "", "", ""), **{measure: standing[-1]})
 
 
 def _whitelist(

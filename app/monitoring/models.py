@@ -70,3 +70,24 @@ class MonitoringTarget(SQLModel, table=True):
     entered_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
+
+
+class MonitoringFigure(SQLModel, table=True):
+    """A figure from outside the platform the office enters (a denominator: market entities of
+    a district, the city's enterprise credit loans), for a month; each change a new version.
+    It stands from its month until a later month's figure replaces it."""
+
+    __tablename__ = "monitoring_figures"
+    __table_args__ = (UniqueConstraint("measure", "district", "month", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    measure: str = Field(max_length=40)
+    district: str = Field(default="", max_length=6)  # '' for a city-wide figure
+    month: str = Field(max_length=7)
+    version: int = Field(ge=1)
+    value: int = Field(sa_column=Column(BigInteger, nullable=False))  # a count, or fen
+    note: str = Field(default="", max_length=500)
+    entered_by: str = Field(max_length=64)
+    entered_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )

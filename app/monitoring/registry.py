@@ -43,6 +43,10 @@ class Measure:
     name: str  # Chinese, as the pages show it
     flow: Flow
     description: str
+    # Entered by the office (a denominator from outside the platform) rather than computed:
+    # "district" — one figure per district, the city's is their sum; "city" — one for the city.
+    entered: str | None = None
+    unit: Unit = Unit.COUNT  # of an entered figure: a count, or fen (entered in yuan)
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,49 @@ MEASURES: dict[str, Measure] = _measures(
     Measure("whitelist_joins", "新进白名单数", Flow.FLOW, "enterprises that joined in the month"),
     Measure("whitelist_exits", "退出白名单数", Flow.FLOW, "enterprises that left in the month"),
     Measure(
+        "borrowers",
+        "获贷企业数",
+        Flow.STOCK,
+        "enterprises with a platform loan disbursed by the month's end",
+    ),
+    Measure(
+        "credit_balance_fen",
+        "信用贷款余额",
+        Flow.STOCK,
+        "the balance (as balance_fen) of loans under pure-credit or credit products",
+    ),
+    Measure(
+        "market_entities",
+        "市场主体数",
+        Flow.STOCK,
+        "existing market entities including 个体户, entered by the office per district",
+        entered="district",
+    ),
+    Measure(
+        "city_enterprise_loans_fen",
+        "全市企业贷款余额",
+        Flow.STOCK,
+        "all banks' enterprise loans in the city, entered by the office",
+        entered="city",
+        unit=Unit.FEN,
+    ),
+    Measure(
+        "city_enterprise_credit_loans_fen",
+        "全市企业信用贷款余额",
+        Flow.STOCK,
+        "all banks' enterprise credit loans in the city, entered by the office",
+        entered="city",
+        unit=Unit.FEN,
+    ),
+    Measure(
+        "city_small_micro_credit_loans_fen",
+        "全市小微企业信用贷款余额",
+        Flow.STOCK,
+        "all banks' credit loans to small and micro enterprises in the city, entered",
+        entered="city",
+        unit=Unit.FEN,
+    ),
+    Measure(
         "whitelist_members_with_loan",
         "白名单获贷企业数",
         Flow.STOCK,
@@ -184,6 +231,24 @@ INDICATORS: tuple[Indicator, ...] = (
         Direction.UP, "SPEC §8 (obtained ratio = disbursed ÷ applications)",
     ),
     Indicator(
+        "obtained_loan_ratio", "获贷比例", "borrowers", "market_entities", Unit.RATIO,
+        Direction.UP, "SPEC §1, §8 (enterprises lent to through the platform ÷ market entities)",
+    ),
+    Indicator(
+        "platform_credit_share", "信易贷信用贷款占全市企业信用贷款比重", "credit_balance_fen",
+        "city_enterprise_credit_loans_fen", Unit.RATIO, Direction.UP, "SPEC §1 (≥ 6 %)",
+    ),
+    Indicator(
+        "enterprise_credit_share", "全市企业信用贷款占企业贷款比重",
+        "city_enterprise_credit_loans_fen", "city_enterprise_loans_fen", Unit.RATIO,
+        Direction.UP, "SPEC §1 (≥ 30 %)",
+    ),
+    Indicator(
+        "small_micro_credit_loans", "全市小微企业信用贷款余额",
+        "city_small_micro_credit_loans_fen", None, Unit.FEN, Direction.UP,
+        "SPEC §1 (the 500 亿元 target path)",
+    ),
+    Indicator(
         "whitelist_size", "白名单企业数", "whitelist_members", None, Unit.COUNT,
         Direction.NEUTRAL, "SPEC §5",
     ),
@@ -237,11 +302,13 @@ def render_markdown() -> str:
         "Each measure is an integer kept per city month (Asia/Shanghai) and per cut "
         f"({', '.join(CUTS)}).",
         "",
-        "| code | 度量 | over time | what is counted |",
-        "|---|---|---|---|",
+        "| code | 度量 | over time | source | what is counted |",
+        "|---|---|---|---|---|",
     ]
     for measure in MEASURES.values():
+        source = f"entered per {measure.entered}" if measure.entered else "computed"
         lines.append(
-            f"| `{measure.code}` | {measure.name} | {measure.flow.value} | {measure.description} |"
+            f"| `{measure.code}` | {measure.name} | {measure.flow.value} | {source} | "
+            f"{measure.description} |"
         )
     return "\n".join(lines) + "\n"

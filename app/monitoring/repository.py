@@ -13,7 +13,12 @@ from sqlmodel import Session, col, select
 
 from app.applications.models import FinancingApplication
 from app.enterprises.models import Enterprise
-from app.monitoring.models import MonitoringCell, MonitoringRefresh, MonitoringTarget
+from app.monitoring.models import (
+    MonitoringCell,
+    MonitoringFigure,
+    MonitoringRefresh,
+    MonitoringTarget,
+)
 from lenders.leads.models import Lead, LeadTransition
 from lenders.loans.models import Loan, LoanRecovery, LoanRepayment
 from lenders.products.models import LoanProduct
@@ -175,3 +180,43 @@ def targets_in_force(session: Session) -> list[MonitoringTarget]:
     for row in session.exec(select(MonitoringTarget).order_by(col(MonitoringTarget.version))):
         newest[(row.indicator, row.district)] = row
     return [newest[key] for key in sorted(newest)]
+
+
+def entered_figures(session: Session, *, through: str) -> Sequence[Any]:
+    """(measure, district, month, value, version) of every entered figure up to ``through``,
+    in version order."""
+    return session.execute(
+        sa_select(
+            col(MonitoringFigure.measure), col(MonitoringFigure.district),
+            col(MonitoringFigure.month), col(MonitoringFigure.value),
+            col(MonitoringFigure.version),
+        )
+        .where(col(MonitoringFigure.month) <= through)
+        .order_by(col(MonitoringFigure.version), col(MonitoringFigure.id))
+    ).all()  # fmt: skip
+
+
+def figure(session: Session, *, measure: str, district: str, month: str) -> MonitoringFigure | None:
+    return session.exec(
+        select(MonitoringFigure)
+        .where(
+            MonitoringFigure.measure == measure,
+            MonitoringFigure.district == district,
+            MonitoringFigure.month == month,
+        )
+        .order_by(col(MonitoringFigure.version).desc())
+        .limit(1)
+    ).first()
+
+
+def figures(session: Session, *, measure: str | None) -> Sequence[MonitoringFigure]:
+    """Every entered figure (every version), newest month and version first."""
+    query = select(MonitoringFigure)
+    if measure is not None:
+        query = query.where(MonitoringFigure.measure == measure)
+    return session.exec(
+        query.order_by(
+            col(MonitoringFigure.measure), col(MonitoringFigure.district),
+            col(MonitoringFigure.month).desc(), col(MonitoringFigure.version).desc(),
+        )
+    ).all()  # fmt: skip

@@ -89,3 +89,22 @@ class StatusPublic(BaseModel):
 class StatusesPublic(BaseModel):
     month: str
     data: list[StatusPublic]
+
+
+class FigurePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    measure: str
+    district: str
+    month: str
+    version: int
+    value: int = Field(description="a count, or fen")
+    note: str
+    entered_by: str
+    entered_at: datetime
+
+
+class FiguresPublic(BaseModel):
+    data: list[FigurePublic]
+    count: int

@@ -146,6 +146,18 @@ PLATFORM_CASES: list[Case] = [
         },
     ),
     Case("GET", "/api/v1/monitoring/status?month=2026-11", expect(403, admin=200, office=200)),
+    Case("GET", "/api/v1/monitoring/figures", expect(403, admin=200, office=200)),
+    Case(
+        "POST",
+        "/api/v1/monitoring/figures",
+        expect(403, admin=201, office=201),
+        lambda: {
+            "measure": "market_entities",
+            "district": "330502",
+            "month": "2026-10",
+            "value": "52000",
+        },
+    ),
     Case("GET", "/api/v1/whitelist/versions/{version}", expect(403, admin=404, office=404)),
     Case("GET", "/api/v1/whitelist/versions/{version}/changes", expect(403, admin=404, office=404)),
     Case("GET", "/api/v1/whitelist/versions/{version}/export", expect(403, admin=404, office=404)),

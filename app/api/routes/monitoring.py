@@ -9,11 +9,14 @@ from fastapi import APIRouter, Query
 
 from app.api.deps import OfficePrincipal, SessionDep
 from app.api.problems import problem_schema
-from app.monitoring import repository, targets, values
+from app.monitoring import figures, repository, targets, values
+from app.monitoring.figures import FigureSet
 from app.monitoring.refresh import refresh as run_refresh
 from app.monitoring.registry import INDICATORS, Indicator
 from app.monitoring.schemas import (
     Cut,
+    FigurePublic,
+    FiguresPublic,
     IndicatorPublic,
     IndicatorsPublic,
     Month,
@@ -149,3 +152,27 @@ def status(
             for row in rows
         ],
     )  # fmt: skip
+
+
+@router.get("/monitoring/figures", response_model=FiguresPublic)
+def entered_figures(
+    session: SessionDep,
+    _: OfficePrincipal,
+    measure: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_]+$")] = None,
+) -> FiguresPublic:
+    """Every figure the office entered (every version), newest first."""
+    rows = repository.figures(session, measure=measure)
+    return FiguresPublic(data=[FigurePublic.model_validate(r) for r in rows], count=len(rows))
+
+
+@router.post(
+    "/monitoring/figures",
+    response_model=FigurePublic,
+    status_code=201,
+    responses={422: problem_schema("monitoring_bad_figure")},
+)
+def enter_figure(session: SessionDep, principal: OfficePrincipal, body: FigureSet) -> FigurePublic:
+    """A figure from outside the platform for a month (market entities per district; the
+    city's enterprise loans, credit loans, small and micro credit loans in yuan). Audited;
+    counted from the next rebuild."""
+    return FigurePublic.model_validate(figures.enter(session, data=body, actor=principal))
