@@ -8,6 +8,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, Field
 
+from app.audit.models import AuditEvent
 from app.core.money import fen_to_yuan
 from lenders.fund import office_view
 from lenders.fund.ledger.models import LedgerTransfer
@@ -296,6 +297,16 @@ class ClaimStepPublic(BaseModel):
     status: str | None
     rejection_reason: str | None
 
+    @classmethod
+    def of(cls, event: AuditEvent) -> Self:
+        return cls(
+            action=event.action,
+            actor=event.actor,
+            at=event.at,
+            status=event.detail.get("status"),
+            rejection_reason=event.detail.get("rejection_reason"),
+        )
+
 
 class ClaimDetail(ClaimPublic):
     steps: list[ClaimStepPublic] = Field(default_factory=list, description="oldest first")
@@ -331,6 +342,19 @@ class SuspensionsPublic(BaseModel):
     suspension_npl_bp: int | None
     reinstatement_npl_bp: int | None
 
+    @classmethod
+    def of(cls, found: office_view.Suspensions) -> Self:
+        return cls(
+            data=[SuspensionPublic.of(r) for r in found.rows],
+            count=len(found.rows),
+            suspended=any(r.reinstated_at is None for r in found.rows),
+            npl_bp=found.npl_bp,
+            suspension_npl_bp=found.agreement.suspension_npl_bp if found.agreement else None,
+            reinstatement_npl_bp=found.agreement.reinstatement_npl_bp if found.agreement else None,
+        )
 
-def claim_detail(row: office_view.ClaimRow, steps: list[ClaimStepPublic]) -> ClaimDetail:
-    return ClaimDetail(**ClaimPublic.of(row).model_dump(), steps=steps)
+
+def claim_detail(row: office_view.ClaimRow, steps: list[AuditEvent]) -> ClaimDetail:
+    return ClaimDetail(
+        **ClaimPublic.of(row).model_dump(), steps=[ClaimStepPublic.of(e) for e in steps]
+    )
