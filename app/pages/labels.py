@@ -1,5 +1,7 @@
 """Chinese labels for the values the pages show."""
 
+from lenders.fund.models import CLAIM_STATUS_LABELS, COVER_REFUSAL_LABELS
+
 ROLE = {
     "enterprise": "企业用户",
     "lender_user": "金融机构用户",
@@ -48,4 +50,18 @@ WHITELIST_RULE = {
     "grade": "信用等级",
     "demand": "融资需求",
     "consent": "数据授权",
+}
+# The risk-buffer fund's (风险缓释基金): the domain's own labels, keyed by value for templates.
+CLAIM_STATUS = {status.value: label for status, label in CLAIM_STATUS_LABELS.items()}
+COVER_REFUSAL = {reason.value: label for reason, label in COVER_REFUSAL_LABELS.items()}
+# A claim's audited steps and the fund's other acts, as the claim page lists them.
+FUND_ACTION = {
+    "fund.claim.file": "银行申报",
+    "fund.claim.review": "初审",
+    "fund.claim.approve_first": "批准（待复核）",
+    "fund.claim.approve": "批准并预留资金",
+    "fund.claim.reject": "驳回",
+    "fund.claim.pay": "支付代偿",
+    "fund.claim.recovery": "追回款按比例返还",
+    "fund.claim.write_off": "核销",
 }
