@@ -25,6 +25,7 @@ from lenders.products import service as product_service
 from scoring.registry.models import ModelVersion
 from scoring.scores.models import Score
 from scoring.sources.models import BatchStatus, SourceBatch
+from tests.api.ownership_fund_world import fund_ids
 from tests.factories import (
     enterprise_data,
     make_api_key,
@@ -174,6 +175,7 @@ def build_world(db: Session) -> World:
         "loan": loan.id,
         "defaulted_loan": defaulted_loan.id,
     }
+    world.ids.update(fund_ids(db, bank_a))
     db.commit()
     return world
 
