@@ -170,6 +170,13 @@ def bank(session: Session, *, lender_code: str) -> BankFund | None:
     return next((b for b in overview(session).banks if b.lender_code == lender_code), None)
 
 
+def bank_names(session: Session) -> dict[str, str]:
+    """The banks that signed an agreement, code → name, by code."""
+    codes = sorted({a.lender_code for a in repository.every_agreement(session)})
+    names = lender_service.names(session, codes=codes)
+    return {code: names.get(code, code) for code in codes}
+
+
 def claims_page(
     session: Session,
     *,
