@@ -51,10 +51,19 @@ WHITELIST_RULE = {
     "demand": "融资需求",
     "consent": "数据授权",
 }
-
-# The bank's fund page (app.pages.routes.bank_fund): kept apart so parallel additions do not
-# collide. Refusals and claim states take the fund's own Chinese, one copy of each.
-
-FUND_COVER_REFUSAL = {refusal.value: label for refusal, label in COVER_REFUSAL_LABELS.items()}
-FUND_CLAIM_STATUS = {status.value: label for status, label in CLAIM_STATUS_LABELS.items()}
+# The risk-buffer fund's (风险缓释基金): the domain's own labels, keyed by value for templates.
+CLAIM_STATUS = {status.value: label for status, label in CLAIM_STATUS_LABELS.items()}
+COVER_REFUSAL = {reason.value: label for reason, label in COVER_REFUSAL_LABELS.items()}
+# A claim's audited steps and the fund's other acts, as the claim page lists them.
+FUND_ACTION = {
+    "fund.claim.file": "银行申报",
+    "fund.claim.review": "初审",
+    "fund.claim.approve_first": "批准（待复核）",
+    "fund.claim.approve": "批准并预留资金",
+    "fund.claim.reject": "驳回",
+    "fund.claim.pay": "支付代偿",
+    "fund.claim.recovery": "追回款按比例返还",
+    "fund.claim.write_off": "核销",
+}
+# How a cover came: decided at disbursement, or an earlier loan the bank registered.
 FUND_COVER_BASIS = {True: "存量登记", False: "放款时"}

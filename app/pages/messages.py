@@ -111,15 +111,30 @@ MESSAGE_BY_CODE.update(
         "webhook_secret_not_found": "没有找到该签名密钥。",
     }
 )
-# The bank's fund page (app.pages.routes.bank_fund): kept apart so parallel additions do not
-# collide.
+# The risk-buffer fund's (lenders.fund and its ledger), kept apart like the bank portal's.
 MESSAGE_BY_CODE.update(
     {
+        "fund_allocation_exceeds_fund": "基金未分配资金不足，不能给该银行这么多额度。",
+        "fund_allocation_in_use": "该银行的额度已部分用于代偿，剩余额度不足以按此调减。",
         "fund_claim_not_found": "没有找到该代偿申请。",
+        "fund_claim_same_hands": "同一人不能既审核又批准同一笔代偿。",
+        "fund_claim_wrong_step": "该代偿申请的状态已经变化，当前不能进行这一步。",
+        "fund_exhausted": "该银行的剩余额度不足以支付这笔代偿。",
+        "fund_invalid_terms": (
+            "协议条款有误：新版本不能早于现行版本或今天生效，适用产品须为该银行参与基金的产品。"
+        ),
+        "fund_no_agreement": "该银行在这一天没有生效的合作协议。",
         "fund_loan_not_registrable": "已结清或已违约的贷款不能登记基金覆盖。",
         "fund_not_claimable": "该笔贷款不能申请代偿：须是基金覆盖、已违约且未申请过的贷款。",
         "fund_statement_month_future": "该月份尚未开始，还没有对账单。",
         "fund_statement_month_invalid": "月份有误，请按 YYYY-MM 填写，如 2026-11。",
+        "invalid_transfer": "记账金额或账户有误。",
+        "ledger_account_exists": "该账户已存在。",
+        "ledger_account_not_found": "没有找到该账户。",
+        "ledger_already_reversed": "该笔记账已被冲正。",
+        "ledger_key_reused": "该编号已用于另一笔记账。",
+        "ledger_limit_exceeded": "余额不足，不能记这笔账。",
+        "ledger_transfer_not_found": "没有找到该笔记账。",
     }
 )
 STATUS_MESSAGE: dict[int, str] = {

@@ -100,9 +100,22 @@ def sign(
 def in_force(session: Session, *, lender_code: str, on: date) -> CooperationAgreement:
     """The version whose terms govern ``on``, a city calendar day; NoAgreement if none does."""
     found = repository.agreement_on(session, lender_code, on)
-    if found is None or (found.expires_on is not None and found.expires_on < on):
+    if found is None or has_expired(found, on=on):
         raise NoAgreement(f"lender {lender_code} has no fund agreement in force on {on}")
     return found
+
+
+def has_expired(agreement: CooperationAgreement, *, on: date) -> bool:
+    """Whether ``on`` (a city calendar day) is after the agreement's last day of cover."""
+    return agreement.expires_on is not None and agreement.expires_on < on
+
+
+def governing(versions: list[CooperationAgreement], *, on: date) -> CooperationAgreement | None:
+    """Of one bank's versions, the one whose terms govern ``on``, as ``in_force`` picks it
+    from the database (the newest started, unless it has expired)."""
+    started = [v for v in versions if v.effective_from <= on]
+    newest = max(started, key=lambda v: v.version, default=None)
+    return None if newest is None or has_expired(newest, on=on) else newest
 
 
 def history(session: Session, *, lender_code: str) -> list[CooperationAgreement]:

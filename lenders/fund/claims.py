@@ -23,7 +23,7 @@ from app.audit import service as audit_service
 from app.audit.service import Actor
 from app.core.clock import utcnow
 from app.outbox import service as outbox
-from lenders.fund import chart, repository, suspension
+from lenders.fund import chart, claim_steps, repository, suspension
 from lenders.fund.exceptions import (
     ClaimNotFound,
     ClaimStep,
@@ -92,9 +92,10 @@ def review(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
 def approve(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
     """The first approval (after review, by someone else) or the second (a third person)."""
     claim = _locked(session, claim_id)
+    refusal = claim_steps.same_hands(claim, actor.ref)
+    if refusal is not None:
+        raise SameHands(refusal)
     if claim.status is ClaimStatus.REVIEWED:
-        if actor.ref == claim.reviewed_by:
-            raise SameHands("审核人不能批准同一笔代偿")
         agreement = _agreement(session, claim.agreement_id)
         claim.amount_fen = (
             claim.unpaid_principal_fen * agreement.compensation_ratio_bp // BASIS_POINTS
@@ -110,8 +111,6 @@ def approve(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
             )
         return _reserve(session, claim, actor=actor)
     if claim.status is ClaimStatus.AWAITING_SECOND_APPROVAL:
-        if actor.ref in (claim.reviewed_by, claim.approved_by):
-            raise SameHands("复核须由审核人和首位批准人以外的人进行")
         claim.second_approved_by = actor.ref
         return _reserve(session, claim, actor=actor)
     raise ClaimStep(f"claim {claim_id} is {claim.status.value}, not awaiting approval")
@@ -119,8 +118,7 @@ def approve(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
 
 def reject(session: Session, *, claim_id: int, reason: str, actor: Actor) -> FundClaim:
     claim = _locked(session, claim_id)
-    open_steps = (ClaimStatus.FILED, ClaimStatus.REVIEWED, ClaimStatus.AWAITING_SECOND_APPROVAL)
-    if claim.status not in open_steps:
+    if claim.status not in claim_steps.REJECTABLE:
         raise ClaimStep(f"claim {claim_id} is {claim.status.value}; only an open claim is rejected")
     claim.rejected_by, claim.rejection_reason = actor.ref, reason
     return _move(session, claim, ClaimStatus.REJECTED, actor=actor, action="fund.claim.reject")

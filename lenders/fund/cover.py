@@ -82,7 +82,12 @@ def headroom_fen(session: Session, *, agreement: CooperationAgreement) -> int:
     except AccountNotFound:
         left = 0
     used = repository.covered_outstanding(session, lender_code=agreement.lender_code)
-    return max(0, agreement.leverage * left - used)
+    return leverage_headroom_fen(leverage=agreement.leverage, left_fen=left, covered_fen=used)
+
+
+def leverage_headroom_fen(*, leverage: int, left_fen: int, covered_fen: int) -> int:
+    """The rule itself: covered outstanding may reach ``leverage`` × the allocation left."""
+    return max(0, leverage * left_fen - covered_fen)
 
 
 def judge(

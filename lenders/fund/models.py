@@ -159,6 +159,8 @@ class FundClaim(SQLModel, table=True):
             name="returned_within_payout",
         ),
         Index("ix_fund_claims_lender_status", "lender_code", "status"),
+        # The office's claims list: one status, the longest waiting first.
+        Index("ix_fund_claims_status_filed_at", "status", "filed_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import case, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from lenders.fund.models import (
@@ -144,3 +145,73 @@ def suspensions(session: Session, lender_code: str) -> list[FundSuspension]:
         .order_by(col(FundSuspension.id))
     )
     return list(session.exec(query))
+
+
+# The office's read model (``office_view``): a handful of queries for every bank at once.
+
+
+def every_agreement(session: Session) -> list[CooperationAgreement]:
+    """Every version of every bank's agreement, by bank then version (a few per bank)."""
+    query = select(CooperationAgreement).order_by(
+        col(CooperationAgreement.lender_code), col(CooperationAgreement.version)
+    )
+    return list(session.exec(query))
+
+
+def covered_quality_by_lender(session: Session) -> dict[str, tuple[int, int]]:
+    """Per bank, (non-performing, all) of what is still owed on its covered loans, fen."""
+    bad = (col(Loan.status) == LoanStatus.DEFAULTED) | (col(Loan.days_past_due) > NPL_DAYS_PAST_DUE)
+    query = _covered_on_the_book(
+        FundCover.lender_code,
+        func.coalesce(func.sum(_still_owed()), 0),
+        func.coalesce(func.sum(case((bad, _still_owed()), else_=0)), 0),
+    ).group_by(col(FundCover.lender_code))
+    return {code: (int(npl), int(total)) for code, total, npl in session.exec(query)}
+
+
+def suspended_lenders(session: Session) -> set[str]:
+    """The banks whose new cover is stopped now."""
+    query = select(FundSuspension.lender_code).where(col(FundSuspension.reinstated_at).is_(None))
+    return set(session.exec(query))
+
+
+def claim_pipeline(session: Session) -> list[tuple[str, ClaimStatus, int, int, int, Any]]:
+    """Per bank and status: claims, their losses, payouts (fen) and the earliest filing."""
+    # six columns: past the arity sqlmodel's typed select() knows, so SQLAlchemy's own
+    query = sa_select(
+        col(FundClaim.lender_code),
+        col(FundClaim.status),
+        func.count(),
+        func.coalesce(func.sum(FundClaim.unpaid_principal_fen), 0),
+        func.coalesce(func.sum(FundClaim.amount_fen), 0),
+        func.min(FundClaim.filed_at),
+    ).group_by(col(FundClaim.lender_code), col(FundClaim.status))
+    return [
+        (code, ClaimStatus(status), int(n), int(loss), int(paid), first)
+        for code, status, n, loss, paid, first in session.execute(query)
+    ]
+
+
+def claims_page(
+    session: Session,
+    *,
+    status: ClaimStatus | None,
+    lender_code: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[FundClaim], int]:
+    """Claims oldest filing first (the longest waiting on top), of one status or bank if given."""
+    conditions = []
+    if status is not None:
+        conditions.append(col(FundClaim.status) == status)
+    if lender_code is not None:
+        conditions.append(col(FundClaim.lender_code) == lender_code)
+    query = (
+        select(FundClaim)
+        .where(*conditions)
+        .order_by(col(FundClaim.filed_at), col(FundClaim.id))
+        .offset(offset)
+        .limit(limit)
+    )
+    total = session.exec(select(func.count()).select_from(FundClaim).where(*conditions)).one()
+    return list(session.exec(query)), int(total)

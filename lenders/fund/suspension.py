@@ -23,7 +23,12 @@ from lenders.fund.schemas import BASIS_POINTS
 def npl_bp(session: Session, lender_code: str) -> int:
     """The bank's covered NPL ratio in basis points (0 with nothing covered outstanding)."""
     bad, total = repository.covered_quality(session, lender_code)
-    return bad * BASIS_POINTS // total if total else 0
+    return ratio_bp(bad, total)
+
+
+def ratio_bp(bad_fen: int, total_fen: int) -> int:
+    """Non-performing over all of what is still owed, basis points rounded down (0 of nothing)."""
+    return bad_fen * BASIS_POINTS // total_fen if total_fen else 0
 
 
 def is_suspended(session: Session, lender_code: str) -> bool:

@@ -42,6 +42,9 @@ def fund_world(db: Session, bank_a: Lender) -> dict[str, Any]:
         "claimable_loan": claimable.id,
         "fund_claim": claim.id,
         "month": today().strftime("%Y-%m"),
+        # the office's cases name them so
+        "fund_bank": bank_a.code,
+        "claim": claim.id,
     }
 
 

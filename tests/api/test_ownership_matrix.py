@@ -19,13 +19,16 @@ from app.main import create_app
 from app.pages import csrf
 from tests.api.ownership_bank_cases import BANK_CASES
 from tests.api.ownership_bank_page_cases import BANK_PAGE_CASES
+from tests.api.ownership_fund_cases import FUND_CASES
 from tests.api.ownership_ops_page_cases import OPS_PAGE_CASES
 from tests.api.ownership_page_cases import PAGE_CASES
 from tests.api.ownership_platform_cases import PLATFORM_CASES
 from tests.api.ownership_world import CALLERS, Case, build_world
 from tests.http_fixtures import bind_to
 
-MATRIX: list[Case] = PLATFORM_CASES + BANK_CASES + PAGE_CASES + OPS_PAGE_CASES + BANK_PAGE_CASES
+MATRIX: list[Case] = (
+    PLATFORM_CASES + BANK_CASES + PAGE_CASES + OPS_PAGE_CASES + BANK_PAGE_CASES + FUND_CASES
+)
 # Routes anyone may call, or that act only on the caller itself.
 OPEN_ROUTES = {
     ("GET", "/healthz"),

@@ -50,7 +50,11 @@ def file(db: Session, bank: Lender, loan: Loan, today: Any = TODAY) -> FundClaim
 
 
 def topics(db: Session) -> list[str]:
-    rows = db.exec(select(OutboxEvent).where(col(OutboxEvent.topic).startswith("fund.claim.")))
+    rows = db.exec(  # in the order written: PostgreSQL may return an updated row last
+        select(OutboxEvent)
+        .where(col(OutboxEvent.topic).startswith("fund.claim."))
+        .order_by(col(OutboxEvent.id))
+    )
     return [row.topic for row in rows]
 
 

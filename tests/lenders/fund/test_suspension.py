@@ -64,7 +64,12 @@ def recover(db: Session, loan: Loan, yuan: str) -> None:
 
 
 def topics(db: Session) -> list[str]:
-    rows = db.exec(select(OutboxEvent).where(col(OutboxEvent.topic).startswith("fund.cover_")))
+    # in the order they were written: without ORDER BY, PostgreSQL may return an updated row last
+    rows = db.exec(
+        select(OutboxEvent)
+        .where(col(OutboxEvent.topic).startswith("fund.cover_"))
+        .order_by(col(OutboxEvent.id))
+    )
     return [row.topic for row in rows]
 
 
