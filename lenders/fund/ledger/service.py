@@ -135,6 +135,16 @@ def balance(session: Session, code: str) -> Balance:
     return Balance(found.code, found.name, found.debits_posted_fen, found.credits_posted_fen)
 
 
+def balance_for_update(session: Session, code: str) -> Balance:
+    """``balance``, with the account locked until the transaction ends, for a caller that
+    posts no more than what the account holds."""
+    locked = repository.lock_accounts(session, [code])
+    if not locked:
+        raise AccountNotFound(f"no ledger account {code}")
+    found = locked[0]
+    return Balance(found.code, found.name, found.debits_posted_fen, found.credits_posted_fen)
+
+
 def _post(
     session: Session,
     *,
