@@ -158,7 +158,7 @@ def approved_payouts_fen(
         query = query.where(col(FundClaim.approved_on) >= first)
     if last is not None:
         query = query.where(col(FundClaim.approved_on) <= last)
-    return int(session.exec(query).one())
+    return int(session.exec(query).one() or 0)
 
 
 def covered_principal_disbursed_fen(
