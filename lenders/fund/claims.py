@@ -184,6 +184,12 @@ def share_recovery(
     claim = repository.claim_of_loan(session, loan_id, for_update=True)
     if claim is None or claim.status is not ClaimStatus.PAID or claim.amount_fen is None:
         return 0
+    journal = f"claim:{claim.id}:recovery:{recovery_id}"
+    # A recovery told again was shared already: what is left of the payout is smaller now, so
+    # the share is not worked out again (it would differ from the one posted under the key).
+    done = ledger.posted(session, journal)
+    if done is not None:
+        return done.amount_fen
     agreement = _agreement(session, claim.agreement_id)
     share = min(
         amount_fen * agreement.compensation_ratio_bp // BASIS_POINTS,
@@ -191,7 +197,6 @@ def share_recovery(
     )
     if share <= 0:
         return 0
-    journal = f"claim:{claim.id}:recovery:{recovery_id}"
     posting = Posting(
         key=journal,
         debit=chart.allocation(claim.lender_code),

@@ -120,6 +120,11 @@ def reverse(session: Session, *, key: str, reversal_key: str, actor: str) -> Led
     return reversal
 
 
+def posted(session: Session, key: str) -> LedgerTransfer | None:
+    """The transfer posted under ``key``, if any."""
+    return repository.transfer(session, key)
+
+
 def balances(session: Session, *, prefix: str) -> list[Balance]:
     """Every account whose code starts with ``prefix``, in code order."""
     return [

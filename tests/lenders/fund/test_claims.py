@@ -281,3 +281,25 @@ def recover_on(db: Session, loan: Loan, yuan: str, day: Any) -> None:
 
 def claims_of(db: Session) -> list[FundClaim]:
     return list(db.exec(select(FundClaim)))
+
+
+def test_a_replayed_recovery_changes_nothing_even_when_the_payout_is_nearly_back(
+    db: Session, bank: Lender
+) -> None:
+    loan, claim = paid_claim(db, bank, outstanding_yuan="200000")  # payout 80,000
+    recover(db, loan, "150000")  # share 60,000: only 20,000 of the payout is still out
+    recovery = db.exec(select(LoanRecovery).where(LoanRecovery.loan_id == loan.id)).one()
+    assert recovery.id is not None and loan.id is not None
+    before = ledger.balance(db, f"allocation:{bank.code}")
+    replay = LoanRecovered(
+        loan_id=loan.id,
+        recovery_id=recovery.id,
+        lender_code=bank.code,
+        amount_fen=recovery.amount_fen,
+        recovered_on=recovery.recovered_on,
+        reported_on=TODAY,
+    )
+    events.publish(db, replay)
+    assert claim.returned_fen == 6_000_000
+    assert ledger.balance(db, f"allocation:{bank.code}") == before
+    assert reconcile(db).ok
