@@ -124,6 +124,9 @@ MESSAGE_BY_CODE.update(
             "协议条款有误：新版本不能早于现行版本或今天生效，适用产品须为该银行参与基金的产品。"
         ),
         "fund_no_agreement": "该银行在这一天没有生效的合作协议。",
+        "fund_period_cap_exceeded": "批准这笔代偿将使该银行本年度代偿率超过协议约定的上限。",
+        "fund_premium_multiple_reached": "该银行已批准的代偿已达到所缴保费的约定倍数，不能再批准。",
+        "fund_risk_class_not_claimable": "该笔贷款的风险分类低于协议约定的可代偿类别，不能申请。",
         "fund_loan_not_registrable": "已结清或已违约的贷款不能登记基金覆盖。",
         "fund_not_claimable": "该笔贷款不能申请代偿：须是基金覆盖、已违约且未申请过的贷款。",
         "fund_statement_month_future": "该月份尚未开始，还没有对账单。",

@@ -69,3 +69,18 @@ def open_claim_accounts(session: Session, lender_code: str) -> None:
 def recoveries(lender_code: str) -> str:
     """The fund's share of what the bank recovered after a payout, returned to the fund."""
     return f"recoveries:{lender_code}"
+
+
+def premiums(lender_code: str) -> str:
+    """The premiums (保费) the bank has paid into its allocation: credit-normal, like capital,
+    so a reversal cannot take back more than was paid."""
+    return f"premiums:{lender_code}"
+
+
+def open_premiums(session: Session, lender_code: str) -> LedgerAccount:
+    return ledger.open_account(
+        session,
+        code=premiums(lender_code),
+        name=f"保费收入：{lender_code}",
+        limit=Limit.DEBITS_WITHIN_CREDITS,
+    )

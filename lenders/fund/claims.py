@@ -3,12 +3,18 @@ and approves with maker-checker; approval sets the money aside, payment pays it.
 
 - Filing: the loan is covered, defaulted, unclaimed, and the claim comes within the agreement's
   claim window after the default day. The loss is the outstanding at default less what was
-  recovered before the claim.
+  recovered before the claim. The loan's five-tier class (``classification.py``) at filing is
+  kept on the claim; a class better than the agreement's ``claimable_from`` is refused.
 - Review, then approval by someone else (maker-checker); a payout above the agreement's
   threshold needs a second approver, a third person.
-- Payout = the compensation ratio × the loss (whole fen, rounded down), moved on approval from
-  the bank's allocation to a reserve (refused if the allocation has not the money), and on
-  payment from the reserve to the payouts account.
+- Payout = the compensation ratio × the loss (whole fen, rounded down), cut to the premium
+  multiple's room (the claim records which bound it), refused above the period cap
+  (``payout_caps.py``, checked at each approval), moved on the last approval from the bank's
+  allocation to a reserve (refused if the allocation has not the money), and on payment from
+  the reserve to the payouts account.
+- A recovery on a paid claim returns the fund's share; one the bank reports more than the
+  agreement's ``recovery_notice_days`` after it happened still returns it, and the claim counts
+  it in ``late_recoveries`` (audited as ``fund.claim.recovery_late``).
 - Every step is audited and told to the bank as an outbox event ``fund.claim.<status>``
   (``fund.claim.recovery`` when the fund's share of a recovery returns).
 """
@@ -21,20 +27,21 @@ from sqlmodel import Session
 
 from app.audit import service as audit_service
 from app.audit.service import Actor
-from app.core.clock import utcnow
+from app.core.clock import to_local, utcnow
 from app.outbox import service as outbox
-from lenders.fund import chart, claim_steps, repository, suspension
+from lenders.fund import chart, claim_steps, classification, payout_caps, repository, suspension
 from lenders.fund.exceptions import (
     ClaimNotFound,
     ClaimStep,
     FundExhausted,
     NotClaimable,
+    RiskClassNotClaimable,
     SameHands,
 )
 from lenders.fund.ledger import service as ledger
 from lenders.fund.ledger.exceptions import LimitExceeded
 from lenders.fund.ledger.service import Posting
-from lenders.fund.models import ClaimStatus, CooperationAgreement, FundClaim
+from lenders.fund.models import RISK_CLASS_LABELS, ClaimStatus, CooperationAgreement, FundClaim
 from lenders.fund.schemas import BASIS_POINTS
 from lenders.loans import repository as loan_repository
 from lenders.loans.models import LoanStatus
@@ -63,6 +70,14 @@ def file(
     loss = (loan.outstanding_at_default_fen or 0) - loan.recovered_fen
     if loss <= 0:
         raise NotClaimable(f"loan {loan_id} has no loss left to claim")
+    risk_class = classification.of_loan(days_past_due=loan.days_past_due, defaulted=True)
+    if risk_class.rank < agreement.claimable_from.rank:
+        raise RiskClassNotClaimable(
+            f"贷款五级分类为{RISK_CLASS_LABELS[risk_class]}，协议约定"
+            f"{RISK_CLASS_LABELS[agreement.claimable_from]}及更差的贷款方可申请代偿",
+            risk_class=risk_class.value,
+            claimable_from=agreement.claimable_from.value,
+        )
     assert cover.id is not None
     claim = FundClaim(
         cover_id=cover.id,
@@ -70,6 +85,8 @@ def file(
         lender_code=lender_code,
         agreement_id=agreement.id or 0,
         unpaid_principal_fen=min(loss, cover.principal_fen),
+        days_past_due=loan.days_past_due,
+        risk_class=risk_class,
         filed_by=actor.ref,
     )
     session.add(claim)
@@ -89,17 +106,24 @@ def review(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
     return _move(session, claim, ClaimStatus.REVIEWED, actor=actor, action="fund.claim.review")
 
 
-def approve(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
-    """The first approval (after review, by someone else) or the second (a third person)."""
+def approve(
+    session: Session, *, claim_id: int, actor: Actor, today: date | None = None
+) -> FundClaim:
+    """The first approval (after review, by someone else) or the second (a third person);
+    ``today`` (the city's day, default now) is the day whose calendar year the period cap reads."""
     claim = _locked(session, claim_id)
     refusal = claim_steps.same_hands(claim, actor.ref)
     if refusal is not None:
         raise SameHands(refusal)
+    day = today or to_local(utcnow()).date()
     if claim.status is ClaimStatus.REVIEWED:
         agreement = _agreement(session, claim.agreement_id)
-        claim.amount_fen = (
-            claim.unpaid_principal_fen * agreement.compensation_ratio_bp // BASIS_POINTS
+        repository.lock_agreement_holder(session, claim.lender_code)  # one use of each cap's room
+        payout = payout_caps.payout(
+            session, unpaid_principal_fen=claim.unpaid_principal_fen, agreement=agreement
         )
+        payout_caps.check(session, amount_fen=payout.amount_fen, agreement=agreement, on=day)
+        claim.amount_fen, claim.amount_bound = payout.amount_fen, payout.bound
         claim.approved_by = actor.ref
         if claim.amount_fen > agreement.second_approval_above_fen:
             return _move(
@@ -109,10 +133,14 @@ def approve(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
                 actor=actor,
                 action="fund.claim.approve_first",
             )
-        return _reserve(session, claim, actor=actor)
+        return _reserve(session, claim, actor=actor, on=day)
     if claim.status is ClaimStatus.AWAITING_SECOND_APPROVAL:
+        assert claim.amount_fen is not None
+        agreement = _agreement(session, claim.agreement_id)
+        repository.lock_agreement_holder(session, claim.lender_code)
+        payout_caps.check(session, amount_fen=claim.amount_fen, agreement=agreement, on=day)
         claim.second_approved_by = actor.ref
-        return _reserve(session, claim, actor=actor)
+        return _reserve(session, claim, actor=actor, on=day)
     raise ClaimStep(f"claim {claim_id} is {claim.status.value}, not awaiting approval")
 
 
@@ -143,14 +171,28 @@ def pay(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
 
 
 def share_recovery(
-    session: Session, *, loan_id: int, recovery_id: int, amount_fen: int, actor: Actor
+    session: Session,
+    *,
+    loan_id: int,
+    recovery_id: int,
+    amount_fen: int,
+    recovered_on: date,
+    reported_on: date,
+    actor: Actor,
 ) -> int:
     """The fund's share of money the bank recovered on a paid claim's loan, returned to the
     bank's allocation at once (fen; 0 when no paid claim is open). The share is the
-    compensation ratio × the recovery, and all shares together never exceed the payout."""
+    compensation ratio × the recovery, and all shares together never exceed the payout. A
+    recovery reported after the agreement's notice window is counted late on the claim."""
     claim = repository.claim_of_loan(session, loan_id, for_update=True)
     if claim is None or claim.status is not ClaimStatus.PAID or claim.amount_fen is None:
         return 0
+    journal = f"claim:{claim.id}:recovery:{recovery_id}"
+    # A recovery told again was shared already: what is left of the payout is smaller now, so
+    # the share is not worked out again (it would differ from the one posted under the key).
+    done = ledger.posted(session, journal)
+    if done is not None:
+        return done.amount_fen
     agreement = _agreement(session, claim.agreement_id)
     share = min(
         amount_fen * agreement.compensation_ratio_bp // BASIS_POINTS,
@@ -158,7 +200,6 @@ def share_recovery(
     )
     if share <= 0:
         return 0
-    journal = f"claim:{claim.id}:recovery:{recovery_id}"
     posting = Posting(
         key=journal,
         debit=chart.allocation(claim.lender_code),
@@ -171,11 +212,37 @@ def share_recovery(
     if replayed:
         return share
     claim.returned_fen += share
+    late_by = _days_late(agreement, recovered_on=recovered_on, reported_on=reported_on)
+    if late_by:
+        claim.late_recoveries += 1
     claim.updated_at = utcnow()
     session.add(claim)
     session.flush()
     _record(session, claim, actor=actor, action="fund.claim.recovery", topic="fund.claim.recovery")
+    if late_by:
+        audit_service.record(
+            session,
+            actor=actor,
+            action="fund.claim.recovery_late",
+            subject_type=SUBJECT,
+            subject_id=claim.id or 0,
+            detail={
+                "recovery_id": recovery_id,
+                "recovered_on": recovered_on.isoformat(),
+                "reported_on": reported_on.isoformat(),
+                "notice_days": agreement.recovery_notice_days,
+                "days_late": late_by,
+            },
+        )
     return share
+
+
+def _days_late(agreement: CooperationAgreement, *, recovered_on: date, reported_on: date) -> int:
+    """How many days past the agreement's notice window a recovery was reported (0: in time,
+    or no window)."""
+    if agreement.recovery_notice_days is None:
+        return 0
+    return max(0, (reported_on - recovered_on).days - agreement.recovery_notice_days)
 
 
 def write_off(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
@@ -188,7 +255,7 @@ def write_off(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
     return closed
 
 
-def _reserve(session: Session, claim: FundClaim, *, actor: Actor) -> FundClaim:
+def _reserve(session: Session, claim: FundClaim, *, actor: Actor, on: date) -> FundClaim:
     assert claim.amount_fen is not None and claim.id is not None
     chart.open_claim_accounts(session, claim.lender_code)
     journal = f"claim:{claim.id}:reserve"
@@ -206,6 +273,7 @@ def _reserve(session: Session, claim: FundClaim, *, actor: Actor) -> FundClaim:
         raise FundExhausted(
             f"{claim.lender_code}'s allocation has not {claim.amount_fen} fen for claim {claim.id}"
         ) from refused
+    claim.approved_on = on
     return _move(session, claim, ClaimStatus.APPROVED, actor=actor, action="fund.claim.approve")
 
 
@@ -245,6 +313,9 @@ def _record(
         "unpaid_principal_fen": claim.unpaid_principal_fen,
         "amount_fen": claim.amount_fen,
         "returned_fen": claim.returned_fen,
+        "amount_bound": claim.amount_bound.value if claim.amount_bound else None,
+        "risk_class": claim.risk_class.value,
+        "late_recoveries": claim.late_recoveries,
         "rejection_reason": claim.rejection_reason,
     }
     audit_service.record(

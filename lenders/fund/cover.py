@@ -3,7 +3,8 @@
 A loan is covered when the bank's agreement is in force on the disbursement day, the bank is
 not suspended, the product is eligible, and the new principal fits both the enterprise's cap
 and the bank's leverage headroom: covered outstanding ≤ leverage × what is left of the bank's
-allocation. Otherwise it is refused with the first reason that applies, in that order.
+allocation. Otherwise it is refused with the first reason that applies, in that order. A
+covered loan then pays the agreement's premium, if any, into the allocation (``premiums.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlmodel import Session
 
 from app.audit import service as audit_service
 from app.audit.service import SystemActor
-from lenders.fund import agreements, chart, repository, suspension
+from lenders.fund import agreements, chart, premiums, repository, suspension
 from lenders.fund.exceptions import NoAgreement
 from lenders.fund.ledger import service as ledger
 from lenders.fund.ledger.exceptions import AccountNotFound
@@ -58,6 +59,8 @@ def decide(
     )
     session.add(cover)
     session.flush()
+    if agreement is not None:
+        premiums.charge(session, cover=cover, agreement=agreement, actor=FUND.ref)
     audit_service.record(
         session,
         actor=FUND,
@@ -70,6 +73,8 @@ def decide(
             "principal_fen": principal_fen,
             "agreement_version": agreement.version if agreement else None,
             "refusal": refusal.value if refusal else None,
+            "premium_fen": cover.premium_fen,
+            "premium_match_fen": cover.premium_match_fen,
         },
     )
     return cover

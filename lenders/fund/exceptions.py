@@ -35,6 +35,12 @@ class NotClaimable(Conflict):
     code = "fund_not_claimable"
 
 
+class RiskClassNotClaimable(NotClaimable):
+    """The loan's five-tier class at filing is better than the agreement's ``claimable_from``."""
+
+    code = "fund_risk_class_not_claimable"
+
+
 class ClaimStep(Conflict):
     """The claim is not at the step this act belongs to."""
 
@@ -72,3 +78,16 @@ class StatementMonthInFuture(InvalidInput):
     """A month that has not begun in the city has no statement yet."""
 
     code = "fund_statement_month_future"
+
+
+class PeriodCapExceeded(Conflict):
+    """The payout would take the bank's compensation rate for the calendar year above the
+    agreement's period cap (代偿率上限)."""
+
+    code = "fund_period_cap_exceeded"
+
+
+class PremiumMultipleReached(Conflict):
+    """The bank's approved payouts have reached the agreement's multiple of premiums collected."""
+
+    code = "fund_premium_multiple_reached"

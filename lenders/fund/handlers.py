@@ -41,6 +41,8 @@ def return_the_fund_s_share(session: Session, event: LoanRecovered) -> None:
         loan_id=event.loan_id,
         recovery_id=event.recovery_id,
         amount_fen=event.amount_fen,
+        recovered_on=event.recovered_on,
+        reported_on=event.reported_on,
         actor=cover.FUND,
     )
     if repository.cover_of(session, event.loan_id) is not None:

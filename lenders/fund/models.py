@@ -23,6 +23,31 @@ DEFAULT_REINSTATEMENT_NPL_BP = 300
 DEFAULT_SECOND_APPROVAL_ABOVE_FEN = 1_000_000_00  # a payout above 100 万元 needs two approvers
 
 
+class RiskClass(StrEnum):
+    """The five-tier loan-risk classification (贷款风险五级分类), in order of worsening."""
+
+    NORMAL = "normal"  # 正常
+    SPECIAL_MENTION = "special_mention"  # 关注
+    SUBSTANDARD = "substandard"  # 次级
+    DOUBTFUL = "doubtful"  # 可疑
+    LOSS = "loss"  # 损失
+
+    @property
+    def rank(self) -> int:
+        """0 for 正常 up to 4 for 损失: a class is worse than another when its rank is higher."""
+        return list(RiskClass).index(self)
+
+
+RISK_CLASS_LABELS = {
+    RiskClass.NORMAL: "正常",
+    RiskClass.SPECIAL_MENTION: "关注",
+    RiskClass.SUBSTANDARD: "次级",
+    RiskClass.DOUBTFUL: "可疑",
+    RiskClass.LOSS: "损失",
+}
+DEFAULT_CLAIMABLE_FROM = RiskClass.SUBSTANDARD  # every defaulted loan is at least 次级
+
+
 class CooperationAgreement(SQLModel, table=True):
     """One version of a bank's agreement with the fund; a new version replaces it from its
     ``effective_from`` and earlier versions are kept as they were."""
@@ -44,6 +69,17 @@ class CooperationAgreement(SQLModel, table=True):
         CheckConstraint(
             "expires_on IS NULL OR expires_on >= effective_from", name="expires_after_start"
         ),
+        CheckConstraint(
+            "premium_match_bp IS NULL OR premium_rate_bp IS NOT NULL", name="match_needs_premium"
+        ),
+        CheckConstraint(
+            "payout_premium_multiple IS NULL OR payout_premium_multiple >= 1",
+            name="premium_multiple_positive",
+        ),
+        CheckConstraint(
+            "recovery_notice_days IS NULL OR recovery_notice_days >= 1",
+            name="recovery_notice_positive",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -63,7 +99,13 @@ class CooperationAgreement(SQLModel, table=True):
     )
     claim_window_days: int = DEFAULT_CLAIM_WINDOW_DAYS
     premium_rate_bp: int | None = None  # a premium on each covered loan, if the fund charges one
-    period_cap_bp: int | None = None  # a cap on the period's compensation rate, if any
+    premium_match_bp: int | None = None  # the programme's match of each premium, if any
+    period_cap_bp: int | None = None  # a cap on the calendar year's compensation rate, if any
+    payout_premium_multiple: int | None = None  # payouts at most this × premiums, if set
+    claimable_from: RiskClass = Field(
+        default=DEFAULT_CLAIMABLE_FROM, sa_type=enum_type(RiskClass)
+    )  # a claim on a loan classed better than this is refused
+    recovery_notice_days: int | None = None  # a recovery told later than this is flagged late
     suspension_npl_bp: int = DEFAULT_SUSPENSION_NPL_BP
     reinstatement_npl_bp: int = DEFAULT_REINSTATEMENT_NPL_BP
     second_approval_above_fen: int = Field(
@@ -105,6 +147,7 @@ class FundCover(SQLModel, table=True):
             "(covered AND refusal IS NULL) OR (NOT covered AND refusal IS NOT NULL)",
             name="covered_or_refused",
         ),
+        CheckConstraint("premium_fen >= 0 AND premium_match_fen >= 0", name="premiums_nonnegative"),
         Index("ix_fund_covers_lender_covered", "lender_code", "covered"),
     )
 
@@ -116,6 +159,12 @@ class FundCover(SQLModel, table=True):
     covered: bool
     refusal: CoverRefusal | None = Field(default=None, sa_type=enum_type(CoverRefusal))
     principal_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    premium_fen: int = Field(  # the premium the bank paid into its allocation (保费)
+        default=0, sa_column=Column(BigInteger, nullable=False)
+    )
+    premium_match_fen: int = Field(  # the programme's match of it, from unallocated money
+        default=0, sa_column=Column(BigInteger, nullable=False)
+    )
     decided_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
@@ -147,6 +196,19 @@ CLAIM_STATUS_LABELS = {
 }
 
 
+class AmountBound(StrEnum):
+    """What set an approved payout: the compensation ratio, or the premium-multiple cap."""
+
+    RATIO = "ratio"  # 代偿比例 × 未还本金
+    PREMIUM_MULTIPLE = "premium_multiple"  # 保费倍数上限
+
+
+AMOUNT_BOUND_LABELS = {
+    AmountBound.RATIO: "按代偿比例",
+    AmountBound.PREMIUM_MULTIPLE: "受保费倍数上限约束",
+}
+
+
 class FundClaim(SQLModel, table=True):
     """A bank's claim (代偿申请) on the fund for a covered loan's loss; one per loan."""
 
@@ -158,6 +220,8 @@ class FundClaim(SQLModel, table=True):
             "returned_fen >= 0 AND returned_fen <= COALESCE(amount_fen, 0)",
             name="returned_within_payout",
         ),
+        CheckConstraint("days_past_due >= 0", name="days_past_due_nonnegative"),
+        CheckConstraint("late_recoveries >= 0", name="late_recoveries_nonnegative"),
         Index("ix_fund_claims_lender_status", "lender_code", "status"),
         # The office's claims list: one status, the longest waiting first.
         Index("ix_fund_claims_status_filed_at", "status", "filed_at"),
@@ -174,6 +238,10 @@ class FundClaim(SQLModel, table=True):
     returned_fen: int = Field(  # the fund's share of recoveries after payment, returned so far
         default=0, sa_column=Column(BigInteger, nullable=False)
     )
+    amount_bound: AmountBound | None = Field(default=None, sa_type=enum_type(AmountBound))
+    days_past_due: int = 0  # the loan's days past due when the claim was filed
+    risk_class: RiskClass = Field(sa_type=enum_type(RiskClass))  # the loan's class at filing
+    late_recoveries: int = 0  # recoveries the bank told after the agreement's notice window
     filed_by: str = Field(max_length=64)
     reviewed_by: str | None = Field(default=None, max_length=64)
     approved_by: str | None = Field(default=None, max_length=64)
@@ -181,6 +249,7 @@ class FundClaim(SQLModel, table=True):
     rejected_by: str | None = Field(default=None, max_length=64)
     rejection_reason: str | None = Field(default=None, max_length=500)
     paid_by: str | None = Field(default=None, max_length=64)
+    approved_on: date | None = None  # the city's day the payout was set aside (last approval)
     filed_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

@@ -215,3 +215,37 @@ def claims_page(
     )
     total = session.exec(select(func.count()).select_from(FundClaim).where(*conditions)).one()
     return list(session.exec(query)), int(total)
+
+
+def approved_payouts_fen(
+    session: Session, lender_code: str, *, first: date | None = None, last: date | None = None
+) -> int:
+    """What the fund set aside for the bank's claims approved from ``first`` to ``last`` (city
+    days, both included; None: no bound), fen. Paid and written-off claims were approved too."""
+    query = select(func.coalesce(func.sum(FundClaim.amount_fen), 0)).where(
+        FundClaim.lender_code == lender_code, col(FundClaim.approved_on).is_not(None)
+    )
+    if first is not None:
+        query = query.where(col(FundClaim.approved_on) >= first)
+    if last is not None:
+        query = query.where(col(FundClaim.approved_on) <= last)
+    return int(session.exec(query).one() or 0)
+
+
+def covered_principal_disbursed_fen(
+    session: Session, lender_code: str, *, first: date, last: date
+) -> int:
+    """The principal of the bank's loans the fund covered that were disbursed from ``first`` to
+    ``last`` (city days, both included), fen."""
+    query = (
+        select(func.coalesce(func.sum(FundCover.principal_fen), 0))
+        .select_from(FundCover)
+        .join(Loan, col(Loan.id) == col(FundCover.loan_id))
+        .where(
+            FundCover.lender_code == lender_code,
+            col(FundCover.covered).is_(True),
+            col(Loan.disbursed_on) >= first,
+            col(Loan.disbursed_on) <= last,
+        )
+    )
+    return int(session.exec(query).one())

@@ -54,8 +54,25 @@ class AgreementTerms(_Body):
         default_factory=list, max_length=200
     )
     claim_window_days: int = Field(default=models.DEFAULT_CLAIM_WINDOW_DAYS, ge=1, le=3_650)
-    premium_rate_bp: Annotated[int, Field(ge=0, le=BASIS_POINTS)] | None = None
-    period_cap_bp: Share | None = None
+    premium_rate_bp: Annotated[int, Field(ge=0, le=BASIS_POINTS)] | None = Field(
+        default=None, description="保费: basis points of each covered loan's principal"
+    )
+    premium_match_bp: Annotated[int, Field(ge=1, le=BASIS_POINTS)] | None = Field(
+        default=None, description="the programme's match of each premium, basis points of it"
+    )
+    period_cap_bp: Share | None = Field(
+        default=None, description="代偿率上限: a calendar year's payouts ÷ covered principal"
+    )
+    payout_premium_multiple: Annotated[int, Field(ge=1, le=100)] | None = Field(
+        default=None, description="payouts at most this multiple of premiums collected"
+    )
+    claimable_from: models.RiskClass = Field(
+        default=models.DEFAULT_CLAIMABLE_FROM,
+        description="the best five-tier class a claim may be filed on",
+    )
+    recovery_notice_days: Annotated[int, Field(ge=1, le=365)] | None = Field(
+        default=None, description="days a bank has to report a recovery (SSBCI: 30)"
+    )
     suspension_npl_bp: Share = models.DEFAULT_SUSPENSION_NPL_BP
     reinstatement_npl_bp: Annotated[int, Field(ge=0, le=BASIS_POINTS)] = (
         models.DEFAULT_REINSTATEMENT_NPL_BP
@@ -70,6 +87,12 @@ class AgreementTerms(_Body):
             raise ValueError("恢复线须低于暂停线")
         if len(set(self.eligible_product_ids)) != len(self.eligible_product_ids):
             raise ValueError("适用产品重复")
+        if self.premium_match_bp is not None and self.premium_rate_bp is None:
+            raise ValueError("配套资金按保费计算，须先设保费费率")
+        if self.payout_premium_multiple is not None and self.premium_rate_bp is None:
+            raise ValueError("赔付上限按已收保费计算，须先设保费费率")
+        if self.claimable_from.rank < models.DEFAULT_CLAIMABLE_FROM.rank:
+            raise ValueError("违约贷款至少为次级，可代偿分类须为次级、可疑或损失")
         return self
 
     @property

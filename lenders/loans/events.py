@@ -28,6 +28,8 @@ class LoanRecovered(Event):
     recovery_id: int
     lender_code: str
     amount_fen: int
+    recovered_on: date  # the city's calendar day the money came back
+    reported_on: date  # the city's calendar day the bank told the platform
 
 
 @dataclass(frozen=True)

@@ -252,6 +252,8 @@ def record_recovery(
             recovery_id=recovery.id,
             lender_code=loan.lender_code,
             amount_fen=data.amount_fen,
+            recovered_on=data.recovered_on,
+            reported_on=now,
         ),
     )
     return recovery

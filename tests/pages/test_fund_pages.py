@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from app.accounts.models import Role, User
 from lenders.fund.ledger import repository as ledger_repository
@@ -140,6 +140,10 @@ def sign_form(**changes: str) -> dict[str, str | list[str]]:
         "claim_window_days": "120",
         "premium_rate_bp": "",
         "period_cap_bp": "",
+        "premium_match_bp": "",
+        "payout_premium_multiple": "",
+        "claimable_from": "substandard",
+        "recovery_notice_days": "",
         "suspension_npl_bp": "600",
         "reinstatement_npl_bp": "400",
         "second_approval_above_yuan": "500000",
@@ -167,6 +171,44 @@ def test_the_bank_page_prefills_the_terms_and_signs_a_new_version(
         select(CooperationAgreement).where(CooperationAgreement.lender_code == world.bank_b.code)
     ).all()
     assert [v.version for v in versions] == [1, 2] and versions[1].claim_window_days == 120
+
+
+def test_the_money_rules_terms_are_signed_from_the_page(
+    client: TestClient, db: Session, world: FundWorld, office: User
+) -> None:
+    path = f"/fund/banks/{world.bank_b.code}"
+    page = client.get(path).text
+    assert '<option value="substandard" selected>次级</option>' in page
+    form = sign_form(
+        premium_rate_bp="300",
+        premium_match_bp="5000",
+        payout_premium_multiple="10",
+        claimable_from="doubtful",
+        recovery_notice_days="30",
+    )
+    signed = post_form(client, f"{path}/agreements", form, form_page=path)
+    assert signed.status_code == 303, signed.text
+    newest = db.exec(
+        select(CooperationAgreement)
+        .where(CooperationAgreement.lender_code == world.bank_b.code)
+        .order_by(col(CooperationAgreement.version).desc())
+    ).first()
+    assert newest is not None and newest.version == 2
+    assert (newest.premium_rate_bp, newest.premium_match_bp, newest.payout_premium_multiple) == (
+        300,
+        5000,
+        10,
+    )
+    assert newest.claimable_from.value == "doubtful" and newest.recovery_notice_days == 30
+    # a match without a premium to match is refused beside its field, and nothing is signed
+    refused = post_form(
+        client, f"{path}/agreements", sign_form(premium_match_bp="5000"), form_page=path
+    )
+    assert refused.status_code == 422
+    count = db.exec(
+        select(CooperationAgreement).where(CooperationAgreement.lender_code == world.bank_b.code)
+    ).all()
+    assert len(count) == 2
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
 from app.pages.viewer import role_required
 from lenders.fund import agreements, capital, office_view
-from lenders.fund.models import CooperationAgreement
+from lenders.fund.models import RISK_CLASS_LABELS, CooperationAgreement, RiskClass
 from lenders.fund.schemas import AgreementTerms, ContributionCreate
 from lenders.institutions import service as lender_service
 
@@ -46,11 +46,23 @@ TERM_FIELDS = (
     "claim_window_days",
     "premium_rate_bp",
     "period_cap_bp",
+    "premium_match_bp",
+    "payout_premium_multiple",
+    "claimable_from",
+    "recovery_notice_days",
     "suspension_npl_bp",
     "reinstatement_npl_bp",
     "second_approval_above_yuan",
 )
-OPTIONAL_TERMS = ("expires_on", "eligible_product_ids", "premium_rate_bp", "period_cap_bp")
+OPTIONAL_TERMS = (
+    "expires_on",
+    "eligible_product_ids",
+    "premium_rate_bp",
+    "period_cap_bp",
+    "premium_match_bp",
+    "payout_premium_multiple",
+    "recovery_notice_days",
+)
 # A refusal about one field is shown beside it rather than above the form.
 FIELD_OF_CODE = {
     "fund_allocation_exceeds_fund": "allocation_yuan",
@@ -164,6 +176,7 @@ def _bank_page(
         errors=errors or {},
         signed=signed,
         bp_percent=bp_percent,
+        risk_classes=[(c.value, RISK_CLASS_LABELS[c]) for c in RiskClass],
     )
 
 

@@ -120,6 +120,11 @@ def reverse(session: Session, *, key: str, reversal_key: str, actor: str) -> Led
     return reversal
 
 
+def posted(session: Session, key: str) -> LedgerTransfer | None:
+    """The transfer posted under ``key``, if any."""
+    return repository.transfer(session, key)
+
+
 def balances(session: Session, *, prefix: str) -> list[Balance]:
     """Every account whose code starts with ``prefix``, in code order."""
     return [
@@ -132,6 +137,16 @@ def balance(session: Session, code: str) -> Balance:
     found = repository.account(session, code)
     if found is None:
         raise AccountNotFound(f"no ledger account {code}")
+    return Balance(found.code, found.name, found.debits_posted_fen, found.credits_posted_fen)
+
+
+def balance_for_update(session: Session, code: str) -> Balance:
+    """``balance``, with the account locked until the transaction ends, for a caller that
+    posts no more than what the account holds."""
+    locked = repository.lock_accounts(session, [code])
+    if not locked:
+        raise AccountNotFound(f"no ledger account {code}")
+    found = locked[0]
     return Balance(found.code, found.name, found.debits_posted_fen, found.credits_posted_fen)
 
 

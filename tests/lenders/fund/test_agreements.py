@@ -23,6 +23,7 @@ from lenders.fund.exceptions import (
 from lenders.fund.ledger import service as ledger
 from lenders.fund.ledger.reconcile import reconcile
 from lenders.fund.ledger.service import Posting
+from lenders.fund.models import RiskClass
 from lenders.fund.schemas import AgreementTerms, ContributionCreate
 from lenders.institutions.exceptions import LenderNotFound
 from tests.factories import make_lender, make_product
@@ -74,6 +75,40 @@ def test_signing_moves_the_allocation_and_a_new_version_moves_the_difference(db:
     assert agreements.in_force(db, lender_code=bank.code, on=TODAY).leverage == 8
     assert len(audited(db, "fund.agreement.sign")) == 2
     assert reconcile(db).ok
+
+
+def test_the_money_rules_are_off_unless_signed_and_kept_as_signed(db: Session) -> None:
+    bank = make_lender(db)
+    fund_of(db, "5000000")
+    plain = agreements.sign(db, lender_code=bank.code, terms=terms(), actor=OFFICE)
+    assert (plain.premium_rate_bp, plain.premium_match_bp, plain.period_cap_bp) == (None,) * 3
+    assert (plain.payout_premium_multiple, plain.recovery_notice_days) == (None, None)
+    assert plain.claimable_from is RiskClass.SUBSTANDARD
+    ruled = terms(
+        premium_rate_bp=300,
+        premium_match_bp=10_000,
+        period_cap_bp=250,
+        payout_premium_multiple=20,
+        claimable_from="doubtful",
+        recovery_notice_days=30,
+    )
+    signed = agreements.sign(db, lender_code=bank.code, terms=ruled, actor=OFFICE)
+    assert (signed.premium_rate_bp, signed.premium_match_bp, signed.period_cap_bp) == (
+        300,
+        10_000,
+        250,
+    )
+    assert (signed.payout_premium_multiple, signed.recovery_notice_days) == (20, 30)
+    assert signed.claimable_from is RiskClass.DOUBTFUL
+    [_, audit] = audited(db, "fund.agreement.sign")
+    assert audit.detail["terms"]["claimable_from"] == "doubtful"
+
+
+def test_a_term_s_refusal_is_told_in_chinese() -> None:
+    with pytest.raises(ValidationError, match="须先设保费费率"):
+        terms(payout_premium_multiple=20)
+    with pytest.raises(ValidationError, match="次级、可疑或损失"):
+        terms(claimable_from="special_mention")
 
 
 def test_an_allocation_beyond_the_fund_is_refused_and_nothing_is_signed(db: Session) -> None:
@@ -190,9 +225,20 @@ def test_eligible_products_are_the_bank_s_own_fund_eligible_ones(db: Session) ->
         {"eligible_product_ids": [1, 1]},
         {"eligible_product_ids": [0]},
         {"premium_rate_bp": -1},
+        {"premium_match_bp": 5000},  # a match of no premium
+        {"premium_rate_bp": 200, "premium_match_bp": 0},
+        {"premium_rate_bp": 200, "premium_match_bp": 10_001},
+        {"period_cap_bp": 0},
+        {"payout_premium_multiple": 5},  # a multiple of no premium
+        {"premium_rate_bp": 200, "payout_premium_multiple": 0},
+        {"claimable_from": "normal"},
+        {"claimable_from": "special_mention"},
+        {"claimable_from": "次级"},
+        {"recovery_notice_days": 0},
+        {"recovery_notice_days": "thirty"},
         {"surprise": True},
     ],
-    ids=lambda c: next(iter(c)),
+    ids="+".join,
 )
 def test_hostile_terms_are_refused_before_anything_changes(changes: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):

@@ -9,18 +9,28 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
+from app.audit.models import AuditEvent
 from app.audit.service import SystemActor
+from app.core import events
 from app.outbox.models import OutboxEvent
 from lenders.fund import capital, claims
-from lenders.fund.exceptions import ClaimStep, FundExhausted, NotClaimable, SameHands
+from lenders.fund.exceptions import (
+    ClaimStep,
+    FundExhausted,
+    NotClaimable,
+    RiskClassNotClaimable,
+    SameHands,
+)
 from lenders.fund.ledger import service as ledger
 from lenders.fund.ledger.reconcile import reconcile
-from lenders.fund.models import ClaimStatus, FundClaim
+from lenders.fund.models import ClaimStatus, FundClaim, RiskClass
 from lenders.fund.schemas import ContributionCreate
 from lenders.institutions.models import Lender
 from lenders.loans import servicing
-from lenders.loans.models import Loan
-from lenders.loans.schemas import DefaultCreate, RecoveryCreate
+from lenders.loans.events import LoanRecovered
+from lenders.loans.models import Loan, LoanRecovery
+from lenders.loans.schemas import DefaultCreate, DelinquencyCreate, RecoveryCreate
+from tests.clock import CityClock
 from tests.factories import make_lender
 from tests.lenders.fund.test_cover import OFFICE, disburse, sign
 from tests.lenders.loans.helpers import BANK, days_ago
@@ -193,4 +203,107 @@ def test_after_write_off_recoveries_are_the_bank_s(db: Session, bank: Lender) ->
     assert claim.returned_fen == 0
     with pytest.raises(ClaimStep):
         claims.write_off(db, claim_id=claim.id, actor=APPROVER)
+    assert reconcile(db).ok
+
+
+def test_the_claim_keeps_the_loan_s_class_and_a_better_class_is_refused(db: Session) -> None:
+    capital.contribute(db, data=ContributionCreate(amount_yuan="1000000"), key="k", actor=OFFICE)
+    lender = make_lender(db)
+    never_suspended = {"suspension_npl_bp": 10_000, "reinstatement_npl_bp": 9_999}
+    sign(db, lender, claimable_from="doubtful", **never_suspended)  # 可疑 or worse only
+    late = disburse(db, lender, yuan="100000.00")
+    report = DelinquencyCreate.model_validate({"as_of": TODAY.isoformat(), "days_past_due": 45})
+    servicing.report_delinquency(db, loan=late, data=report, actor=BANK)
+    servicing.declare_default(
+        db, loan=late, data=DefaultCreate(defaulted_on=days_ago(1)), actor=BANK
+    )
+    with pytest.raises(RiskClassNotClaimable, match="次级"), db.begin_nested():
+        file(db, lender, late)  # 45 days, defaulted: 次级, better than 可疑
+    assert claims_of(db) == []
+    very_late = defaulted(db, lender, yuan="100000.00")
+    very_late.days_past_due = 200  # beyond what a 60-day-old loan's reports allow
+    db.add(very_late)
+    claim = file(db, lender, very_late)
+    assert (claim.risk_class, claim.days_past_due) == (RiskClass.DOUBTFUL, 200)
+
+
+def test_a_defaulted_loan_with_no_days_past_due_is_claimed_as_substandard(
+    db: Session, bank: Lender
+) -> None:
+    claim = file(db, bank, defaulted(db, bank))
+    assert (claim.risk_class, claim.days_past_due) == (RiskClass.SUBSTANDARD, 0)
+
+
+def test_a_recovery_told_after_the_notice_window_returns_the_share_and_is_flagged(
+    city_clock: CityClock, db: Session
+) -> None:
+    capital.contribute(db, data=ContributionCreate(amount_yuan="1000000"), key="k", actor=OFFICE)
+    lender = make_lender(db)
+    sign(db, lender, recovery_notice_days=30)
+    loan = defaulted(db, lender, defaulted_on=days_ago(50).isoformat(), outstanding_yuan="100000")
+    claim = file(db, lender, loan)
+    assert claim.id is not None
+    claims.review(db, claim_id=claim.id, actor=REVIEWER)
+    claims.approve(db, claim_id=claim.id, actor=APPROVER)
+    claims.pay(db, claim_id=claim.id, actor=APPROVER)
+    recover_on(db, loan, "10000", days_ago(30))  # 30 days: in time
+    assert (claim.returned_fen, claim.late_recoveries) == (400_000, 0)
+    recover_on(db, loan, "10000", days_ago(40))  # 40 days: 10 late, still returned
+    assert (claim.returned_fen, claim.late_recoveries) == (800_000, 1)
+    [flagged] = db.exec(select(AuditEvent).where(AuditEvent.action == "fund.claim.recovery_late"))
+    assert flagged.detail["days_late"] == 10 and flagged.detail["notice_days"] == 30
+    recovery = db.exec(select(LoanRecovery).order_by(col(LoanRecovery.id).desc())).first()
+    assert recovery is not None and recovery.id is not None and loan.id is not None
+    replay = LoanRecovered(
+        loan_id=loan.id,
+        recovery_id=recovery.id,
+        lender_code=lender.code,
+        amount_fen=recovery.amount_fen,
+        recovered_on=recovery.recovered_on,
+        reported_on=days_ago(0),
+    )
+    events.publish(db, replay)  # told twice: counted, and flagged, once
+    assert (claim.returned_fen, claim.late_recoveries) == (800_000, 1)
+    assert reconcile(db).ok
+
+
+def test_without_a_notice_window_no_recovery_is_late(db: Session, bank: Lender) -> None:
+    loan = defaulted(db, bank, defaulted_on=days_ago(50).isoformat(), outstanding_yuan="100000")
+    claim = file(db, bank, loan)
+    assert claim.id is not None
+    claims.review(db, claim_id=claim.id, actor=REVIEWER)
+    claims.approve(db, claim_id=claim.id, actor=APPROVER)
+    claims.pay(db, claim_id=claim.id, actor=APPROVER)
+    recover_on(db, loan, "10000", days_ago(45))
+    assert (claim.returned_fen, claim.late_recoveries) == (400_000, 0)
+
+
+def recover_on(db: Session, loan: Loan, yuan: str, day: Any) -> None:
+    data = RecoveryCreate.model_validate({"recovered_on": day.isoformat(), "amount_yuan": yuan})
+    servicing.record_recovery(db, loan=loan, data=data, actor=BANK)
+
+
+def claims_of(db: Session) -> list[FundClaim]:
+    return list(db.exec(select(FundClaim)))
+
+
+def test_a_replayed_recovery_changes_nothing_even_when_the_payout_is_nearly_back(
+    db: Session, bank: Lender
+) -> None:
+    loan, claim = paid_claim(db, bank, outstanding_yuan="200000")  # payout 80,000
+    recover(db, loan, "150000")  # share 60,000: only 20,000 of the payout is still out
+    recovery = db.exec(select(LoanRecovery).where(LoanRecovery.loan_id == loan.id)).one()
+    assert recovery.id is not None and loan.id is not None
+    before = ledger.balance(db, f"allocation:{bank.code}")
+    replay = LoanRecovered(
+        loan_id=loan.id,
+        recovery_id=recovery.id,
+        lender_code=bank.code,
+        amount_fen=recovery.amount_fen,
+        recovered_on=recovery.recovered_on,
+        reported_on=TODAY,
+    )
+    events.publish(db, replay)
+    assert claim.returned_fen == 6_000_000
+    assert ledger.balance(db, f"allocation:{bank.code}") == before
     assert reconcile(db).ok
