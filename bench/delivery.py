@@ -70,7 +70,7 @@ class Bank:
     def __init__(self, name: str, secret: str, *extra: str) -> None:
         self.name, self.secret = name, secret
         self.process = subprocess.Popen(
-            [XYD, "bank-sim", "--port", "0", "--secret", secret, *extra],
+            [XYD, "bank-sim", "--port", "0", f"--secret={secret}", *extra],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,

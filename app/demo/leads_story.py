@@ -187,9 +187,9 @@ def _banks(
     try:
         for index, code in enumerate(keys):
             command = [sys.executable, "-m", "banksim", "--port", "0", "--seed", str(index + 1)]
-            command += [arg for secret in secrets[code] for arg in ("--secret", secret)]
+            command += [f"--secret={secret}" for secret in secrets[code]]
             command += ["--fail-share", str(FAIL_SHARES[index % len(FAIL_SHARES)])]
-            command += ["--platform", platform, "--api-key", keys[code]]
+            command += ["--platform", platform, f"--api-key={keys[code]}"]
             # our own interpreter and arguments, nothing from outside
             process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603
             line = process.stdout.readline() if process.stdout else ""

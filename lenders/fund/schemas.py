@@ -7,6 +7,7 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from app.core.ids import RowId
 from app.core.money import YuanInput, yuan_to_fen
 from lenders.fund import models
 
@@ -50,7 +51,7 @@ class AgreementTerms(_Body):
     compensation_ratio_bp: Share = models.DEFAULT_COMPENSATION_RATIO_BP
     leverage: int = Field(default=models.DEFAULT_LEVERAGE, ge=1, le=100)
     enterprise_cap_yuan: FundYuan = str(models.DEFAULT_ENTERPRISE_CAP_FEN // 100)
-    eligible_product_ids: list[Annotated[int, Field(ge=1)]] = Field(
+    eligible_product_ids: list[RowId] = Field(
         default_factory=list, max_length=200
     )
     claim_window_days: int = Field(default=models.DEFAULT_CLAIM_WINDOW_DAYS, ge=1, le=3_650)

@@ -33,6 +33,7 @@ def sign_form() -> dict[str, str]:
         "suspension_npl_bp": "500",
         "reinstatement_npl_bp": "300",
         "second_approval_above_yuan": "1000000",
+        "claimable_from": "substandard",
     }
 
 
