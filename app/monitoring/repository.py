@@ -22,6 +22,7 @@ from app.monitoring.models import (
 from lenders.leads.models import Lead, LeadTransition
 from lenders.loans.models import Loan, LoanRecovery, LoanRepayment
 from lenders.products.models import LoanProduct
+from scoring.sources.models import BatchStatus, RejectedRow, SourceBatch
 from whitelist.models import WhitelistChange
 
 
@@ -103,6 +104,25 @@ def whitelist_changes(session: Session) -> Sequence[Any]:
         .join(Enterprise, col(Enterprise.uscc) == col(WhitelistChange.uscc), isouter=True)
         .order_by(col(WhitelistChange.id))
     ).all()  # fmt: skip
+
+
+def batches(session: Session) -> Sequence[Any]:
+    """(loaded at, rows read, rows held for USCC review) of every batch read row by row (a
+    file refused whole has no rows)."""
+    return session.execute(
+        sa_select(
+            col(SourceBatch.loaded_at), col(SourceBatch.rows_read),
+            col(SourceBatch.rows_held_for_review),
+        ).where(col(SourceBatch.status) != BatchStatus.REFUSED)
+    ).all()  # fmt: skip
+
+
+def rejected_rows(session: Session) -> Sequence[Any]:
+    """(batch loaded at, the first column broken, every violation) of every rejected row."""
+    return session.execute(
+        sa_select(col(SourceBatch.loaded_at), col(RejectedRow.column), col(RejectedRow.violations))
+        .join(SourceBatch, col(SourceBatch.id) == col(RejectedRow.batch_id))
+    ).all()
 
 
 def replace_cells(session: Session, rows: list[dict[str, Any]]) -> None:
