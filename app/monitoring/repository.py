@@ -120,8 +120,9 @@ def batches(session: Session) -> Sequence[Any]:
 def rejected_rows(session: Session) -> Sequence[Any]:
     """(batch loaded at, the first column broken, every violation) of every rejected row."""
     return session.execute(
-        sa_select(col(SourceBatch.loaded_at), col(RejectedRow.column), col(RejectedRow.violations))
-        .join(SourceBatch, col(SourceBatch.id) == col(RejectedRow.batch_id))
+        sa_select(
+            col(SourceBatch.loaded_at), col(RejectedRow.column), col(RejectedRow.violations)
+        ).join(SourceBatch, col(SourceBatch.id) == col(RejectedRow.batch_id))
     ).all()
 
 

@@ -164,7 +164,11 @@ def _bank(session: Session, product: LoanProduct) -> str:
 
 
 def batch(
-    session: Session, loaded: str, read: int, held: int, *rejected: tuple[str, ...],
+    session: Session,
+    loaded: str,
+    read: int,
+    held: int,
+    *rejected: tuple[str, ...],
     refused: bool = False,
 ) -> None:
     """A source file loaded at ``loaded``; each of ``rejected`` is a row's broken columns."""
