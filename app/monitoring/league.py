@@ -74,6 +74,17 @@ def compute(session: Session, *, through: str, now: datetime) -> list[dict[str, 
     ]
 
 
+def response_minutes(session: Session) -> list[int]:
+    """Office minutes from offer to answer of every lead a bank has answered, all banks."""
+    return [
+        working_minutes_between(started, ended)
+        for _lender, kind, started, _due, outcome, ended in repository.deadlines(session)
+        if DeadlineKind(kind) is DeadlineKind.RESPOND
+        and DeadlineOutcome(outcome) in (DeadlineOutcome.MET, DeadlineOutcome.MISSED)
+        and ended is not None
+    ]
+
+
 def _row(month: str, lender: str, tally: _Tally) -> dict[str, Any]:
     minutes = sorted(tally.minutes)
     return {
