@@ -13,8 +13,10 @@ from app.audit.service import SystemActor
 from app.consent import service as consent_service
 from app.consent.models import Authorization
 from app.core.clock import utcnow
+from app.monitoring.refresh import refresh
 from lenders.deadlines.calendar import add_working_days
-from lenders.leads.models import DeclineReason, Lead, LeadStatus
+from lenders.leads import deadlines
+from lenders.leads.models import DeadlineKind, DeclineReason, Lead, LeadStatus
 from tests.pages.bank_world import Banks, banks, post
 
 
@@ -301,3 +303,21 @@ def test_an_approval_outside_the_products_range_is_refused_beside_its_field(
     assert 'id="term_months-error"' not in page  # the term was within the range
     assert 'value="50.00"' in page and 'value="30"' in page  # nothing typed is lost
     assert status_of(db, lead) is LeadStatus.ACCEPTED
+
+
+def test_the_inbox_shows_the_banks_place_in_the_offices_league(
+    client: TestClient, db: Session, world: Banks
+) -> None:
+    assert "暂未上榜" in client.get("/bank/leads").text  # nothing rebuilt yet
+    lead = world.lead(db)
+    deadlines.start(db, lead=lead, kind=DeadlineKind.RESPOND, at=lead.offered_at, working_days=3)
+    world.lead(db, other_bank=True)  # the other bank has a lead and no answer yet
+    db.commit()
+    post(client, f"/bank/leads/{lead.id}/accept", {}, form="/bank/leads")  # in time, this month
+    refresh(db, actor=SystemActor("test"))
+    db.commit()
+    page = client.get("/bank/leads").text
+    place = page[page.index('id="league-place"') :]
+    assert "本行排名</dt><dd>第 1 名，共 2 家" in place
+    assert "按时响应</dt><dd>1 / 1 条（100.0%）" in place
+    assert "超出时限</dt><dd>0 次" in place

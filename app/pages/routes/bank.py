@@ -30,6 +30,8 @@ from app.consent.exceptions import ConsentRequired
 from app.core.clock import utcnow
 from app.core.errors import DomainError
 from app.core.money import fen_to_yuan
+from app.monitoring import league
+from app.monitoring.measures import city_month
 from app.pages import forms, messages
 from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
@@ -158,9 +160,11 @@ def lead_inbox(
     )
     now = utcnow()
     record = records.bank_records(session, [code], now=now)[code]  # what matching ranks by
+    month = city_month(now)
+    place = league.position(session, month=month, lender_code=code)  # the office's league
     return render(
         request, "bank/leads.html", viewer, rows=rows, total=total, page=page, errors=errors,
-        record=record, window_days=records.WINDOW.days,
+        record=record, window_days=records.WINDOW.days, place=place,
         chosen=filters.status.value if filters.status else "", statuses=LEAD_STATUS_LABELS,
         due={lead.id: open_due(lead) for lead in rows},
         left={lead.id: countdown(open_due(lead), now) for lead in rows},
