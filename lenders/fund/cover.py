@@ -39,9 +39,12 @@ def decide(
     on: date,
 ) -> FundCover:
     """The fund's decision on a loan just disbursed on ``on``, then the bank's NPL recheck;
-    deciding again returns the first decision and changes nothing."""
+    deciding again returns the first decision (and rechecks)."""
     known = repository.cover_of(session, loan_id)
     if known is not None:
+        # The event again: the decision stands, and the bank is rechecked as at any event
+        # (terms signed since may have moved its lines).
+        suspension.recheck(session, lender_code=lender_code, actor=FUND)
         return known
     latest = repository.lock_agreement_holder(session, lender_code)
     judged = _judge(
