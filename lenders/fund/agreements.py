@@ -15,7 +15,7 @@ from sqlmodel import Session
 from app.audit import service as audit_service
 from app.audit.service import Actor
 from app.core.clock import to_local, utcnow
-from lenders.fund import chart, repository
+from lenders.fund import chart, position, repository
 from lenders.fund.exceptions import (
     AllocationExceedsFund,
     AllocationInUse,
@@ -79,6 +79,7 @@ def sign(
         change_fen=terms.allocation_fen - (previous.allocation_fen if previous else 0),
         version=version,
         actor=actor,
+        premium=terms.premium_rate_bp is not None,
     )
     audit_service.record(
         session,
@@ -127,10 +128,20 @@ def history(session: Session, *, lender_code: str) -> list[CooperationAgreement]
 
 
 def _move_allocation(
-    session: Session, *, lender_code: str, change_fen: int, version: int, actor: Actor
+    session: Session,
+    *,
+    lender_code: str,
+    change_fen: int,
+    version: int,
+    actor: Actor,
+    premium: bool = False,
 ) -> None:
     chart.open_unallocated(session)
     chart.open_allocation(session, lender_code)
+    position.open_position(session, lender_code)  # before any cover: a row to lock, not race for
+    chart.open_claim_accounts(session, lender_code)  # so that an approval needs no opening
+    if premium:
+        chart.open_premiums(session, lender_code)
     if change_fen == 0:
         return
     grows = change_fen > 0

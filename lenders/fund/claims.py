@@ -29,7 +29,15 @@ from app.audit import service as audit_service
 from app.audit.service import Actor
 from app.core.clock import to_local, utcnow
 from app.outbox import service as outbox
-from lenders.fund import chart, claim_steps, classification, payout_caps, repository, suspension
+from lenders.fund import (
+    chart,
+    claim_steps,
+    classification,
+    payout_caps,
+    position,
+    repository,
+    suspension,
+)
 from lenders.fund.exceptions import (
     ClaimNotFound,
     ClaimStep,
@@ -39,7 +47,7 @@ from lenders.fund.exceptions import (
     SameHands,
 )
 from lenders.fund.ledger import service as ledger
-from lenders.fund.ledger.exceptions import LimitExceeded
+from lenders.fund.ledger.exceptions import AccountNotFound, LimitExceeded
 from lenders.fund.ledger.service import Posting
 from lenders.fund.models import RISK_CLASS_LABELS, ClaimStatus, CooperationAgreement, FundClaim
 from lenders.fund.schemas import BASIS_POINTS
@@ -123,9 +131,9 @@ def approve(
             session, unpaid_principal_fen=claim.unpaid_principal_fen, agreement=agreement
         )
         payout_caps.check(session, amount_fen=payout.amount_fen, agreement=agreement, on=day)
-        claim.amount_fen, claim.amount_bound = payout.amount_fen, payout.bound
-        claim.approved_by = actor.ref
-        if claim.amount_fen > agreement.second_approval_above_fen:
+        if payout.amount_fen > agreement.second_approval_above_fen:
+            claim.amount_fen, claim.amount_bound = payout.amount_fen, payout.bound
+            claim.approved_by = actor.ref
             return _move(
                 session,
                 claim,
@@ -133,14 +141,20 @@ def approve(
                 actor=actor,
                 action="fund.claim.approve_first",
             )
-        return _reserve(session, claim, actor=actor, on=day)
+        _set_aside(session, claim, amount_fen=payout.amount_fen, actor=actor)
+        # The claim's figures are written with its new status, in one UPDATE after the money
+        # moved; a refusal leaves the claim as it was.
+        claim.amount_fen, claim.amount_bound = payout.amount_fen, payout.bound
+        claim.approved_by = actor.ref
+        return _approved(session, claim, actor=actor, on=day)
     if claim.status is ClaimStatus.AWAITING_SECOND_APPROVAL:
         assert claim.amount_fen is not None
         agreement = _agreement(session, claim.agreement_id)
         repository.lock_agreement_holder(session, claim.lender_code)
         payout_caps.check(session, amount_fen=claim.amount_fen, agreement=agreement, on=day)
+        _set_aside(session, claim, amount_fen=claim.amount_fen, actor=actor)
         claim.second_approved_by = actor.ref
-        return _reserve(session, claim, actor=actor, on=day)
+        return _approved(session, claim, actor=actor, on=day)
     raise ClaimStep(f"claim {claim_id} is {claim.status.value}, not awaiting approval")
 
 
@@ -251,28 +265,41 @@ def write_off(session: Session, *, claim_id: int, actor: Actor) -> FundClaim:
     closed = _move(
         session, claim, ClaimStatus.WRITTEN_OFF, actor=actor, action="fund.claim.write_off"
     )
-    suspension.recheck(session, lender_code=claim.lender_code, actor=actor)  # off the book
+    loan = loan_repository.get(session, claim.loan_id, for_update=True)
+    covered = repository.cover_of(session, claim.loan_id)
+    assert loan is not None and covered is not None  # a claim is on a covered loan
+    position.follow(session, cover=covered, loan=loan, written_off=True)  # off the book
+    suspension.recheck(session, lender_code=claim.lender_code, actor=actor)
     return closed
 
 
-def _reserve(session: Session, claim: FundClaim, *, actor: Actor, on: date) -> FundClaim:
-    assert claim.amount_fen is not None and claim.id is not None
-    chart.open_claim_accounts(session, claim.lender_code)
+def _set_aside(session: Session, claim: FundClaim, *, amount_fen: int, actor: Actor) -> None:
+    """Move the payout from the bank's allocation to its reserve (FundExhausted without it)."""
+    assert claim.id is not None
     journal = f"claim:{claim.id}:reserve"
     posting = Posting(
         key=journal,
         debit=chart.reserved(claim.lender_code),
         credit=chart.allocation(claim.lender_code),
-        amount_fen=claim.amount_fen,
+        amount_fen=amount_fen,
         kind="claim_reserve",
         reference=f"claim:{claim.id}",
     )
     try:
-        ledger.post(session, journal=journal, postings=[posting], actor=actor.ref)
+        try:
+            ledger.post(session, journal=journal, postings=[posting], actor=actor.ref)
+        except AccountNotFound:
+            # The claim accounts open when an agreement is signed; a bank that signed before
+            # that opens them at its first approval (the posting wrote nothing before refusing).
+            chart.open_claim_accounts(session, claim.lender_code)
+            ledger.post(session, journal=journal, postings=[posting], actor=actor.ref)
     except LimitExceeded as refused:
         raise FundExhausted(
-            f"{claim.lender_code}'s allocation has not {claim.amount_fen} fen for claim {claim.id}"
+            f"{claim.lender_code}'s allocation has not {amount_fen} fen for claim {claim.id}"
         ) from refused
+
+
+def _approved(session: Session, claim: FundClaim, *, actor: Actor, on: date) -> FundClaim:
     claim.approved_on = on
     return _move(session, claim, ClaimStatus.APPROVED, actor=actor, action="fund.claim.approve")
 

@@ -149,6 +149,7 @@ class FundCover(SQLModel, table=True):
         ),
         CheckConstraint("premium_fen >= 0 AND premium_match_fen >= 0", name="premiums_nonnegative"),
         Index("ix_fund_covers_lender_covered", "lender_code", "covered"),
+        CheckConstraint("owed_fen >= 0", name="owed_nonnegative"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -171,6 +172,11 @@ class FundCover(SQLModel, table=True):
     # The city day the bank registered an earlier loan (registration.py), judged as at that day
     # on what was still owed; None: decided at the loan's disbursement.
     registered_on: date | None = None
+    # What this cover last counted in its bank's running position (``position.py``): what is
+    # still owed on the loan while the fund covers it and its claim is not written off (else
+    # 0), and whether that is non-performing.
+    owed_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    non_performing: bool = False
 
 
 class ClaimStatus(StrEnum):
@@ -225,6 +231,8 @@ class FundClaim(SQLModel, table=True):
         Index("ix_fund_claims_lender_status", "lender_code", "status"),
         # The office's claims list: one status, the longest waiting first.
         Index("ix_fund_claims_status_filed_at", "status", "filed_at"),
+        # The caps at each approval: a bank's payouts approved in a year, or ever.
+        Index("ix_fund_claims_lender_approved_on", "lender_code", "approved_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -272,3 +280,37 @@ class FundSuspension(SQLModel, table=True):
     npl_bp: int  # the ratio that crossed the line, basis points
     reinstated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     reinstated_npl_bp: int | None = None
+
+
+class FundPosition(SQLModel, table=True):
+    """A bank's running position with the fund: what is still owed on its covered loans on the
+    book, and the non-performing part of it (fen). Kept in the transaction of every change that
+    moves it (``position.py``) and proved against the loans by ``xyd fund reconcile``."""
+
+    __tablename__ = "fund_positions"
+    __table_args__ = (
+        CheckConstraint("covered_outstanding_fen >= 0", name="covered_nonnegative"),
+        CheckConstraint(
+            "non_performing_fen >= 0 AND non_performing_fen <= covered_outstanding_fen",
+            name="non_performing_within_covered",
+        ),
+    )
+
+    lender_code: str = Field(max_length=32, foreign_key="lenders.code", primary_key=True)
+    covered_outstanding_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    non_performing_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class FundCoverYear(SQLModel, table=True):
+    """The principal of a bank's loans covered that were disbursed in one city calendar year:
+    the base of its period cap (``payout_caps.py``), counted as each cover is made."""
+
+    __tablename__ = "fund_cover_years"
+    __table_args__ = (CheckConstraint("covered_principal_fen >= 0", name="principal_nonnegative"),)
+
+    lender_code: str = Field(max_length=32, foreign_key="lenders.code", primary_key=True)
+    year: int = Field(primary_key=True)
+    covered_principal_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))

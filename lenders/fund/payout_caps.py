@@ -23,7 +23,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from app.core.money import fen_to_yuan
-from lenders.fund import premiums, repository
+from lenders.fund import position, premiums, repository
 from lenders.fund.exceptions import PeriodCapExceeded, PremiumMultipleReached
 from lenders.fund.models import AmountBound, CooperationAgreement
 from lenders.fund.schemas import BASIS_POINTS
@@ -68,7 +68,7 @@ def check(session: Session, *, amount_fen: int, agreement: CooperationAgreement,
         return
     first, last = date(on.year, 1, 1), date(on.year, 12, 31)
     lender_code = agreement.lender_code
-    base = repository.covered_principal_disbursed_fen(session, lender_code, first=first, last=last)
+    base = position.covered_principal_fen(session, lender_code=lender_code, year=on.year)
     approved = repository.approved_payouts_fen(session, lender_code, first=first, last=last)
     if (approved + amount_fen) * BASIS_POINTS > agreement.period_cap_bp * base:
         raise PeriodCapExceeded(

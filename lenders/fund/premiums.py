@@ -43,7 +43,6 @@ def charge(
     if not cover.covered or premium <= 0:
         return
     lender_code = cover.lender_code
-    chart.open_premiums(session, lender_code)
     journal = f"cover:{cover.loan_id}"
     postings = [
         Posting(
@@ -67,7 +66,13 @@ def charge(
                 reference=f"loan:{cover.loan_id}",
             )
         )
-    ledger.post(session, journal=journal, postings=postings, actor=actor)
+    try:
+        ledger.post(session, journal=journal, postings=postings, actor=actor)
+    except AccountNotFound:
+        # The account opens when an agreement with a premium is signed; one signed before
+        # that rule opens it at its first premium (the posting wrote nothing before refusing).
+        chart.open_premiums(session, lender_code)
+        ledger.post(session, journal=journal, postings=postings, actor=actor)
     cover.premium_fen, cover.premium_match_fen = premium, match
     session.add(cover)
     session.flush()

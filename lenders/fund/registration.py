@@ -18,7 +18,7 @@ from sqlmodel import Session
 from app.audit import service as audit_service
 from app.audit.service import Actor
 from app.core.clock import utcnow
-from lenders.fund import cover, repository, suspension
+from lenders.fund import cover, position, repository, suspension
 from lenders.fund.exceptions import NotRegistrable
 from lenders.fund.models import CooperationAgreement, CoverRefusal, FundCover
 from lenders.loans import service as loan_service
@@ -66,6 +66,7 @@ def register(
     session.flush()
     _audit(session, decided, actor=actor, before=known is not None, agreement=agreement)
     if decided.covered:
+        position.count_cover(session, cover=decided, loan=loan)
         suspension.recheck(session, lender_code=lender_code, actor=actor)
     return Registration(decided, decided_now=True)
 

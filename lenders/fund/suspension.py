@@ -14,16 +14,17 @@ from app.audit import service as audit_service
 from app.audit.service import Actor
 from app.core.clock import to_local, utcnow
 from app.outbox import service as outbox
-from lenders.fund import agreements, repository
+from lenders.fund import agreements, position, repository
 from lenders.fund.exceptions import NoAgreement
-from lenders.fund.models import FundSuspension
+from lenders.fund.models import CooperationAgreement, FundPosition, FundSuspension
 from lenders.fund.schemas import BASIS_POINTS
 
 
 def npl_bp(session: Session, lender_code: str) -> int:
-    """The bank's covered NPL ratio in basis points (0 with nothing covered outstanding)."""
-    bad, total = repository.covered_quality(session, lender_code)
-    return ratio_bp(bad, total)
+    """The bank's covered NPL ratio in basis points (0 with nothing covered outstanding), from
+    its running position."""
+    held = position.figures(session, lender_code)
+    return ratio_bp(held.non_performing_fen, held.covered_outstanding_fen)
 
 
 def ratio_bp(bad_fen: int, total_fen: int) -> int:
@@ -35,13 +36,32 @@ def is_suspended(session: Session, lender_code: str) -> bool:
     return repository.open_suspension(session, lender_code) is not None
 
 
-def recheck(session: Session, *, lender_code: str, actor: Actor) -> FundSuspension | None:
-    """Suspend or reinstate the bank by its NPL ratio now; the open suspension, if any."""
-    try:
-        terms = agreements.in_force(session, lender_code=lender_code, on=to_local(utcnow()).date())
-    except NoAgreement:
-        return repository.open_suspension(session, lender_code)
-    ratio = npl_bp(session, lender_code)
+def recheck(
+    session: Session,
+    *,
+    lender_code: str,
+    actor: Actor,
+    terms: CooperationAgreement | None = None,
+    found_open: bool = True,
+    held: FundPosition | None = None,
+) -> FundSuspension | None:
+    """Suspend or reinstate the bank by its NPL ratio now; the open suspension, if any.
+    ``terms``: the agreement in force today, if the caller has it. ``found_open`` False: this
+    transaction found the bank not suspended (a cover judged), so at or below its suspension
+    line nothing can change and nothing more is read. ``held``: the bank's position row the
+    caller holds locked."""
+    if terms is None:
+        try:
+            today = to_local(utcnow()).date()
+            terms = agreements.in_force(session, lender_code=lender_code, on=today)
+        except NoAgreement:
+            return repository.open_suspension(session, lender_code)
+    if held is not None:
+        ratio = ratio_bp(held.non_performing_fen, held.covered_outstanding_fen)
+    else:
+        ratio = npl_bp(session, lender_code)
+    if not found_open and ratio <= terms.suspension_npl_bp:
+        return None
     current = repository.open_suspension(session, lender_code, for_update=True)
     if current is None and ratio > terms.suspension_npl_bp:
         current = FundSuspension(lender_code=lender_code, npl_bp=ratio)

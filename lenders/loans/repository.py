@@ -21,6 +21,11 @@ def get(session: Session, loan_id: int, *, for_update: bool = False) -> Loan | N
     return session.exec(query).first()
 
 
+def loaded(session: Session, loan_id: int) -> Loan | None:
+    """The loan, from the session when it holds it already (no query), else read."""
+    return session.get(Loan, loan_id)
+
+
 def get_lead(session: Session, lead_id: int, *, for_update: bool = False) -> Lead | None:
     query = select(Lead).where(col(Lead.id) == lead_id)
     if for_update:

@@ -5,7 +5,9 @@ LoanDisbursed event; the office contributes, signs new agreement versions, revie
 events and keys replayed. An independent model (``fund_model.py``) predicts every outcome.
 
 After every step: the ledger reconciles (debits = credits, no forbidden negative balance),
-each account holds what the model says, the bank is suspended exactly when the model says,
+each account holds what the model says, the bank's running position (covered outstanding and
+its non-performing part) is what the model and the sums over the loans say, every cover's and
+year's running figure is its loans', the bank is suspended exactly when the model says,
 and each claim is what the model says. Every cover was within leverage, the enterprise cap,
 not suspended and eligible at its decision; every payout ≤ ratio × loss and within the
 premium multiple and the period cap; a replay changes no balance. The bulk runs on SQLite
@@ -38,7 +40,7 @@ from sqlmodel import Session, select
 from app.audit.service import SystemActor
 from app.core import events
 from app.core.clock import utcnow
-from lenders.fund import agreements, capital, claims, repository, suspension
+from lenders.fund import agreements, capital, claims, position, repository, suspension
 from lenders.fund.exceptions import ClaimStep
 from lenders.fund.ledger import service as ledger
 from lenders.fund.ledger.exceptions import AlreadyReversed, LimitExceeded
@@ -63,6 +65,7 @@ from tests.clock import city_small_hours
 from tests.factories import make_enterprise, make_lender
 from tests.lenders.fund.fund_model import (
     BP,
+    NPL_DAYS,
     ClaimM,
     FundModel,
     LoanM,
@@ -615,6 +618,20 @@ class FundMachine(RuleBasedStateMachine):
         expected = {name: getattr(self.model, name) for name in ACCOUNTS}
         assert self.balances() == expected
         assert all(value >= 0 for value in expected.values())
+
+    @invariant()
+    def the_running_position_is_what_the_loans_say(self) -> None:
+        held = position.figures(self.db, self.bank)
+        running = (held.covered_outstanding_fen, held.non_performing_fen)
+        book = self.model.on_book()
+        owed = sum(loan.still_owed() for loan in book)
+        bad = sum(
+            loan.still_owed() for loan in book if loan.status == "defaulted" or loan.dpd > NPL_DAYS
+        )
+        assert running == (owed, bad)
+        npl, total = repository.covered_quality(self.db, self.bank)  # summed over the loans
+        assert running == (total, npl)
+        assert position.drift(self.db).none  # every cover's figures and every year's principal
 
     @invariant()
     def the_bank_is_suspended_when_the_model_says(self) -> None:
