@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.core.events import subscriber
-from lenders.fund import claims, cover, repository, suspension
+from app.core.taskqueue import enqueue_after_commit
+from lenders.fund import claims, cover, forecast, repository, suspension
 from lenders.loans.events import LoanDisbursed, LoanRecovered, LoanStatusChanged
+from scoring.scores.events import ScoreRunFinished
 
 
 @subscriber(LoanDisbursed)
@@ -47,3 +49,12 @@ def return_the_fund_s_share(session: Session, event: LoanRecovered) -> None:
     )
     if repository.cover_of(session, event.loan_id) is not None:
         suspension.recheck(session, lender_code=event.lender_code, actor=cover.FUND)
+
+
+@subscriber(ScoreRunFinished)
+def forecast_after_scoring(session: Session, event: ScoreRunFinished) -> None:
+    """New PDs: the run-out forecast is made again by a task once the score run commits, never
+    in the run's own transaction (the Monte Carlo takes seconds on a city's book)."""
+    enqueue_after_commit(
+        session, forecast.AFTER_SCORE_RUN_TASK, once=True, score_run_id=event.run_id
+    )
