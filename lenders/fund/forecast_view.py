@@ -25,10 +25,52 @@ class PaidMonth:
 
 
 @dataclass(frozen=True)
+class MonthRow:
+    """One month of the office's table and chart: paid claims before the forecast, the
+    forecast's figures after (None where a month has none), fen and basis points."""
+
+    month: date
+    paid_fen: int | None = None
+    expected_payout_fen: int | None = None
+    payout_p5_fen: int | None = None
+    payout_p95_fen: int | None = None
+    expected_remaining_fen: int | None = None
+    runout_probability_bp: int | None = None
+
+
+@dataclass(frozen=True)
 class ForecastView:
     forecast: Forecast | None
     actual: list[PaidMonth]
     sentence: str
+
+    def rows(self) -> list[MonthRow]:
+        """The paid months, then the forecast's months, oldest first."""
+        rows = [MonthRow(month=p.month, paid_fen=p.paid_fen) for p in self.actual]
+        for m in self.forecast.months if self.forecast else []:
+            rows.append(
+                MonthRow(
+                    month=m.month,
+                    expected_payout_fen=m.expected_payout_fen,
+                    payout_p5_fen=m.payout_p5_fen,
+                    payout_p95_fen=m.payout_p95_fen,
+                    expected_remaining_fen=m.expected_remaining_fen,
+                    runout_probability_bp=m.runout_probability_bp,
+                )
+            )
+        return rows
+
+    def chart(self) -> dict[str, list[int | None] | list[str]]:
+        """The rows as the chart's series (fen; None where a month has no figure)."""
+        rows = self.rows()
+        return {
+            "months": [f"{r.month.year}-{r.month.month:02d}" for r in rows],
+            "paid": [r.paid_fen for r in rows],
+            "expected": [r.expected_payout_fen for r in rows],
+            "low": [r.payout_p5_fen for r in rows],
+            "high": [r.payout_p95_fen for r in rows],
+            "remaining": [r.expected_remaining_fen for r in rows],
+        }
 
 
 def paid_by_month(session: Session, *, first: date, months: int) -> list[PaidMonth]:
