@@ -55,6 +55,7 @@ def forecast(
 
     from app.audit.service import SystemActor
     from app.core.db import session_scope
+    from app.core.money import fen_to_yuan
     from lenders.fund import forecast as fund_forecast
     from lenders.fund import forecast_view
     from lenders.fund.forecast_schemas import ForecastPublic
@@ -81,7 +82,7 @@ def forecast(
     typer.echo(shown.sentence)
     typer.echo(
         f"预测 #{shown.id}：覆盖贷款 {shown.loans} 笔（已评分 {shown.scored_loans} 笔），"
-        f"可用资金 {shown.capital_fen} 分，预计 {shown.horizon_months} 个月代偿合计 "
-        f"{shown.expected_total_fen} 分；{shown.paths} 条路径，种子 {shown.seed}，"
+        f"可用资金 {fen_to_yuan(shown.capital_fen):,} 元，预计 {shown.horizon_months} 个月代偿合计 "
+        f"{fen_to_yuan(shown.expected_total_fen):,} 元；{shown.paths} 条路径，种子 {shown.seed}，"
         f"用时 {shown.duration_ms} 毫秒"
     )

@@ -49,9 +49,10 @@
       },
       legend: {
         top: 0,
+        type: "scroll",
         data: ["实际代偿", "预计代偿", "90% 区间", "预计剩余资金"]
       },
-      grid: { left: 56, right: 64, top: 48, bottom: 40 },
+      grid: { left: 56, right: 64, top: 80, bottom: 40 },
       xAxis: { type: "category", data: data.months },
       yAxis: [
         { type: "value", name: "代偿（万元）" },
