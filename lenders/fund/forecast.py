@@ -39,7 +39,7 @@ from lenders.loans.models import LoanStatus
 from scoring.scores import service as score_service
 
 OPEN_CLAIMS = (ClaimStatus.FILED, ClaimStatus.REVIEWED, ClaimStatus.AWAITING_SECOND_APPROVAL)
-MAX_PATHS = 100_000  # paths × loans per draw floats (8 bytes) at a time: 800 MB at most
+MAX_PATHS = 100_000
 MAX_HORIZON_MONTHS = 120
 
 
@@ -194,6 +194,22 @@ def run(
     score_run_id: int | None = None,
 ) -> Forecast:
     """Forecast the fund from the book as it stands now and store the run; the caller commits."""
+    made = compute(
+        session, trigger=trigger, actor=actor, parameters=parameters, score_run_id=score_run_id
+    )
+    return store(session, made, actor=actor)
+
+
+def compute(
+    session: Session,
+    *,
+    trigger: ForecastTrigger,
+    actor: Actor,
+    parameters: ForecastParameters | None = None,
+    score_run_id: int | None = None,
+) -> Forecast:
+    """The forecast of the book now, not yet stored: only reads, so on SQLite the Monte Carlo
+    runs before the write lock is taken (``store`` takes it)."""
     knobs = parameters or ForecastParameters.defaults()
     knobs.check()
     started = time.perf_counter()
@@ -230,17 +246,22 @@ def run(
         )
         for m in outcome.months
     ]
-    forecast_queries.add_forecast(session, row, months)
-    if trigger is not ForecastTrigger.SCORE_RUN:
+    return Forecast(row, months)
+
+
+def store(session: Session, made: Forecast, *, actor: Actor) -> Forecast:
+    """Write a computed forecast; a run someone asked for is audited."""
+    row = forecast_queries.add_forecast(session, made.run, made.months)
+    if row.trigger is not ForecastTrigger.SCORE_RUN:
         audit_service.record(
             session,
             actor=actor,
             action="fund.forecast",
             subject_type="fund_forecast",
             subject_id=str(row.id),
-            detail={"trigger": trigger.value, "paths": knobs.paths, "seed": knobs.seed},
+            detail={"trigger": row.trigger.value, "paths": row.paths, "seed": row.seed},
         )
-    return Forecast(row, months)
+    return made
 
 
 def _row(
@@ -283,12 +304,16 @@ AFTER_SCORE_RUN_TASK = "lenders.fund_forecast"
 
 def after_score_run(session: Session, *, score_run_id: int, actor: Actor) -> Forecast | None:
     """The forecast a score run asks for, once per run: a redelivered or concurrent task finds
-    the receipt taken (claimed in the transaction that stores the run) and does nothing."""
-    if receipts.done(session, task=AFTER_SCORE_RUN_TASK, key=str(score_run_id)):
+    the receipt taken (claimed in the transaction that stores the run) and stores nothing."""
+    key = str(score_run_id)
+    if receipts.done(session, task=AFTER_SCORE_RUN_TASK, key=key):
         return None
-    if not receipts.first_time(session, task=AFTER_SCORE_RUN_TASK, key=str(score_run_id)):
-        return None
-    return run(session, trigger=ForecastTrigger.SCORE_RUN, actor=actor, score_run_id=score_run_id)
+    made = compute(
+        session, trigger=ForecastTrigger.SCORE_RUN, actor=actor, score_run_id=score_run_id
+    )
+    if not receipts.first_time(session, task=AFTER_SCORE_RUN_TASK, key=key):
+        return None  # another run of the task stored it meanwhile
+    return store(session, made, actor=actor)
 
 
 def latest(session: Session) -> Forecast:

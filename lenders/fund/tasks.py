@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 def forecast_after_score_run(*, score_run_id: int) -> int | None:
     """Forecast the fund with the run's new PDs, in a transaction of its own; idempotent (the
     receipt is claimed with the stored run). Returns the forecast's id, None if already made."""
-    with session_scope() as session:
+    # Reads first: on SQLite the Monte Carlo runs before the one write lock is taken.
+    with session_scope(reads_first=True) as session:
         made = forecast.after_score_run(
             session, score_run_id=score_run_id, actor=SystemActor("scheduler")
         )

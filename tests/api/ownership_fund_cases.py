@@ -77,7 +77,7 @@ FUND_CASES: list[Case] = [
         "POST",
         "/fund/forecast",
         expect(403, **TO_LOGIN, **STAFF_FORM),
-        lambda: {"paths": "100", "horizon_months": "3"},
+        None,
         page=True,
     ),
     Case("GET", "/fund", expect(403, **TO_LOGIN, **STAFF), page=True),

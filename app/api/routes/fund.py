@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query, Request
 from sqlmodel import Session
 
-from app.api.deps import OfficePrincipal, PageDep, SessionDep
+from app.api.deps import OfficePrincipal, PageDep, SessionDep, reads_first
 from app.api.idempotency import RESPONSES as KEYED
 from app.api.idempotency import Idempotent
 from app.api.params import PathId
@@ -81,6 +81,7 @@ def latest_forecast(session: SessionDep, _: OfficePrincipal) -> ForecastPublic:
     status_code=201,
     responses={422: problem_schema("validation_error", "fund_forecast_invalid_parameters")},
 )
+@reads_first  # the Monte Carlo reads for seconds; a forecast may be of a moment's book
 def run_forecast(
     session: SessionDep,
     principal: OfficePrincipal,

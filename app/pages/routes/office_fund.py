@@ -15,7 +15,7 @@ from sqlmodel import Session
 from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.principal import Principal
-from app.api.deps import SessionDep
+from app.api.deps import SessionDep, reads_first
 from app.api.problems import status_of
 from app.core.errors import DomainError
 from app.core.ids import MAX_ID
@@ -128,6 +128,7 @@ def fund(
 
 
 @router.post("/forecast", response_model=None, dependencies=[CsrfChecked])
+@reads_first  # the Monte Carlo reads for seconds; a forecast may be of a moment's book
 def run_forecast(session: SessionDep, viewer: FundViewer) -> Response:
     """立即预测, as ``POST /api/v1/fund/forecast`` with the settings' knobs (audited)."""
     forecast.run(session, trigger=ForecastTrigger.API, actor=viewer)

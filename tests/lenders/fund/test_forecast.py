@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlmodel import Session
 
 from app.audit.service import SystemActor
+from app.core import receipts
 from app.core.clock import to_local, utcnow
 from app.core.events import publish
 from lenders.fund import forecast, forecast_queries, forecast_view, handlers
@@ -170,3 +172,24 @@ def test_paid_claims_are_counted_in_the_city_month_they_were_posted(
     paid = forecast_view.paid_by_month(db, first=forecast.add_months(this_month, -1), months=2)
     assert [p.month for p in paid] == [forecast.add_months(this_month, -1), this_month]
     assert [p.paid_fen for p in paid] == [0, PAYOUT_FEN]
+
+
+def test_a_task_that_loses_the_race_for_the_receipt_stores_nothing(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office_world.build(db)
+    run = ScoreRun(as_of=date(2026, 11, 1), model_name="m", started_by="t")
+    db.add(run)
+    db.flush()
+    real = forecast.compute
+
+    def racing(*args: Any, **kwargs: Any) -> forecast.Forecast:
+        made = real(*args, **kwargs)
+        # Another worker's run of the task stores its forecast while this one simulates.
+        receipts.first_time(db, task=forecast.AFTER_SCORE_RUN_TASK, key=str(run.id))
+        return made
+
+    monkeypatch.setattr(forecast, "compute", racing)
+    assert run.id is not None
+    assert forecast.after_score_run(db, score_run_id=run.id, actor=ACTOR) is None
+    assert forecast_queries.forecasts_count(db) == 0
