@@ -16,7 +16,14 @@ from app.ops.models import ProbeAttempt, ProbeRun
 from app.outbox.models import OutboxEvent
 from lenders.delivery.models import DeliveryAttempt, WebhookEndpoint, WebhookSecret
 from lenders.fund.ledger.models import LedgerAccount, LedgerTransfer
-from lenders.fund.models import CooperationAgreement, FundClaim, FundCover, FundSuspension
+from lenders.fund.models import (
+    CooperationAgreement,
+    FundClaim,
+    FundCover,
+    FundForecast,
+    FundForecastMonth,
+    FundSuspension,
+)
 from lenders.institutions.models import Lender
 from lenders.leads.models import Lead, LeadDeadline, LeadTransition
 from lenders.loans.models import DelinquencyReport, Loan, LoanRecovery, LoanRepayment
@@ -45,6 +52,8 @@ __all__ = [
     "FinancingApplication",
     "FundClaim",
     "FundCover",
+    "FundForecast",
+    "FundForecastMonth",
     "FundSuspension",
     "IdempotencyKey",
     "Lead",

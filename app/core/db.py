@@ -163,9 +163,11 @@ def new_session(*, reads_first: bool = False) -> Session:
 
 
 @contextmanager
-def session_scope() -> Iterator[Session]:
-    """One unit of work: commit when the block succeeds, roll back when it raises."""
-    session = new_session()
+def session_scope(*, reads_first: bool = False) -> Iterator[Session]:
+    """One unit of work: commit when the block succeeds, roll back when it raises.
+
+    ``reads_first``: as ``new_session``'s, for work that reads long before it writes."""
+    session = new_session(reads_first=reads_first)
     try:
         yield session
         session.commit()

@@ -29,6 +29,7 @@ AREAS = (
     "app.monitoring",
     "app.ops",
     "lenders.delivery",
+    "lenders.fund",
     "lenders.institutions",
     "lenders.leads",
     "scoring.scores",

@@ -120,6 +120,8 @@ MESSAGE_BY_CODE.update(
         "fund_claim_same_hands": "同一人不能既审核又批准同一笔代偿。",
         "fund_claim_wrong_step": "该代偿申请的状态已经变化，当前不能进行这一步。",
         "fund_exhausted": "该银行的剩余额度不足以支付这笔代偿。",
+        "fund_forecast_invalid_parameters": "预测参数有误：路径数、预测期、损失率或种子超出范围。",
+        "fund_forecast_not_found": "还没有资金耗尽预测。",
         "fund_invalid_terms": (
             "协议条款有误：新版本不能早于现行版本或今天生效，适用产品须为该银行参与基金的产品。"
         ),

@@ -91,3 +91,18 @@ class PremiumMultipleReached(Conflict):
     """The bank's approved payouts have reached the agreement's multiple of premiums collected."""
 
     code = "fund_premium_multiple_reached"
+
+
+# The run-out forecast (资金耗尽预测).
+
+
+class ForecastNotFound(NotFound):
+    """No forecast has been made yet."""
+
+    code = "fund_forecast_not_found"
+
+
+class InvalidForecastParameters(InvalidInput):
+    """Paths, horizon, LGD, fallback PD or seed outside what the simulation honours."""
+
+    code = "fund_forecast_invalid_parameters"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.core.events import subscriber
-from lenders.fund import claims, cover, position, repository, suspension
+from app.core.taskqueue import enqueue_after_commit
+from lenders.fund import claims, cover, forecast, position, repository, suspension
 from lenders.fund.models import FundCover
 from lenders.loans import repository as loan_repository
 from lenders.loans.events import LoanDisbursed, LoanRecovered, LoanStatusChanged
+from scoring.scores.events import ScoreRunFinished
 
 
 @subscriber(LoanDisbursed)
@@ -60,3 +62,12 @@ def _follow(session: Session, decided: FundCover, loan_id: int) -> None:
     loan = loan_repository.loaded(session, loan_id)
     assert loan is not None  # the event's loan is the one its servicing just changed
     position.follow(session, cover=decided, loan=loan)
+
+
+@subscriber(ScoreRunFinished)
+def forecast_after_scoring(session: Session, event: ScoreRunFinished) -> None:
+    """New PDs: the run-out forecast is made again by a task once the score run commits, never
+    in the run's own transaction (the Monte Carlo takes seconds on a city's book)."""
+    enqueue_after_commit(
+        session, forecast.AFTER_SCORE_RUN_TASK, once=True, score_run_id=event.run_id
+    )

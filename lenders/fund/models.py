@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -314,3 +315,84 @@ class FundCoverYear(SQLModel, table=True):
     lender_code: str = Field(max_length=32, foreign_key="lenders.code", primary_key=True)
     year: int = Field(primary_key=True)
     covered_principal_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+
+
+class ForecastTrigger(StrEnum):
+    """What started a run-out forecast."""
+
+    SCORE_RUN = "score_run"  # a batch score run finished (after its commit, in a task)
+    API = "api"  # POST /api/v1/fund/forecast
+    CLI = "cli"  # xyd fund forecast
+
+
+FORECAST_TRIGGER_LABELS = {
+    ForecastTrigger.SCORE_RUN: "评分批次完成后自动更新",
+    ForecastTrigger.API: "手动运行",
+    ForecastTrigger.CLI: "命令行运行",
+}
+
+
+class FundForecast(SQLModel, table=True):
+    """One run of the fund's run-out forecast (资金耗尽预测): when, why, with what parameters
+    and inputs, and its headline figures; the months are ``FundForecastMonth`` rows."""
+
+    __tablename__ = "fund_forecasts"
+    __table_args__ = (
+        CheckConstraint("paths >= 1 AND horizon_months >= 1", name="sizes_positive"),
+        CheckConstraint("lgd_bp > 0 AND lgd_bp <= 10000", name="lgd_within_whole"),
+        CheckConstraint(
+            "runout_probability_bp >= 0 AND runout_probability_bp <= 10000",
+            name="probability_within_whole",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    trigger: ForecastTrigger = Field(sa_type=enum_type(ForecastTrigger))
+    score_run_id: int | None = Field(default=None, foreign_key="score_runs.id", index=True)
+    requested_by: str = Field(max_length=64)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    as_of: date  # the city's day of the inputs
+    first_month: date  # the first day of forecast month 1 (the month after ``as_of``'s)
+    # Parameters
+    paths: int
+    horizon_months: int
+    lgd_bp: int
+    unscored_pd_bp: int  # the PD taken for a borrower never scored
+    seed: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # Inputs summary
+    loans: int  # covered loans on the book with something still owed
+    scored_loans: int
+    defaulted_loans: int  # in default, not yet paid for: certain claims in month 1
+    covered_outstanding_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    capital_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    mean_pd_bp: int  # exposure-weighted mean annual PD of the performing loans
+    by_lender: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Headline
+    expected_total_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    runout_probability_bp: int
+    median_runout_month: int | None = None  # None: the median path lasts past the horizon
+    runout_month: date | None = None  # the median path's month, its first day
+    duration_ms: int = 0
+
+
+class FundForecastMonth(SQLModel, table=True):
+    """One month of a forecast: expected payout with its 90 % band, cumulative payouts, the
+    expected capital left, and the probability capital is gone by then. Money in fen."""
+
+    __tablename__ = "fund_forecast_months"
+    __table_args__ = (UniqueConstraint("forecast_id", "month_index"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    forecast_id: int = Field(foreign_key="fund_forecasts.id")
+    month_index: int  # 1 = the forecast's first month
+    month: date  # its first day
+    expected_payout_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    payout_p5_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    payout_p95_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    expected_cumulative_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    cumulative_p5_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    cumulative_p95_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    expected_remaining_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    runout_probability_bp: int

@@ -53,12 +53,27 @@ def latest_for(session: Session, *, uscc: str) -> Score | None:
 
 def latest_grades_for(session: Session, *, usccs: Sequence[str]) -> dict[str, str]:
     """Each enterprise's grade in its latest score (ordered as ``latest_for``), in one query."""
+    return {uscc: str(grade) for uscc, grade in _latest_column(session, Score.grade, usccs)}
+
+
+def latest_pds_for(session: Session, *, usccs: Sequence[str]) -> dict[str, float]:
+    """Each enterprise's PD in its latest score (ordered as ``latest_for``), in one query per
+    thousand enterprises (an IN list stays well inside every database's parameter limit)."""
+    found: dict[str, float] = {}
+    codes = sorted(set(usccs))
+    for start in range(0, len(codes), 1000):
+        chunk = codes[start : start + 1000]
+        found.update((uscc, float(pd_)) for uscc, pd_ in _latest_column(session, Score.pd, chunk))
+    return found
+
+
+def _latest_column(session: Session, column: Any, usccs: Sequence[str]) -> list[tuple[str, Any]]:
     if not usccs:
-        return {}
+        return []
     newest = (
         select(
             col(Score.uscc).label("uscc"),
-            col(Score.grade).label("grade"),
+            col(column).label("value"),
             func.row_number()
             .over(
                 partition_by=col(Score.uscc),
@@ -73,8 +88,8 @@ def latest_grades_for(session: Session, *, usccs: Sequence[str]) -> dict[str, st
         .where(col(Score.uscc).in_(list(usccs)))
         .subquery()
     )
-    rows = session.exec(select(newest.c.uscc, newest.c.grade).where(newest.c.rank == 1)).all()
-    return {uscc: grade for uscc, grade in rows}
+    rows = session.exec(select(newest.c.uscc, newest.c.value).where(newest.c.rank == 1)).all()
+    return [(uscc, value) for uscc, value in rows]
 
 
 def history_for(session: Session, *, uscc: str, limit: int) -> Sequence[Score]:

@@ -10,12 +10,13 @@ import pandas as pd
 from sqlmodel import Session
 
 from app.audit.service import Actor
-from app.core import receipts
+from app.core import events, receipts
 from app.core.clock import to_local, utcnow
 from app.core.errors import NotFound
 from scoring.features import build_features
 from scoring.registry import service as registry_service
 from scoring.scores import repository, stability
+from scoring.scores.events import ScoreRunFinished
 from scoring.scores.models import RunStatus, Score, ScoreRun
 
 __all__ = ["ScoreRun"]
@@ -113,6 +114,11 @@ def finish_run(session: Session, *, run_id: int, features: pd.DataFrame | None =
     run.status, run.finished_at = RunStatus.DONE, utcnow()
     session.add(run)
     session.flush()
+    assert run.id is not None
+    # The fund's forecast, among others, reads the new PDs: told here, in the closing commit.
+    events.publish(
+        session, ScoreRunFinished(run_id=run.id, as_of=run.as_of, enterprises=run.enterprises)
+    )
     return run
 
 
@@ -182,6 +188,11 @@ def history(session: Session, *, uscc: str, limit: int = 12) -> Sequence[Score]:
 def latest_grades(session: Session, *, usccs: Sequence[str]) -> dict[str, str]:
     """The grade of each enterprise's latest score; an enterprise never scored is left out."""
     return repository.latest_grades_for(session, usccs=usccs)
+
+
+def latest_pds(session: Session, *, usccs: Sequence[str]) -> dict[str, float]:
+    """The PD of each enterprise's latest score; an enterprise never scored is left out."""
+    return repository.latest_pds_for(session, usccs=usccs)
 
 
 def get_run(session: Session, *, run_id: int) -> ScoreRun:

@@ -37,6 +37,11 @@ def sign_form() -> dict[str, str]:
     }
 
 
+def small_forecast() -> dict[str, int]:
+    """A run small enough that the matrix's many callers stay quick."""
+    return {"paths": 100, "horizon_months": 3}
+
+
 def step(action: str, expected: dict[str, int], body: Any = None) -> Case:
     return Case("POST", f"/api/v1/fund/claims/{{claim}}/{action}", expect(403, **expected), body)
 
@@ -66,6 +71,15 @@ FUND_CASES: list[Case] = [
     step("pay", WRONG_STEP),
     step("write-off", WRONG_STEP),
     Case("GET", "/api/v1/fund/suspensions/{fund_bank}", expect(403, **STAFF)),
+    Case("GET", "/api/v1/fund/forecast", expect(403, **STAFF)),
+    Case("POST", "/api/v1/fund/forecast", expect(403, **STAFF_CREATE), small_forecast),
+    Case(
+        "POST",
+        "/fund/forecast",
+        expect(403, **TO_LOGIN, **STAFF_FORM),
+        None,
+        page=True,
+    ),
     Case("GET", "/fund", expect(403, **TO_LOGIN, **STAFF), page=True),
     Case(
         "POST",

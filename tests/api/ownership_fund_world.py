@@ -1,5 +1,6 @@
 """The fund's part of the ownership matrix's world: bank A's agreement, its covered loans that
-defaulted (one claimed, one not yet), and the month whose statement is asked for."""
+defaulted (one claimed, one not yet), a small run-out forecast, and the month whose statement
+is asked for."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 from sqlmodel import Session
 
 from app.audit.service import SystemActor
-from lenders.fund import agreements, capital, claims
+from lenders.fund import agreements, capital, claims, forecast
+from lenders.fund.forecast import ForecastParameters
+from lenders.fund.models import ForecastTrigger
 from lenders.fund.schemas import AgreementTerms, ContributionCreate
 from lenders.institutions.models import Lender
 from lenders.loans import service as loan_service
@@ -37,6 +40,8 @@ def fund_world(db: Session, bank_a: Lender) -> dict[str, Any]:
     claim = claims.file(
         db, loan_id=claimed.id, lender_code=bank_a.code, actor=loans.BANK, today=today()
     )
+    small = ForecastParameters(paths=100, horizon_months=3, lgd_bp=6000, unscored_pd_bp=500, seed=1)
+    forecast.run(db, trigger=ForecastTrigger.API, actor=OFFICE, parameters=small)
     return {
         "bank_a_code": bank_a.code,
         "claimable_loan": claimable.id,

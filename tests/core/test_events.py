@@ -21,6 +21,7 @@ from app.consent.questions import IsMatched
 from app.core import events
 from app.enterprises.events import EnterpriseFactsChanged, FactsTrigger
 from lenders.loans.events import LoanDisbursed, LoanRecovered, LoanStatusChanged
+from scoring.scores.events import ScoreRunFinished
 from tests.factories import make_application, make_enterprise
 from whitelist.events import MembersExited
 from whitelist.models import Trigger
@@ -37,6 +38,7 @@ EVENT_TABLE = {
     LoanDisbursed: ["lenders.fund.handlers.cover_at_disbursement"],
     LoanRecovered: ["lenders.fund.handlers.return_the_fund_s_share"],
     LoanStatusChanged: ["lenders.fund.handlers.recheck_the_bank_s_npl"],
+    ScoreRunFinished: ["lenders.fund.handlers.forecast_after_scoring"],
 }
 QUERY_TABLE = {
     DemandWindowDays: "whitelist.handlers.demand_window_days",

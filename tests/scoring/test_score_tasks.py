@@ -16,6 +16,7 @@ from sqlmodel import select
 from app.core import db as core_db
 from app.core.db import session_scope
 from app.core.taskqueue import send_now, wait_for_inline_tasks
+from lenders.fund import forecast_queries
 from scoring.registry import service as registry_service
 from scoring.scores.models import RunStatus, Score, ScoreRun
 from scoring.sources import service as source_service
@@ -59,6 +60,9 @@ def test_partitions_fan_out_and_the_last_closes_the_run(own_database: Path, city
         scores = session.exec(select(Score).where(Score.run_id == run.id)).all()
         assert run.status is RunStatus.DONE and run.partitions == 3
         assert run.enterprises == len(scores) == len({s.uscc for s in scores}) > 1000
+        # The closing commit queued the fund's run-out forecast, made by a task of its own.
+        made = forecast_queries.latest_forecast(session)
+        assert made is not None and made.score_run_id == run.id
     send_now("scoring.score_partition", run_id=run.id, index=1)  # a redelivered partition
     drain()
     with session_scope() as session:

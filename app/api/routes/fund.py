@@ -9,15 +9,17 @@ import hashlib
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from sqlmodel import Session
 
-from app.api.deps import OfficePrincipal, PageDep, SessionDep
+from app.api.deps import OfficePrincipal, PageDep, SessionDep, reads_first
 from app.api.idempotency import RESPONSES as KEYED
 from app.api.idempotency import Idempotent
 from app.api.params import PathId
 from app.api.problems import problem_schema
-from lenders.fund import agreements, capital, claims, office_view
+from lenders.fund import agreements, capital, claims, forecast, forecast_view, office_view
+from lenders.fund.forecast_schemas import ForecastPublic, ForecastRequest
+from lenders.fund.models import ForecastTrigger
 from lenders.fund.office_schemas import (
     AgreementPublic,
     AgreementsPublic,
@@ -60,6 +62,36 @@ def contribution_key(principal_ref: str, idempotency_key: str | None) -> str:
 def overview(session: SessionDep, _: OfficePrincipal) -> FundOverviewPublic:
     """The fund now: capital and where it stands, each bank against its lines, the claims."""
     return FundOverviewPublic.of(office_view.overview(session))
+
+
+@router.get(
+    "/forecast",
+    response_model=ForecastPublic,
+    responses={404: problem_schema("fund_forecast_not_found")},
+)
+def latest_forecast(session: SessionDep, _: OfficePrincipal) -> ForecastPublic:
+    """The latest run-out forecast (资金耗尽预测) beside the claims paid in the months before."""
+    forecast.latest(session)  # 404 fund_forecast_not_found before anything else is read
+    return ForecastPublic.of(forecast_view.view(session))
+
+
+@router.post(
+    "/forecast",
+    response_model=ForecastPublic,
+    status_code=201,
+    responses={422: problem_schema("validation_error", "fund_forecast_invalid_parameters")},
+)
+@reads_first  # the Monte Carlo reads for seconds; a forecast may be of a moment's book
+def run_forecast(
+    session: SessionDep,
+    principal: OfficePrincipal,
+    data: Annotated[ForecastRequest | None, Body()] = None,
+) -> ForecastPublic:
+    """Forecast the fund now from the book and the latest scores (audited); each knob left out
+    is the setting's (``XYD_FUND_FORECAST_*``)."""
+    knobs = (data or ForecastRequest()).parameters()
+    forecast.run(session, trigger=ForecastTrigger.API, actor=principal, parameters=knobs)
+    return ForecastPublic.of(forecast_view.view(session))
 
 
 @router.post(

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from app.accounts import service as account_service
 from app.accounts.models import Role
 from app.accounts.principal import Principal
-from app.api.deps import SessionDep
+from app.api.deps import SessionDep, reads_first
 from app.api.problems import status_of
 from app.core.errors import DomainError
 from app.core.ids import MAX_ID
@@ -24,8 +24,14 @@ from app.pages import forms, messages
 from app.pages.csrf import CsrfChecked
 from app.pages.rendering import render
 from app.pages.viewer import role_required
-from lenders.fund import agreements, capital, office_view
-from lenders.fund.models import RISK_CLASS_LABELS, CooperationAgreement, RiskClass
+from lenders.fund import agreements, capital, forecast, forecast_view, office_view
+from lenders.fund.models import (
+    FORECAST_TRIGGER_LABELS,
+    RISK_CLASS_LABELS,
+    CooperationAgreement,
+    ForecastTrigger,
+    RiskClass,
+)
 from lenders.fund.schemas import AgreementTerms, ContributionCreate
 from lenders.institutions import service as lender_service
 
@@ -86,6 +92,7 @@ def _fund_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
     contributed: int | None = None,
+    forecasted: bool = False,
 ) -> HTMLResponse:
     overview = office_view.overview(session)
     signed = {b.lender_code for b in overview.banks}
@@ -101,15 +108,31 @@ def _fund_page(
         contribution_key=uuid.uuid4().hex,
         contributed=contributed,
         bp_percent=bp_percent,
+        forecast=forecast_view.view(session),
+        forecasted=forecasted,
+        trigger_labels={t.value: label for t, label in FORECAST_TRIGGER_LABELS.items()},
     )
 
 
 @router.get("", response_class=HTMLResponse)
 def fund(
-    request: Request, session: SessionDep, viewer: FundViewer, contributed: Flash = None
+    request: Request,
+    session: SessionDep,
+    viewer: FundViewer,
+    contributed: Flash = None,
+    forecasted: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
-    """风险缓释基金: capital and where it stands, each bank against its lines, the claims."""
-    return _fund_page(request, session, viewer, contributed=contributed)
+    """风险缓释基金: capital and where it stands, each bank against its lines, the claims, and
+    the run-out forecast beside the claims paid."""
+    return _fund_page(request, session, viewer, contributed=contributed, forecasted=forecasted)
+
+
+@router.post("/forecast", response_model=None, dependencies=[CsrfChecked])
+@reads_first  # the Monte Carlo reads for seconds; a forecast may be of a moment's book
+def run_forecast(session: SessionDep, viewer: FundViewer) -> Response:
+    """立即预测, as ``POST /api/v1/fund/forecast`` with the settings' knobs (audited)."""
+    forecast.run(session, trigger=ForecastTrigger.API, actor=viewer)
+    return RedirectResponse("/fund?forecasted=true#fund-forecast", status_code=303)
 
 
 @router.post("/contributions", response_model=None, dependencies=[CsrfChecked])
