@@ -11,7 +11,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "c41e7d02b9a6"
 down_revision: str | None = "a9912192f593"
 branch_labels: str | Sequence[str] | None = None

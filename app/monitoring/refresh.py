@@ -42,18 +42,21 @@ def refresh(
     read_from = utcnow()  # taken before any read: the next refresh looks for rows after it
     last = through or measures.city_month(read_from)
     previous = repository.last_refresh(session)
-    since: str | None = None
-    if not full and previous is not None and previous.read_from is not None:
-        if last >= previous.last_month:
-            overlap = timedelta(seconds=get_settings().schedule.monitoring_overlap_seconds)
-            changed = changes.earliest(
-                session, last_read_from=previous.read_from, now=read_from, overlap=overlap
-            )
-            since = _earliest(changed.since, previous.last_month, last)
-            repository_changes.remember_cuts(
-                session, usccs=changed.moved, after=previous.read_from - overlap
-            )
-            return _write(session, actor=actor, read_from=read_from, last=last, since=since)
+    if (
+        not full
+        and previous is not None
+        and previous.read_from is not None
+        and last >= previous.last_month  # an earlier month asked for: rebuild
+    ):
+        overlap = timedelta(seconds=get_settings().schedule.monitoring_overlap_seconds)
+        changed = changes.earliest(
+            session, last_read_from=previous.read_from, now=read_from, overlap=overlap
+        )
+        since = _earliest(changed.since, previous.last_month, last)
+        repository_changes.remember_cuts(
+            session, usccs=changed.moved, after=previous.read_from - overlap
+        )
+        return _write(session, actor=actor, read_from=read_from, last=last, since=since)
     repository_changes.remember_all_cuts(session)
     return _write(session, actor=actor, read_from=read_from, last=last, since=None, full=True)
 
