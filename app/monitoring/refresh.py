@@ -4,7 +4,7 @@ demand, and by beat).
 A refresh is incremental by default: it recomputes only the months from the earliest one the
 rows written since the last refresh touch (``changes.py``), and replaces those months' cells
 and league rows; the months before stay as they were, which a whole rebuild would also leave
-them (``tests/monitoring/test_incremental.py`` holds the two equal). Nothing changed: it only
+them (``tests/monitoring/test_refresh_properties.py`` holds the two equal). Nothing changed: it only
 records that it looked. ``full=True`` (and the first refresh ever) rebuilds everything, through
 the city's current month. Either way the refresh is one transaction, so a page never sees half
 of it, and it is audited. The pages and the API read the cells, never the source tables.

@@ -50,4 +50,8 @@ def rebuilt(db: Session) -> tuple[dict[tuple[str, ...], int], list[dict[str, Any
 def assert_equal_to_a_rebuild(db: Session) -> None:
     cells, rows = rebuilt(db)
     assert held_cells(db) == cells
-    assert held_league(db) == rows
+    held = held_league(db)
+    assert held == rows, (
+        [row for row in held if row not in rows],
+        [row for row in rows if row not in held],
+    )
