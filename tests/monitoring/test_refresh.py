@@ -12,13 +12,13 @@ from sqlmodel import Session, select
 
 from app.audit.models import AuditEvent
 from app.audit.service import SystemActor
+from app.core.config import get_settings
 from app.enterprises.models import Enterprise
 from app.monitoring import figures
 from app.monitoring.figures import FigureSet
+from app.monitoring.measures import city_month
 from app.monitoring.models import MonitoringRefresh
 from app.monitoring.refresh import refresh
-from app.core.config import get_settings
-from app.monitoring.measures import city_month
 from lenders.leads.models import DeadlineKind, LeadDeadline
 from lenders.loans.models import Loan
 from tests.clock import CityClock

@@ -83,7 +83,9 @@ class Pool:
 
 def apply(pool: Pool, now: datetime, kind: str, *args: Any) -> None:
     db, today = pool.db, to_local(now).date()
-    if kind == "apply":
+    if kind in LOAN_EVENTS:
+        _loan_event(pool, today, now, kind, *args)
+    elif kind == "apply":
         pool.needs.append(make_application(db, pool.pick(pool.enterprises, args[0])))
     elif kind == "offer" and pool.needs:
         need, product = pool.pick(pool.needs, args[0]), pool.pick(pool.products, args[1])
@@ -93,19 +95,6 @@ def apply(pool: Pool, now: datetime, kind: str, *args: Any) -> None:
             pool.leads.append(_offer(db, need, product, now, due=now + timedelta(hours=args[2])))
     elif kind == "answer" and pool.leads:
         _answer(db, pool.pick(pool.leads, args[0]), args[1], now)
-    elif kind == "lend" and pool.leads:
-        lead = pool.pick(pool.leads, args[0])
-        if all(loan.lead_id != lead.id for loan in pool.loans):  # one loan per lead
-            pool.loans.append(_lend(db, lead, today - timedelta(args[1]), first=args[2]))
-    elif kind == "repay" and pool.loans:
-        _repay(db, pool.pick(pool.loans, args[0]), today, months_back=args[1])
-    elif kind == "default" and pool.loans:
-        _default(db, pool.pick(pool.loans, args[0]), today - timedelta(args[1]), now)
-    elif kind == "recover" and pool.loans:
-        loan = pool.pick(pool.loans, args[0])
-        if loan.defaulted_on is not None:
-            db.add(LoanRecovery(loan_id=loan.id, recovered_on=today, amount_fen=args[1],
-                                reported_by="bank"))  # fmt: skip
     elif kind == "whitelist":
         uscc = pool.pick(pool.enterprises, args[0]).uscc
         joined = ChangeKind.JOIN if args[1] else ChangeKind.EXIT
@@ -125,6 +114,26 @@ def apply(pool: Pool, now: datetime, kind: str, *args: Any) -> None:
         enterprise.district, enterprise.updated_at = args[1], now
         db.add(enterprise)
     db.flush()
+
+
+LOAN_EVENTS = ("lend", "repay", "default", "recover")
+
+
+def _loan_event(pool: Pool, today: date, now: datetime, kind: str, *args: Any) -> None:
+    db = pool.db
+    if kind == "lend" and pool.leads:
+        lead = pool.pick(pool.leads, args[0])
+        if all(loan.lead_id != lead.id for loan in pool.loans):  # one loan per lead
+            pool.loans.append(_lend(db, lead, today - timedelta(args[1]), first=args[2]))
+    elif kind == "repay" and pool.loans:
+        _repay(db, pool.pick(pool.loans, args[0]), today, months_back=args[1])
+    elif kind == "default" and pool.loans:
+        _default(db, pool.pick(pool.loans, args[0]), today - timedelta(args[1]), now)
+    elif kind == "recover" and pool.loans:
+        loan = pool.pick(pool.loans, args[0])
+        if loan.defaulted_on is not None:
+            db.add(LoanRecovery(loan_id=loan.id, recovered_on=today, amount_fen=args[1],
+                                reported_by="bank"))  # fmt: skip
 
 
 def _offer(db: Session, need: Any, product: LoanProduct, now: datetime, *, due: datetime) -> Lead:
