@@ -92,7 +92,7 @@ def add_history(
          "chosen": True, "reasons": []}
         for a, p, b in zip(ids, product_of, banks, strict=True)
     ])  # fmt: skip
-    matches = [row for row, in session.execute(select(Match.id).order_by(Match.id))]  # type: ignore[arg-type]
+    matches = [row for (row,) in session.execute(select(Match.id).order_by(Match.id))]  # type: ignore[arg-type]
     offered = [at + timedelta(hours=float(h)) for at, h in zip(made, rng.uniform(1, 48, applications), strict=True)]  # fmt: skip
     bulk(session, Lead, [
         {"application_id": a, "match_id": m, "product_id": p, "lender_code": b, "uscc": u,
@@ -173,7 +173,9 @@ def _loans(
     rows = []
     for n, (lead_id, bank, application, product, uscc, on) in enumerate(loans):
         principal = int(principals[n])
-        defaulted = on + timedelta(days=200) if defaults[n] and on + timedelta(days=200) < today else None
+        defaulted = (
+            on + timedelta(days=200) if defaults[n] and on + timedelta(days=200) < today else None
+        )
         rows.append({
             "lender_code": bank, "contract_id": f"B-{lead_id}", "lead_id": lead_id,
             "application_id": application, "product_id": product, "uscc": uscc,

@@ -38,6 +38,7 @@ BENCHES = {
     "delivery": ("postgres", "redis"),
     "startup": (),
     "pages": ("postgres",),
+    "monitoring": ("postgres",),
 }
 
 
