@@ -203,10 +203,16 @@ def main() -> None:
 
     bare_full = bare_read(None)
     full_s, full = timed_refresh(full=True)
-    print(f"full rebuild: {full_s:.2f} s → {full.cells:,} cells, {full.first_month}–"
-          f"{full.last_month}; bare read of its source rows (best of 2) {bare_full:.2f} s")  # fmt: skip
-    goals.judge("full rebuild", figure=f"{full_s:.2f} s (bare read {bare_full:.2f} s)",
-                goal=f"≤ {GOAL_FULL_S:.0f} s", met=full_s <= GOAL_FULL_S)  # fmt: skip
+    print(
+        f"full rebuild: {full_s:.2f} s → {full.cells:,} cells, {full.first_month}–"
+        f"{full.last_month}; bare read of its source rows (best of 2) {bare_full:.2f} s"
+    )
+    goals.judge(
+        "full rebuild",
+        figure=f"{full_s:.2f} s (bare read {bare_full:.2f} s)",
+        goal=f"≤ {GOAL_FULL_S:.0f} s",
+        met=full_s <= GOAL_FULL_S,
+    )
 
     with db.session_scope() as session:
         day = add_a_day(session, rng, scale=scale)
@@ -214,12 +220,17 @@ def main() -> None:
     incremental_s, incremental = timed_refresh(full=False)
     bare_since = bare_read(incremental.since_month)
     idle_s, idle = timed_refresh(full=False)
-    print(f"incremental refresh: {incremental_s:.2f} s → months from {incremental.since_month}, "
-          f"{incremental.cells:,} cells; bare read of those months' rows {bare_since:.2f} s; "
-          f"nothing changed: {idle_s:.2f} s (since {idle.since_month})")  # fmt: skip
-    goals.judge("incremental refresh", figure=f"{incremental_s:.2f} s (bare read of its months "
-                f"{bare_since:.2f} s)", goal=f"≤ {GOAL_INCREMENTAL_S:.0f} s",
-                met=incremental_s <= GOAL_INCREMENTAL_S)  # fmt: skip
+    print(
+        f"incremental refresh: {incremental_s:.2f} s → months from {incremental.since_month}, "
+        f"{incremental.cells:,} cells; bare read of those months' rows {bare_since:.2f} s; "
+        f"nothing changed: {idle_s:.2f} s (since {idle.since_month})"
+    )
+    goals.judge(
+        "incremental refresh",
+        figure=f"{incremental_s:.2f} s (bare read of its months {bare_since:.2f} s)",
+        goal=f"≤ {GOAL_INCREMENTAL_S:.0f} s",
+        met=incremental_s <= GOAL_INCREMENTAL_S,
+    )
 
     from app.main import create_app
 
@@ -231,13 +242,21 @@ def main() -> None:
     for name, path in api_paths(city_month(_now())).items():
         times = asyncio.run(timed(application, path, token, **run))
         print(f"{name:<20} p50 {statistics.median(times):7.1f}  p95 {p95(times):7.1f}  {path}")
-        goals.judge(f"API {name} p95", figure=f"{p95(times):.1f} ms (bare {p95(bare):.1f} ms)",
-                    goal=f"≤ {GOAL_API_MS:.0f} ms", met=p95(times) <= GOAL_API_MS)  # fmt: skip
+        goals.judge(
+            f"API {name} p95",
+            figure=f"{p95(times):.1f} ms (bare {p95(bare):.1f} ms)",
+            goal=f"≤ {GOAL_API_MS:.0f} ms",
+            met=p95(times) <= GOAL_API_MS,
+        )
     served = {getattr(route, "path", "") for route in application.routes}
     for path in PAGE_PATHS or [p for p in ("/monitoring",) if p in served]:
         times = asyncio.run(timed(application, path, token, **run))
-        goals.judge(f"page {path} p95", figure=f"{p95(times):.1f} ms (bare {p95(bare):.1f} ms)",
-                    goal=f"≤ {GOAL_PAGE_MS:.0f} ms", met=p95(times) <= GOAL_PAGE_MS)  # fmt: skip
+        goals.judge(
+            f"page {path} p95",
+            figure=f"{p95(times):.1f} ms (bare {p95(bare):.1f} ms)",
+            goal=f"≤ {GOAL_PAGE_MS:.0f} ms",
+            met=p95(times) <= GOAL_PAGE_MS,
+        )
     goals.finish(check=args.check)
 
 

@@ -15,7 +15,7 @@ a borrower's first loan and a balance need them.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
@@ -119,6 +119,7 @@ class _LoanFacts(NamedTuple):
     principal_fen: int
     defaulted_on: date | None
     outstanding_at_default_fen: int | None
+    month: str  # of the disbursement, worked out once
 
 
 def _add(cells: Cells, month: str, cuts: Cuts, **values: int) -> None:
@@ -148,7 +149,9 @@ def _loans(session: Session, cells: Cells, *, through: str, since: str | None) -
             )  # fmt: skip
         assert loan_id is not None
         facts.append(
-            _LoanFacts(loan_id, uscc, cuts, disbursed_on, principal, defaulted_on, at_default)
+            _LoanFacts(
+                loan_id, uscc, cuts, disbursed_on, principal, defaulted_on, at_default, month
+            )
         )
     return facts
 
@@ -211,11 +214,17 @@ def _balances(
     # what each loan had repaid and recovered before the first month computed
     paid_before = repository.repaid_before(session, period=since) if since else {}
     back_before = repository.recovered_before(session, on=on_from) if on_from else {}
+    # summed per month and cuts first: one cell per combination, not one addition per loan
+    owed_by: Counter[tuple[str, Cuts]] = Counter()
+    credit_by: Counter[tuple[str, Cuts]] = Counter()
+    nothing: dict[str, int] = {}
     for loan in loans:
-        start = month_of(loan.disbursed_on)
+        start = loan.month
         default_month = month_of(loan.defaulted_on) if loan.defaulted_on else None
-        repayments, recoveries = sorted(repaid[loan.id].items()), sorted(recovered[loan.id].items())
+        repayments = sorted(repaid.get(loan.id, nothing).items())
+        recoveries = sorted(recovered.get(loan.id, nothing).items())
         paid, back = paid_before.get(loan.id, 0), back_before.get(loan.id, 0)
+        credit = loan.cuts.product_type in CREDIT_TYPES
         for month in months:
             while repayments and repayments[0][0] <= month:
                 paid += repayments.pop(0)[1]
@@ -228,9 +237,16 @@ def _balances(
             else:
                 owed = loan.principal_fen - paid
             if owed > 0:
-                credit = loan.cuts.product_type in CREDIT_TYPES
-                _add(cells, month, loan.cuts, balance_fen=owed,
-                     credit_balance_fen=owed if credit else 0)  # fmt: skip
+                owed_by[(month, loan.cuts)] += owed
+                if credit:
+                    credit_by[(month, loan.cuts)] += owed
+    _flush(cells, "balance_fen", owed_by)
+    _flush(cells, "credit_balance_fen", credit_by)
+
+
+def _flush(cells: Cells, measure: str, sums: Counter[tuple[str, Cuts]]) -> None:
+    for (month, cuts), value in sums.items():
+        cells[Cell(measure, month, *cuts)] += value
 
 
 def _borrowers(cells: Cells, loans: list[_LoanFacts], months: list[str]) -> None:
@@ -238,13 +254,19 @@ def _borrowers(cells: Cells, loans: list[_LoanFacts], months: list[str]) -> None
     section (not by bank: an enterprise lent by two banks is one borrower)."""
     first: dict[str, tuple[str, Cuts]] = {}
     for loan in loans:
-        month = month_of(loan.disbursed_on)
+        month = loan.month
         if loan.uscc not in first or month < first[loan.uscc][0]:
             first[loan.uscc] = (month, Cuts(loan.cuts.district, loan.cuts.industry_section, "", ""))
-    for since, cuts in first.values():
-        for month in months:
-            if month >= since:
-                _add(cells, month, cuts, borrowers=1)
+    starts = sorted(Counter(first.values()).items())  # ((first month, cuts), enterprises)
+    running: Counter[Cuts] = Counter()
+    counted = 0
+    for month in months:
+        while counted < len(starts) and starts[counted][0][0] <= month:
+            (_since, cuts), enterprises = starts[counted]
+            running[cuts] += enterprises
+            counted += 1
+        for cuts, enterprises in running.items():
+            cells[Cell("borrowers", month, *cuts)] += enterprises
 
 
 def _entered(cells: Cells, entered: Sequence[Any], months: list[str]) -> None:
@@ -267,7 +289,7 @@ def _whitelist(
 ) -> None:  # fmt: skip
     first_loan: dict[str, str] = {}
     for loan in loans:
-        month = month_of(loan.disbursed_on)
+        month = loan.month
         first_loan[loan.uscc] = min(first_loan.get(loan.uscc, month), month)
     standing: dict[str, list[tuple[str, bool]]] = defaultdict(list)  # uscc → (month, member)
     where: dict[str, Cuts] = {}
@@ -276,29 +298,29 @@ def _whitelist(
             session, start=start
         ):
             where[uscc] = Cuts(district or "", section or "", "", "")
-            standing[uscc].append(("0000-00", ChangeKind(kind) is ChangeKind.JOIN))
+            standing[uscc].append(("0000-00", kind == ChangeKind.JOIN))
     for uscc, kind, at, district, section in repository.whitelist_changes(session, start=start):
         month = city_month(at)
         if month > through:
             continue
         cuts = where[uscc] = Cuts(district or "", section or "", "", "")
-        joined = ChangeKind(kind) is ChangeKind.JOIN
+        joined = kind == ChangeKind.JOIN
         _add(cells, month, cuts, **{"whitelist_joins" if joined else "whitelist_exits": 1})
         standing[uscc].append((month, joined))
+    members: Counter[tuple[str, Cuts]] = Counter()
+    with_loan: Counter[tuple[str, Cuts]] = Counter()
     for uscc, history in standing.items():
-        cuts = where[uscc]
+        cuts, lent_from = where[uscc], first_loan.get(uscc, "9999-99")
+        # a member at a month's end: the last change up to it (in the order they were made)
+        # was a join; walked once, a pointer into the history
+        seen, member = 0, False
         for month in months:
-            member = _last_standing(history, month)
+            while seen < len(history) and history[seen][0] <= month:
+                member = history[seen][1]
+                seen += 1
             if member:
-                lent = first_loan.get(uscc, "9999-99") <= month
-                _add(cells, month, cuts, whitelist_members=1,
-                     whitelist_members_with_loan=int(lent))  # fmt: skip
-
-
-def _last_standing(history: Iterable[tuple[str, bool]], month: str) -> bool:
-    member = False
-    for changed, joined in history:
-        if changed > month:
-            break
-        member = joined
-    return member
+                members[(month, cuts)] += 1
+                if lent_from <= month:
+                    with_loan[(month, cuts)] += 1
+    _flush(cells, "whitelist_members", members)
+    _flush(cells, "whitelist_members_with_loan", with_loan)

@@ -245,8 +245,22 @@ def replace_cells(
     """Every cell anew, or every cell of the months from ``from_month`` on (a month's figures
     may change when a late report lands, and a cell that became 0 must go)."""
     session.execute(delete(MonitoringCell).where(*_from(MonitoringCell.month, from_month)))
-    if rows:
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
         session.execute(MonitoringCell.__table__.insert(), rows)  # type: ignore[attr-defined]
+        return
+    # COPY: a whole rebuild writes a few hundred thousand cells, several times faster than
+    # a batched INSERT; inside the same transaction as the delete
+    columns = [*CELL_KEY, "value"]
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY monitoring_cells ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in columns])
+
+
+CELL_KEY = ("measure", "month", "district", "industry_section", "lender_code", "product_type")
 
 
 def cell_sums(
