@@ -15,14 +15,16 @@ monitoring_cli = typer.Typer(help="The finance office's monitoring (监测).", n
 @monitoring_cli.command("refresh")
 def refresh(
     as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+    full: bool = typer.Option(False, "--full", help="Rebuild every month, not only the changed."),
 ) -> None:
-    """Rebuild every monitoring cell from the platform's rows, through the city's month."""
+    """Refresh the monitoring cells from the platform's rows, through the city's month: the
+    months rows written since the last refresh touch, or every month with ``--full``."""
     from app.core.db import session_scope
     from app.monitoring.refresh import refresh as run_refresh
 
     require_schema()
     with session_scope() as session:
-        done = run_refresh(session, actor=cli_actor())
+        done = run_refresh(session, actor=cli_actor(), full=full)
     if as_json:
         typer.echo(json.dumps(done.__dict__))
     else:

@@ -301,3 +301,13 @@ def test_model_evaluate_train_promote_on_a_loan_book(env: dict[str, str], tmp_pa
     promoted = json.loads(xyd(env, "model", "promote", trained["model"]).stdout)
     assert promoted == {"champion": trained["model"]}
     assert f"* {trained['model']}" in xyd(env, "model", "list").stdout
+
+
+def test_monitoring_refresh_is_incremental_unless_full(env: dict[str, str]) -> None:
+    xyd(env, "db", "upgrade")
+    first = json.loads(xyd(env, "monitoring", "refresh", "--json").stdout)
+    assert first["full"] is True  # nothing to go from yet: every month
+    again = json.loads(xyd(env, "monitoring", "refresh", "--json").stdout)
+    assert (again["full"], again["since_month"], again["cells"]) == (False, None, 0)
+    whole = json.loads(xyd(env, "monitoring", "refresh", "--full", "--json").stdout)
+    assert whole["full"] is True and whole["last_month"] == first["last_month"]

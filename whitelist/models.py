@@ -85,7 +85,10 @@ class WhitelistChange(SQLModel, table=True):
     """A join or an exit, with the reason codes of an exit; appended, never changed."""
 
     __tablename__ = "whitelist_changes"
-    __table_args__ = (Index("ix_whitelist_changes_uscc", "uscc", "id"),)
+    __table_args__ = (
+        Index("ix_whitelist_changes_uscc", "uscc", "id"),
+        Index("ix_whitelist_changes_at", "at"),  # the monitoring, by month
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     version_number: int | None = Field(

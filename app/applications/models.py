@@ -67,6 +67,7 @@ class FinancingApplication(SQLModel, table=True):
         CheckConstraint("amount_fen > 0", name="amount_positive"),
         CheckConstraint("term_months > 0", name="term_positive"),
         Index("ix_applications_uscc_created", "uscc", "created_at"),
+        Index("ix_applications_created_at", "created_at"),  # the monitoring, by month
     )
 
     id: int | None = Field(default=None, primary_key=True)

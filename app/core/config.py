@@ -109,9 +109,18 @@ class ScheduleSettings(_Group):
     lead_cron: str = Field(default="*/5 * * * *", validation_alias="XYD_LEAD_CRON")
     # Sweeping batch score runs.
     score_sweep_cron: str = Field(default="*/10 * * * *", validation_alias="XYD_SCORE_SWEEP_CRON")
-    # Rebuilding the finance office's monitoring figures (监测) from the platform's rows.
+    # Refreshing the finance office's monitoring figures (监测): incrementally (only the months
+    # rows written since the last refresh touch), and a whole rebuild nightly as a safety net.
     monitoring_refresh_cron: str = Field(
         default="*/30 * * * *", validation_alias="XYD_MONITORING_REFRESH_CRON"
+    )
+    monitoring_rebuild_cron: str = Field(
+        default="20 2 * * *", validation_alias="XYD_MONITORING_REBUILD_CRON"
+    )
+    # How far before the last refresh's start an incremental one looks for written rows: a
+    # transaction that began before it and committed after carries earlier times.
+    monitoring_overlap_seconds: int = Field(
+        default=900, ge=0, validation_alias="XYD_MONITORING_OVERLAP_SECONDS"
     )
     # The retention purges.
     retention_cron: str = Field(default="40 3 * * *", validation_alias="XYD_RETENTION_CRON")
@@ -126,6 +135,7 @@ class ScheduleSettings(_Group):
         "lead_cron",
         "score_sweep_cron",
         "monitoring_refresh_cron",
+        "monitoring_rebuild_cron",
         "retention_cron",
     )
     @classmethod

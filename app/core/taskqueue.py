@@ -96,6 +96,11 @@ def beat_schedule(times: ScheduleSettings) -> dict[str, dict[str, Any]]:
             "task": "monitoring.refresh",
             "schedule": crontab(**cron_fields(times.monitoring_refresh_cron)),
         }
+    if times.monitoring_rebuild_cron:
+        schedule["monitoring-rebuild"] = {
+            "task": "monitoring.rebuild",
+            "schedule": crontab(**cron_fields(times.monitoring_rebuild_cron)),
+        }
     if times.lead_cron:
         for name, task in (
             ("leads-route", "leads.route"),

@@ -22,7 +22,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.monitoring import repository
-from app.monitoring.measures import city_month
+from app.monitoring.measures import city_month, month_start
 from app.monitoring.models import MonitoringLeagueRow
 from lenders.deadlines.calendar import working_minutes_between
 from lenders.leads.models import DeadlineKind, DeadlineOutcome, LeadStatus
@@ -42,13 +42,18 @@ class _Tally:
     declines: Counter[str] = field(default_factory=Counter)
 
 
-def compute(session: Session, *, through: str, now: datetime) -> list[dict[str, Any]]:
-    """Every bank's row for every month up to ``through``, as of ``now`` (a deadline still
-    open past due at ``now`` is a breach of its due month)."""
+def compute(
+    session: Session, *, through: str, now: datetime, since: str | None = None
+) -> list[dict[str, Any]]:
+    """Every bank's row for every month up to ``through`` (from ``since`` only, if given), as of
+    ``now`` (a deadline still open past due at ``now`` is a breach of its due month)."""
     tallies: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
-    for _lead, offered_at, lender, *_cuts in repository.leads(session):
+    start = month_start(since) if since else None
+    for _lead, offered_at, lender, *_cuts in repository.leads(session, start=start):
         tallies[(city_month(offered_at), lender)].offered += 1
-    for lender, kind, started, due, stored_outcome, ended in repository.deadlines(session):
+    for lender, kind, started, due, stored_outcome, ended in repository.deadlines(
+        session, start=start
+    ):
         outcome = DeadlineOutcome(stored_outcome)
         answered = outcome in (DeadlineOutcome.MET, DeadlineOutcome.MISSED) and ended is not None
         if DeadlineKind(kind) is DeadlineKind.RESPOND and answered:
@@ -59,7 +64,7 @@ def compute(session: Session, *, through: str, now: datetime) -> list[dict[str, 
         overdue = outcome is DeadlineOutcome.OPEN and due < now
         if outcome is DeadlineOutcome.MISSED or overdue:
             tallies[(city_month(due), lender)].breaches += 1
-    for lender, stored_status, at, reason in repository.lead_answers(session):
+    for lender, stored_status, at, reason in repository.lead_answers(session, start=start):
         tally = tallies[(city_month(at), lender)]
         status = LeadStatus(stored_status)
         if status is LeadStatus.DECLINED:
@@ -70,7 +75,7 @@ def compute(session: Session, *, through: str, now: datetime) -> list[dict[str, 
     return [
         _row(month, lender, tally)
         for (month, lender), tally in sorted(tallies.items())
-        if month <= through
+        if month <= through and (since is None or month >= since)
     ]
 
 

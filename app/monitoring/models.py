@@ -38,7 +38,12 @@ class MonitoringCell(SQLModel, table=True):
 
 
 class MonitoringRefresh(SQLModel, table=True):
-    """A rebuild of the cells: which months, how many cells, when and by whom."""
+    """A refresh of the cells: which months, how many cells, when and by whom.
+
+    ``full`` is a whole rebuild; otherwise only the months from ``since_month`` were recomputed
+    (None: nothing had changed, nothing was written). ``read_from`` is the moment the refresh
+    began reading the platform's rows: the next incremental refresh looks for rows written
+    after it (less a safety overlap), and it is also the "now" an open deadline is judged at."""
 
     __tablename__ = "monitoring_refreshes"
 
@@ -46,8 +51,23 @@ class MonitoringRefresh(SQLModel, table=True):
     first_month: str = Field(max_length=7)
     last_month: str = Field(max_length=7)
     cells: int
+    full: bool = True
+    since_month: str | None = Field(default=None, max_length=7)
+    read_from: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     made_by: str = Field(max_length=64)
     made_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class MonitoringEnterpriseCut(SQLModel, table=True):
+    """The district and industry section each enterprise with a monitored row had at the last
+    refresh: an enterprise whose cuts changed since moves its rows between cells, which no
+    timestamp tells (the registry's loads touch ``updated_at`` of every row they resend)."""
+
+    __tablename__ = "monitoring_enterprise_cuts"
+
+    uscc: str = Field(primary_key=True, max_length=18)
+    district: str = Field(default="", max_length=6)
+    industry_section: str = Field(default="", max_length=1)
 
 
 class MonitoringTarget(SQLModel, table=True):

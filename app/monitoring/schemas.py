@@ -50,7 +50,9 @@ class SeriesPublic(BaseModel):
 class RefreshPublic(BaseModel):
     first_month: str
     last_month: str
-    cells: int
+    cells: int  # the cells written
+    full: bool
+    since_month: str | None  # the first month recomputed; null: nothing had changed
 
 
 class TargetPublic(BaseModel):

@@ -73,6 +73,7 @@ class Lead(SQLModel, table=True):
         UniqueConstraint("application_id", "lender_code"),
         Index("ix_leads_status_respond_by", "status", "respond_by"),
         Index("ix_leads_lender_status", "lender_code", "status"),
+        Index("ix_leads_offered_at", "offered_at"),  # the monitoring, by month
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -104,6 +105,7 @@ class LeadTransition(SQLModel, table=True):
     """Every move of a lead: who, when, from, to, why; appended, never changed."""
 
     __tablename__ = "lead_transitions"
+    __table_args__ = (Index("ix_lead_transitions_at", "at"),)  # the monitoring, by month
 
     id: int | None = Field(default=None, primary_key=True)
     lead_id: int = Field(foreign_key="leads.id", index=True)
@@ -134,6 +136,9 @@ class LeadDeadline(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("lead_id", "kind"),
         Index("ix_lead_deadlines_outcome_due", "outcome", "due_at"),
+        # the monitoring's incremental refresh: deadlines started or ended since
+        Index("ix_lead_deadlines_started_at", "started_at"),
+        Index("ix_lead_deadlines_ended_at", "ended_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -44,6 +44,7 @@ class Loan(SQLModel, table=True):
         CheckConstraint("days_past_due >= 0", name="days_past_due_nonnegative"),
         CheckConstraint("recovered_fen >= 0", name="recovered_nonnegative"),
         Index("ix_loans_lender_status", "lender_code", "status"),
+        Index("ix_loans_updated_at", "updated_at"),  # the monitoring's incremental refresh
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -82,6 +83,9 @@ class LoanRepayment(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("loan_id", "period"),
         CheckConstraint("principal_fen >= 0 AND interest_fen >= 0", name="amounts_nonnegative"),
+        # the monitoring's incremental refresh: rows written since, and periods from a month on
+        Index("ix_loan_repayments_created_at", "created_at"),
+        Index("ix_loan_repayments_period", "period"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -39,6 +39,7 @@ BENCHES = {
     "startup": (),
     "pages": ("postgres",),
     "fund": ("postgres",),
+    "monitoring": ("postgres",),
 }
 
 

@@ -38,6 +38,10 @@ def test_values_after_a_refresh_by_bank_and_cumulative(
     )  # nothing rebuilt yet: the figures are empty, and say so
     refreshed = client.post("/api/v1/monitoring/refresh", headers=office)
     assert refreshed.status_code == 200 and refreshed.json()["cells"] > 0
+    assert refreshed.json()["full"] is True  # the first refresh ever rebuilds every month
+    again = client.post("/api/v1/monitoring/refresh", params={"full": "true"}, headers=office)
+    assert again.json()["full"] is True and again.json()["since_month"] is None
+    assert again.json()["cells"] == refreshed.json()["cells"]
     assert db.exec(select(AuditEvent).where(AuditEvent.action == "monitoring.refresh")).first()
     answer = client.get(
         "/api/v1/monitoring/values",

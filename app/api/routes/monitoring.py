@@ -95,10 +95,11 @@ def indicator_values(
 
 
 @router.post("/monitoring/refresh", response_model=RefreshPublic)
-def refresh(session: SessionDep, principal: OfficePrincipal) -> RefreshPublic:
-    """Rebuild every cell now from the platform's rows (beat does it every 30 minutes). Audited."""
-    done = run_refresh(session, actor=principal)
-    return RefreshPublic(first_month=done.first_month, last_month=done.last_month, cells=done.cells)
+def refresh(session: SessionDep, principal: OfficePrincipal, full: bool = False) -> RefreshPublic:
+    """Refresh the cells now from the platform's rows: the months touched since the last refresh
+    (beat does it every 30 minutes), or every month with ``full=true``. Audited."""
+    done = run_refresh(session, actor=principal, full=full)
+    return RefreshPublic.model_validate(done, from_attributes=True)
 
 
 @router.get("/monitoring/targets", response_model=TargetsPublic)
