@@ -19,6 +19,7 @@ from app.api.routes import (
     loans,
     models,
     monitoring,
+    monitoring_exports,
     products,
     registrations,
     scores,
@@ -51,5 +52,6 @@ for module in (
     deliveries,
     audit,
     monitoring,
+    monitoring_exports,
 ):
     api_router.include_router(module.router)
