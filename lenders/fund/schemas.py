@@ -51,9 +51,7 @@ class AgreementTerms(_Body):
     compensation_ratio_bp: Share = models.DEFAULT_COMPENSATION_RATIO_BP
     leverage: int = Field(default=models.DEFAULT_LEVERAGE, ge=1, le=100)
     enterprise_cap_yuan: FundYuan = str(models.DEFAULT_ENTERPRISE_CAP_FEN // 100)
-    eligible_product_ids: list[RowId] = Field(
-        default_factory=list, max_length=200
-    )
+    eligible_product_ids: list[RowId] = Field(default_factory=list, max_length=200)
     claim_window_days: int = Field(default=models.DEFAULT_CLAIM_WINDOW_DAYS, ge=1, le=3_650)
     premium_rate_bp: Annotated[int, Field(ge=0, le=BASIS_POINTS)] | None = Field(
         default=None, description="保费: basis points of each covered loan's principal"

@@ -152,7 +152,9 @@ def flow(platform: str, tmp_path: Path) -> Iterator[Flow]:
         assert application.id is not None
         application_id = application.id
     banks = {
-        name: BankSim(f"--secret={secret}", "--platform", platform, f"--api-key={key}", *ANSWERS[name])
+        name: BankSim(
+            f"--secret={secret}", "--platform", platform, f"--api-key={key}", *ANSWERS[name]
+        )
         for name, (key, secret, _id) in keys.items()
     }
     with session_scope() as session:
