@@ -133,6 +133,9 @@ def test_the_breakdown_by_district_industry_and_bank(
     industry = client.get("/monitoring/breakdown?month=2026-10&by=industry_section&cumulative=1")
     assert cells(industry.text, "by_industry_section-applications") == ["融资申请数", "2", "1", "3"]
     assert "C 制造业" in industry.text and "F 批发和零售业" in industry.text
+    assert "breakdown.xlsx?month=2026-10&amp;by=industry_section&amp;cumulative=true" in (
+        industry.text
+    )
     bank = client.get("/monitoring/breakdown?month=2026-10&by=lender_code")
     assert cells(bank.text, "by_lender_code-leads_offered") == ["推送线索数", "2", "1", "3"]
     assert city.bank_a.name in bank.text

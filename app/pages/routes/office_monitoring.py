@@ -83,7 +83,7 @@ class Picked:
 
 
 def _export(table: str, **query: Any) -> str:
-    kept = {k: v for k, v in query.items() if v not in (None, "", False)}
+    kept = {k: "true" if v is True else v for k, v in query.items() if v not in (None, "", False)}
     return f"/api/v1/monitoring/tables/{table}.xlsx?" + urlencode(kept)
 
 
