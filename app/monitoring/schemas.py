@@ -108,3 +108,19 @@ class FigurePublic(BaseModel):
 class FiguresPublic(BaseModel):
     data: list[FigurePublic]
     count: int
+
+
+class FigureCellPublic(BaseModel):
+    value: int | Decimal | None = Field(description="in the unit's own scale: fen, a ratio, …")
+    unit: str = Field(description="count, fen, ratio, bp (a rate in basis points) or days")
+
+
+class TablePublic(BaseModel):
+    """A dashboard table as its page shows it: each cell text, a whole number, a figure or
+    null."""
+
+    key: str
+    title: str
+    note: str
+    headers: list[str]
+    rows: list[list[FigureCellPublic | str | int | None]]

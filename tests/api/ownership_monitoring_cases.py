@@ -19,6 +19,11 @@ MONITORING_CASES: list[Case] = [
         "/api/v1/monitoring/tables/{monitoring_table}.xlsx?month=2026-11&by=lender_code",
         expect(403, **STAFF),
     ),
+    Case(
+        "GET",
+        "/api/v1/monitoring/tables/{monitoring_table}?month=2026-11",
+        expect(403, **STAFF),
+    ),
     *(
         Case("GET", f"/monitoring{page}", expect(403, **TO_LOGIN, **STAFF), page=True)
         for page in PAGES

@@ -186,3 +186,21 @@ def test_a_district_or_bank_named_like_a_formula_comes_out_as_text(
         assert expected <= headers, headers
         assert all(cell.data_type == "s" for cell in sheet[2] if cell.value)
         assert not any(str(c.value).startswith("=") for row in sheet.iter_rows() for c in row)
+
+
+def test_each_table_also_answers_as_json_as_its_page_shows_it(
+    client: TestClient, office: dict[str, str], city: world.City
+) -> None:
+    answer = client.get("/api/v1/monitoring/tables/funnel?month=2026-11", headers=office)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["key"] == "funnel" and body["headers"] == ["环节", "当月", "累计"]
+    rows = {row[0]: row[1:] for row in body["rows"]}
+    assert rows["审批通过"] == [{"value": 1, "unit": "count"}, {"value": 2, "unit": "count"}]
+    assert rows["审批通过率"][1] == {"value": "0.6667", "unit": "ratio"}
+    trend = client.get(
+        "/api/v1/monitoring/tables/trend?month=2026-12&code=balance_outstanding", headers=office
+    ).json()
+    assert trend["rows"][-1][:2] == ["2026-12", {"value": 125_000_000, "unit": "fen"}]
+    refused = client.get("/api/v1/monitoring/tables/funnel?month=2026-13", headers=office)
+    assert refused.status_code == 422 and refused.json()["code"] == "monitoring_bad_months"

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.api.deps import OfficePrincipal, SessionDep
 from app.api.problems import problem_schema
 from app.monitoring import dashboard, report
-from app.monitoring.dashboard import Table
-from app.monitoring.schemas import Cut
+from app.monitoring.dashboard import Figure, Table
+from app.monitoring.schemas import Cut, FigureCellPublic, TablePublic
 
 router = APIRouter(tags=["monitoring"])
 # The month's grammar and range are the dashboard's to judge: 422 monitoring_bad_months, in Chinese.
@@ -50,6 +50,22 @@ def table_of(
     return dashboard.trend_table(session, month=month, code=code, by=by or None)
 
 
+def table_public(table: Table) -> TablePublic:
+    return TablePublic(
+        key=table.key,
+        title=table.title,
+        note=table.note,
+        headers=table.headers,
+        rows=[
+            [
+                FigureCellPublic(value=c.value, unit=c.unit.value) if isinstance(c, Figure) else c
+                for c in row
+            ]
+            for row in table.rows
+        ],
+    )
+
+
 @router.get("/monitoring/report.xlsx", response_class=Response, responses=XLSX)
 def monthly_report(session: SessionDep, principal: OfficePrincipal, month: MonthText) -> Response:
     """The monthly report for ``month`` (YYYY-MM, a month begun): 目标达成, 指标总览, 融资对接漏斗,
@@ -58,8 +74,7 @@ def monthly_report(session: SessionDep, principal: OfficePrincipal, month: Month
     return attachment(made.content, made.filename)
 
 
-@router.get("/monitoring/tables/{table}.xlsx", response_class=Response, responses=XLSX)
-def table_export(
+def asked_table(
     session: SessionDep,
     _: OfficePrincipal,
     table: Annotated[TableName, Path()],
@@ -70,9 +85,9 @@ def table_export(
     ),
     cumulative: bool = False,
     trend_by: Annotated[Cut | None, Query(description="the trend's cut, if any")] = None,
-) -> Response:
-    """One dashboard table as a workbook: ``by`` cuts 分项 (breakdown), ``code`` and ``trend_by``
-    choose the trend's indicator and cut."""
+) -> tuple[Table, str]:
+    """The table asked for and its month: ``by`` and ``cumulative`` cut 分项 (breakdown),
+    ``code`` and ``trend_by`` choose the trend's indicator and cut."""
     parsed = dashboard.parse_month(month)
     shown = table_of(
         session,
@@ -82,4 +97,25 @@ def table_export(
         code=code,
         cumulative=cumulative,
     )
-    return attachment(report.table_workbook(shown), f"monitoring-{shown.key}-{parsed}.xlsx")
+    return shown, parsed
+
+
+AskedTable = Annotated[tuple[Table, str], Depends(asked_table)]
+
+
+# Before the JSON route: its {table} would also match "funnel.xlsx".
+@router.get("/monitoring/tables/{table}.xlsx", response_class=Response, responses=XLSX)
+def table_export(asked: AskedTable) -> Response:
+    """One dashboard table as a workbook of one sheet, as its page shows it."""
+    shown, month = asked
+    return attachment(report.table_workbook(shown), f"monitoring-{shown.key}-{month}.xlsx")
+
+
+@router.get(
+    "/monitoring/tables/{table}",
+    response_model=TablePublic,
+    responses={code: answer for code, answer in XLSX.items() if code != 200},
+)
+def table_rows(asked: AskedTable) -> TablePublic:
+    """One dashboard table as its page shows it: each figure in its unit's own scale."""
+    return table_public(asked[0])

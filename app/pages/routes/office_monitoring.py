@@ -2,10 +2,10 @@
 whitelist's outcomes, the breakdowns by district, industry, bank and product type, the trends,
 and the form that sets targets and enters the office's figures.
 
-Each page reads the dashboard tables (``app/monitoring/dashboard.py``) that its Excel export
-(``app/api/routes/monitoring_exports.py``) writes, for the month picked (any month begun; a
-mangled or future month, cut or indicator shows the default with a notice, never an error
-page). Charts are drawn by ``/static/monitoring-charts.js`` from a JSON block beside each
+Each page reads the dashboard tables (``app/monitoring/dashboard.py``) that its API route
+(``app/api/routes/monitoring_exports.py``) answers as JSON and as Excel, for the month picked
+(any month begun; a mangled or future month, cut or indicator shows the default with a notice,
+never an error page). Charts are drawn by ``/static/monitoring-charts.js`` from a JSON block beside each
 table, which also holds the numbers, so the page says everything without script.
 """
 
