@@ -29,10 +29,10 @@ def money(fen: int | Decimal | None) -> str:
     """An amount in fen as 万元, or 亿元 from one 亿元 up: 100000000 → "100.00 万元"."""
     if fen is None:
         return "—"
-    amount = Decimal(fen)
-    if abs(amount) >= YI:
-        return f"{(amount / YI).quantize(CENT, ROUND_HALF_EVEN):,} 亿元"
-    return f"{(amount / WAN).quantize(CENT, ROUND_HALF_EVEN):,} 万元"
+    wan = (Decimal(fen) / WAN).quantize(CENT, ROUND_HALF_EVEN)
+    if abs(wan) >= YI / WAN:  # decided after rounding: never "10,000.00 万元"
+        return f"{(Decimal(fen) / YI).quantize(CENT, ROUND_HALF_EVEN):,} 亿元"
+    return f"{wan:,} 万元"
 
 
 def shown(cell: Any) -> str:

@@ -5,8 +5,8 @@ and the form that sets targets and enters the office's figures.
 Each page reads the dashboard tables (``app/monitoring/dashboard.py``) that its API route
 (``app/api/routes/monitoring_exports.py``) answers as JSON and as Excel, for the month picked
 (any month begun; a mangled or future month, cut or indicator shows the default with a notice,
-never an error page). Charts are drawn by ``/static/monitoring-charts.js`` from a JSON block beside each
-table, which also holds the numbers, so the page says everything without script.
+never an error page). Charts are drawn by ``/static/monitoring-charts.js`` from a JSON block
+beside each table, which also holds the numbers, so the page says everything without script.
 """
 
 from __future__ import annotations
