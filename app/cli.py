@@ -318,8 +318,12 @@ def demo(
             else fund_story.summary(session)
         )
     wait_for_inline_tasks()
+    from app.demo import monitoring_story
+
+    with session_scope() as session:
+        monitoring = monitoring_story.run(session)
     if as_json:
-        typer.echo(json.dumps(summary.as_json() | banks | fund, ensure_ascii=False))
+        typer.echo(json.dumps(summary.as_json() | banks | fund | monitoring, ensure_ascii=False))
     else:
         typer.echo(
             f"{summary.enterprises} enterprises ({summary.uscc_reviews} held for USCC review), "

@@ -71,6 +71,7 @@ def test_demo_without_simulated_banks_publishes_products_and_routes_nothing(
     # the fund is open (capital in, an agreement per bank) but nothing is lent, so nothing claimed
     assert summary["fund_capital_fen"] == 50_000_000_00 and summary["fund_balanced"] is True
     assert summary["covered_loans"] == summary["claims_filed"] == summary["fund_paid_fen"] == 0
+    assert summary["kpis"]["platform_loans"] == 0 and summary["kpis"]["approval_ratio"] is None
     with closing(sqlite3.connect(tmp_path / "cli.db")) as connection:
         products = connection.execute(
             "SELECT lenders.code, count(*) FROM loan_products JOIN lenders"
@@ -115,6 +116,16 @@ def test_demo_trains_promotes_and_scores_the_city(env: dict[str, str], tmp_path:
     assert 0 < summary["claims_paid"] <= summary["claims_filed"] - 2 <= 5
     assert 0 < summary["recoveries_fen"] < summary["fund_paid_fen"]
     assert summary["fund_balanced"] is True
+    # the monitoring chapter: the office's denominators entered, the cells rebuilt; market
+    # entities are the registry's entities, and every loan was a first loan to its borrower
+    kpis = summary["kpis"]
+    assert kpis["platform_loans"] == summary["loans"] == kpis["first_loans"]
+    assert kpis["platform_loan_fen"] > 0
+    assert kpis["approval_ratio"] == round(summary["approved"] / summary["decisions"], 4)
+    assert kpis["obtained_loan_ratio"] == round(summary["loans"] / summary["enterprises"], 4)
+    assert 0 < kpis["whitelist_loan_share"] <= 1
+    assert 0 <= kpis["uscc_error_rate"] < 0.01
+    assert kpis["median_response_hours"] is not None and kpis["median_response_hours"] >= 0
     assert_times_in_order(tmp_path / "cli.db", start=start, end=datetime.now(UTC) + offset)
     again = json.loads(xyd(env, "demo", "--enterprises", "1500", "--json").stdout)
     assert again["model"] == summary["model"] and again["scored"] == summary["scored"]
@@ -125,6 +136,7 @@ def test_demo_trains_promotes_and_scores_the_city(env: dict[str, str], tmp_path:
     assert again["loans"] == summary["loans"] and again["events_lost"] == 0
     fund_keys = ("claims_filed", "claims_paid", "fund_paid_fen", "recoveries_fen", "fund_balanced")
     assert {key: again[key] for key in fund_keys} == {key: summary[key] for key in fund_keys}
+    assert again["kpis"]["platform_loans"] == kpis["platform_loans"]  # nothing entered twice
     trained = json.loads(xyd(env, "model", "train", "--months", "16").stdout)
     assert trained["model"].startswith("m") and trained["metrics"]["n"] > 50
     assert trained["metrics"]["auc"] > 0.6

@@ -37,7 +37,7 @@ class RegistrationStarted(BaseModel):
 
 
 class CodeSubmit(BaseModel):
-    code: str = Field(pattern=r"^\d{6}$", description="the six-digit code sent by SMS")
+    code: str = Field(pattern=r"^[0-9]{6}$", description="the six-digit code sent by SMS")
 
 
 class RegistrationPublic(RegistrationState):

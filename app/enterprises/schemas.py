@@ -27,7 +27,7 @@ class EnterpriseCreate(BaseModel):
     registered_capital_yuan: YuanInput | None = None
     industry_section: str = Field(min_length=1, max_length=1, description="GB/T 4754 门类 A–T")
     industry_division: str = Field(min_length=2, max_length=2, description="GB/T 4754 大类 01–97")
-    district: str = Field(pattern=r"^\d{6}$", description="6-digit administrative division code")
+    district: str = Field(pattern=r"^[0-9]{6}$", description="6-digit administrative division code")
     headcount: int | None = Field(default=None, ge=0, le=10_000_000)
     annual_revenue_yuan: YuanInput | None = None
     legal_representative: str = Field(min_length=1, max_length=64, description="stored masked")
@@ -70,7 +70,7 @@ class EnterprisesPublic(BaseModel):
 
 
 class EnterpriseFilters(BaseModel):
-    district: str | None = Field(default=None, pattern=r"^\d{6}$")
+    district: str | None = Field(default=None, pattern=r"^[0-9]{6}$")
     industry_section: str | None = Field(default=None, pattern=r"^[A-T]$")
     entity_type: EntityType | None = None
     status: EnterpriseStatus | None = None

@@ -30,9 +30,9 @@ class FigureSet(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     measure: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]
-    district: Annotated[str, Field(pattern=r"^(\d{6})?$", description="'' for the city")] = ""
+    district: Annotated[str, Field(pattern=r"^([0-9]{6})?$", description="'' for the city")] = ""
     month: Month
-    value: Annotated[str, Field(min_length=1, max_length=24, pattern=r"^\d+(\.\d{1,2})?$")]
+    value: Annotated[str, Field(min_length=1, max_length=24, pattern=r"^[0-9]+(\.[0-9]{1,2})?$")]
     note: Annotated[str, Field(max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")] = ""
 
 

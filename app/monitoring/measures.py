@@ -75,6 +75,7 @@ def compute(session: Session, *, through: str) -> Cells:
     loans = _loans(session, cells, through=through)
     _applications(session, cells, through=through)
     _leads(session, cells, through=through)
+    _source_rows(session, cells, through=through)
     entered = repository.entered_figures(session, through=through)
     first = min([*(cell.month for cell in cells), *(row[2] for row in entered)], default=through)
     months = months_between(first, through)
@@ -150,6 +151,26 @@ def _leads(session: Session, cells: Cells, *, through: str) -> None:
         if month <= through and lead_id in lead_cuts:
             _add(cells, month, lead_cuts[lead_id],
                  **dict.fromkeys(TRANSITION_MEASURES[LeadStatus(status)], 1))  # fmt: skip
+
+
+USCC_COLUMN = "uscc"
+NO_CUTS = Cuts("", "", "", "")
+
+
+def _source_rows(session: Session, cells: Cells, *, through: str) -> None:
+    """Rows the source departments sent and how many carried a wrong USCC: rejected on the
+    code's grammar or region, or held for review because its check character fails (some of
+    those are real early codes, but they still break GB 32100-2015). City-wide only: a row
+    with a wrong code has no enterprise to cut it by."""
+    for loaded_at, read, held in repository.batches(session):
+        month = city_month(loaded_at)
+        if month <= through:
+            _add(cells, month, NO_CUTS, source_rows=read, uscc_errors=held)
+    for loaded_at, column, violations in repository.rejected_rows(session):
+        month = city_month(loaded_at)
+        broken = {column, *(violation.get("column") for violation in violations or ())}
+        if month <= through and USCC_COLUMN in broken:
+            _add(cells, month, NO_CUTS, uscc_errors=1)
 
 
 def _balances(session: Session, cells: Cells, loans: list[_LoanFacts], months: list[str]) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Column, Integer, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
@@ -91,3 +92,28 @@ class MonitoringFigure(SQLModel, table=True):
     entered_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
+
+
+class MonitoringLeagueRow(SQLModel, table=True):
+    """One bank's month in the league table (银行排行榜), rebuilt with the cells.
+
+    Response times are office minutes on working days (``lenders/deadlines/calendar.py``)
+    from a lead's offer to the bank's answer, for the answers given in the month; breaches are
+    the deadlines (answer or decision) due in the month that were missed or are still open
+    past due."""
+
+    __tablename__ = "monitoring_league"
+    __table_args__ = (UniqueConstraint("month", "lender_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7)
+    lender_code: str = Field(max_length=32)
+    offered: int = 0
+    answered: int = 0
+    answered_in_time: int = 0
+    median_response_minutes: int | None = None
+    p90_response_minutes: int | None = None
+    breaches: int = 0
+    approved: int = 0
+    decided: int = 0
+    declines: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -1,9 +1,9 @@
 """Rebuilding the monitoring cells from the platform's rows (on demand, and by beat).
 
-A rebuild is whole and idempotent: every cell is computed afresh through the city's current
-month and replaces the last rebuild's in one transaction, so a late report that changes a past
-month shows there, and a page never sees half a rebuild. The pages and the API read the cells,
-never the source tables.
+A rebuild is whole and idempotent: every cell (and the bank league table) is computed afresh
+through the city's current month and replaces the last rebuild's in one transaction, so a late
+report that changes a past month shows there, and a page never sees half a rebuild. The pages
+and the API read the cells, never the source tables.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlmodel import Session
 from app.audit import service as audit_service
 from app.audit.service import Actor
 from app.core.clock import utcnow
-from app.monitoring import measures, repository
+from app.monitoring import league, measures, repository
 from app.monitoring.models import MonitoringRefresh
 
 
@@ -32,6 +32,7 @@ def refresh(session: Session, *, actor: Actor, through: str | None = None) -> Re
     cells = measures.compute(session, through=last)
     rows = [cell._asdict() | {"value": value} for cell, value in cells.items()]
     repository.replace_cells(session, rows)
+    repository.replace_league(session, league.compute(session, through=last, now=utcnow()))
     first = min((cell.month for cell in cells), default=last)
     session.add(MonitoringRefresh(first_month=first, last_month=last, cells=len(rows),
                                   made_by=actor.ref))  # fmt: skip

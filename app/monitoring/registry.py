@@ -13,6 +13,7 @@ Adding an indicator — the fund's or the objections' when they join the dashboa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -59,6 +60,9 @@ class Indicator:
     direction: Direction
     serves: str  # the SPEC section or plan line it answers
     scale: int = 1  # a ratio of sums × scale: 1 for shares, the rate's own for weighted rates
+    # decimal places of the figure where the unit's own are too coarse (a rate whose target is
+    # below 0.01 % needs millionths)
+    places: Decimal | None = None
 
     @property
     def formula(self) -> str:
@@ -160,6 +164,13 @@ MEASURES: dict[str, Measure] = _measures(
         entered="city",
         unit=Unit.FEN,
     ),
+    Measure("source_rows", "数据行数", Flow.FLOW, "rows of source files read in the month"),
+    Measure(
+        "uscc_errors",
+        "统一社会信用代码错误数",
+        Flow.FLOW,
+        "of them, rows rejected on the USCC or held because its check character fails",
+    ),
     Measure(
         "whitelist_members_with_loan",
         "白名单获贷企业数",
@@ -247,6 +258,10 @@ INDICATORS: tuple[Indicator, ...] = (
         "small_micro_credit_loans", "全市小微企业信用贷款余额",
         "city_small_micro_credit_loans_fen", None, Unit.FEN, Direction.UP,
         "SPEC §1 (the 500 亿元 target path)",
+    ),
+    Indicator(
+        "uscc_error_rate", "统一社会信用代码错误率", "uscc_errors", "source_rows", Unit.RATIO,
+        Direction.DOWN, "SPEC §1 (< 0.01 %)", places=Decimal("0.000001"),
     ),
     Indicator(
         "whitelist_size", "白名单企业数", "whitelist_members", None, Unit.COUNT,

@@ -16,12 +16,15 @@ from app.enterprises.models import Enterprise
 from app.monitoring.models import (
     MonitoringCell,
     MonitoringFigure,
+    MonitoringLeagueRow,
     MonitoringRefresh,
     MonitoringTarget,
 )
-from lenders.leads.models import Lead, LeadTransition
+from lenders.institutions.models import Lender
+from lenders.leads.models import Lead, LeadDeadline, LeadStatus, LeadTransition
 from lenders.loans.models import Loan, LoanRecovery, LoanRepayment
 from lenders.products.models import LoanProduct
+from scoring.sources.models import BatchStatus, RejectedRow, SourceBatch
 from whitelist.models import WhitelistChange
 
 
@@ -103,6 +106,67 @@ def whitelist_changes(session: Session) -> Sequence[Any]:
         .join(Enterprise, col(Enterprise.uscc) == col(WhitelistChange.uscc), isouter=True)
         .order_by(col(WhitelistChange.id))
     ).all()  # fmt: skip
+
+
+def batches(session: Session) -> Sequence[Any]:
+    """(loaded at, rows read, rows held for USCC review) of every batch read row by row (a
+    file refused whole has no rows)."""
+    return session.execute(
+        sa_select(
+            col(SourceBatch.loaded_at), col(SourceBatch.rows_read),
+            col(SourceBatch.rows_held_for_review),
+        ).where(col(SourceBatch.status) != BatchStatus.REFUSED)
+    ).all()  # fmt: skip
+
+
+def rejected_rows(session: Session) -> Sequence[Any]:
+    """(batch loaded at, the first column broken, every violation) of every rejected row."""
+    return session.execute(
+        sa_select(
+            col(SourceBatch.loaded_at), col(RejectedRow.column), col(RejectedRow.violations)
+        ).join(SourceBatch, col(SourceBatch.id) == col(RejectedRow.batch_id))
+    ).all()
+
+
+def deadlines(session: Session) -> Sequence[Any]:
+    """(bank, kind, started at, due at, outcome, ended at) of every lead deadline."""
+    return session.execute(
+        sa_select(
+            col(LeadDeadline.lender_code), col(LeadDeadline.kind), col(LeadDeadline.started_at),
+            col(LeadDeadline.due_at), col(LeadDeadline.outcome), col(LeadDeadline.ended_at),
+        )
+    ).all()  # fmt: skip
+
+
+def lead_answers(session: Session) -> Sequence[Any]:
+    """(bank, status moved into, at, decline reason) of every decline, approval and rejection."""
+    answers = [LeadStatus.DECLINED, LeadStatus.APPROVED, LeadStatus.REJECTED]
+    return session.execute(
+        sa_select(
+            col(Lead.lender_code), col(LeadTransition.to_status), col(LeadTransition.at),
+            col(Lead.decline_reason),
+        )
+        .join(Lead, col(Lead.id) == col(LeadTransition.lead_id))
+        .where(col(LeadTransition.to_status).in_(answers))
+    ).all()  # fmt: skip
+
+
+def lender_names(session: Session) -> dict[str, str]:
+    return dict(session.execute(sa_select(col(Lender.code), col(Lender.name))).tuples().all())
+
+
+def replace_league(session: Session, rows: list[dict[str, Any]]) -> None:
+    session.execute(delete(MonitoringLeagueRow))
+    if rows:
+        session.execute(MonitoringLeagueRow.__table__.insert(), rows)  # type: ignore[attr-defined]
+
+
+def league_rows(session: Session, *, month: str) -> Sequence[MonitoringLeagueRow]:
+    return session.exec(
+        select(MonitoringLeagueRow)
+        .where(MonitoringLeagueRow.month == month)
+        .order_by(col(MonitoringLeagueRow.lender_code))
+    ).all()
 
 
 def replace_cells(session: Session, rows: list[dict[str, Any]]) -> None:

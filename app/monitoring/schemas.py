@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])]
+Month = Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])]
 Cut = Literal["district", "industry_section", "lender_code", "product_type"]
 
 
@@ -108,6 +108,54 @@ class FigurePublic(BaseModel):
 class FiguresPublic(BaseModel):
     data: list[FigurePublic]
     count: int
+
+
+class LeagueEntryPublic(BaseModel):
+    rank: int
+    lender_code: str
+    lender_name: str
+    offered: int = Field(description="leads offered to the bank in the month")
+    answered: int = Field(description="leads it accepted or declined in the month")
+    answered_in_time: int
+    in_time_share: Decimal | None = Field(description="answered in time ÷ answered")
+    median_response_minutes: int | None = Field(
+        description="office minutes (09:00–17:00 on working days) from offer to answer"
+    )
+    p90_response_minutes: int | None
+    breaches: int = Field(
+        description="deadlines due in the month that were missed or are still open past due"
+    )
+    approved: int
+    decided: int
+    approval_ratio: Decimal | None = Field(description="approved ÷ approved or rejected")
+    declines: dict[str, int] = Field(description="decline reason code → leads declined")
+
+    @classmethod
+    def of(cls, entry: Any) -> LeagueEntryPublic:
+        row = entry.row
+        return cls(
+            rank=entry.rank, lender_code=entry.lender_code, lender_name=entry.lender_name,
+            offered=row.offered, answered=row.answered, answered_in_time=row.answered_in_time,
+            in_time_share=entry.in_time_share,
+            median_response_minutes=row.median_response_minutes,
+            p90_response_minutes=row.p90_response_minutes, breaches=row.breaches,
+            approved=row.approved, decided=row.decided, approval_ratio=entry.approval_ratio,
+            declines=row.declines,
+        )  # fmt: skip
+
+
+class LeaguePublic(BaseModel):
+    month: str
+    refreshed_at: datetime | None
+    data: list[LeagueEntryPublic]
+    count: int
+
+
+class LeaguePositionPublic(BaseModel):
+    month: str
+    banks: int = Field(description="banks in the month's league")
+    refreshed_at: datetime | None
+    entry: LeagueEntryPublic | None = Field(description="the bank's own row; None if idle")
 
 
 class FigureCellPublic(BaseModel):

@@ -94,7 +94,8 @@ def quotient(indicator: Indicator, top: int, bottom: int) -> int | Decimal | Non
     if bottom == 0:
         return None
     quotient = Decimal(top * indicator.scale) / Decimal(bottom)
-    return quotient.quantize(PLACES.get(indicator.unit, Decimal("0.0001")), ROUND_HALF_EVEN)
+    places = indicator.places or PLACES.get(indicator.unit, Decimal("0.0001"))
+    return quotient.quantize(places, ROUND_HALF_EVEN)
 
 
 def _point(

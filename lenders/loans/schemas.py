@@ -20,7 +20,7 @@ from lenders.loans.models import (
 from lenders.products.schemas import Rate, Term
 
 MAX_DAYS_PAST_DUE = 36_500  # a hundred years: anything above is a typing slip
-PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 # Contract numbers are the bank's own, often Chinese (湖银2026借字第001号); no control characters.
 CONTRACT_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 

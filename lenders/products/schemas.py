@@ -216,7 +216,7 @@ class ProductFilters(BaseModel):
     term_months: Term | None = None
     grade: Annotated[str | None, Field(pattern=r"^[A-E]$")] = None
     industry_section: Annotated[str | None, Field(pattern=r"^[A-T]$")] = None
-    district: Annotated[str | None, Field(pattern=r"^\d{6}$")] = None
+    district: Annotated[str | None, Field(pattern=r"^[0-9]{6}$")] = None
     entity_type: EntityType | None = None
     green: bool | None = Field(default=None, description="绿色 products only, or none of them")
     tech: bool | None = Field(default=None, description="科技 products only, or none of them")

@@ -145,6 +145,8 @@ BANK_CASES: list[Case] = [
     Case("POST", "/api/v1/deliveries/{event_a}/redeliver", expect(403, admin=200, office=200)),
     # the bank's side of the fund: its own standing, covers, claims and statements; bank B is
     # told bank A's loans and claims do not exist
+    # a bank's own place in the office's league table (the office reads the whole table)
+    Case("GET", "/api/v1/lender/league?month=2026-11", expect(403, **dict.fromkeys(ANY_BANK, 200))),
     Case("GET", "/api/v1/lender/fund", expect(403, **dict.fromkeys(ANY_BANK, 200))),
     Case("GET", "/api/v1/lender/fund/covers", expect(403, **dict.fromkeys(ANY_BANK, 200))),
     Case(

@@ -147,6 +147,7 @@ PLATFORM_CASES: list[Case] = [
     ),
     Case("GET", "/api/v1/monitoring/status?month=2026-11", expect(403, admin=200, office=200)),
     Case("GET", "/api/v1/monitoring/figures", expect(403, admin=200, office=200)),
+    Case("GET", "/api/v1/monitoring/league?month=2026-11", expect(403, admin=200, office=200)),
     Case(
         "POST",
         "/api/v1/monitoring/figures",

@@ -82,6 +82,17 @@ def test_values_after_a_refresh_by_bank_and_cumulative(
             "validation_error",
         ),
         ({"code": "platform_loans", "from": "../../", "to": "2026-12"}, "validation_error"),
+        # full-width digits are not digits of a month or a division code
+        ({"code": "platform_loans", "from": "２０２６-09", "to": "2026-12"}, "validation_error"),
+        (
+            {
+                "code": "platform_loans",
+                "from": "2026-09",
+                "to": "2026-12",
+                "district": "３３０５０２",
+            },
+            "validation_error",
+        ),
         ({"code": "x" * 5000, "from": "2026-09", "to": "2026-12"}, "validation_error"),
     ],
 )

@@ -95,6 +95,21 @@ def test_whitelist_size_and_its_loan_share(db: Session, city: world.City) -> Non
     ]
 
 
+def test_uscc_error_rate_counts_rejected_and_held_codes_over_rows_read(
+    db: Session, city: world.City
+) -> None:
+    # September: 1 held + 2 rejected on the USCC (one of them also on the name) of 10,000;
+    # October: 1 of 20,000 (the file at 01:00 city time on the 1st); the refused file counts
+    # nowhere
+    assert monthly(db, "uscc_error_rate") == [
+        Decimal("0.000300"), Decimal("0.000050"), None, None,
+    ]  # fmt: skip
+    whole = values.series(
+        db, code="uscc_error_rate", first="2026-09", last="2026-10", cumulative=True
+    ).points[-1]
+    assert (whole.numerator, whole.denominator, whole.value) == (4, 30_000, Decimal("0.000133"))
+
+
 def test_cuts_by_bank_district_and_product(db: Session, city: world.City) -> None:
     by_bank = figures(db, "leads_offered", by="lender_code")
     assert [(m, g, v) for m, g, v in by_bank if m == "2026-10"] == [

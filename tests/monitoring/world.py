@@ -19,6 +19,7 @@ from lenders.leads.models import Lead, LeadStatus, LeadTransition
 from lenders.loans.models import Loan, LoanRecovery, LoanRepayment, LoanStatus
 from lenders.matching.models import Match
 from lenders.products.models import LoanProduct
+from scoring.sources.models import BatchStatus, RejectedRow, SourceBatch
 from tests.factories import make_application, make_enterprise, make_lender, make_product
 from whitelist.models import ChangeKind, Trigger, WhitelistChange
 
@@ -162,6 +163,46 @@ def _bank(session: Session, product: LoanProduct) -> str:
     return lender.code
 
 
+def batch(
+    session: Session,
+    loaded: str,
+    read: int,
+    held: int,
+    *rejected: tuple[str, ...],
+    refused: bool = False,
+) -> None:
+    """A source file loaded at ``loaded``; each of ``rejected`` is a row's broken columns."""
+    row = SourceBatch(
+        kind="tax", file_name="tax.csv", content_hash=f"{next(_contracts):064d}",
+        file_format="csv", status=BatchStatus.REFUSED if refused else BatchStatus.LOADED,
+        loaded_by="operator", loaded_at=at(loaded), rows_read=read,
+        rows_loaded=read - held - len(rejected), rows_rejected=len(rejected),
+        rows_held_for_review=held,
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    for number, columns in enumerate(rejected, start=2):
+        broken = [{"column": c, "rule": "format", "message": "格式错误"} for c in columns]
+        session.add(
+            RejectedRow(
+                batch_id=row.id, row_number=number, column=columns[0], rule="format",
+                message="格式错误", violations=broken, original={},
+            )
+        )  # fmt: skip
+    session.flush()
+
+
+def source_files(session: Session) -> None:
+    """September (city time): 10,000 rows read, 1 held for its check character, 3 rejected —
+    on the USCC, on the name and the USCC, on the month only. October: a file loaded at 01:00
+    on the 1st (30 Sep 17:00 UTC), 20,000 rows, 1 rejected on the USCC; and a file refused
+    whole (its 500 rows were never read one by one)."""
+    batch(session, "2026-09-05T02:00:00", 10_000, 1, ("uscc",), ("name", "uscc"), ("month",))
+    batch(session, "2026-09-30T17:00:00", 20_000, 0, ("uscc",))
+    batch(session, "2026-10-08T02:00:00", 500, 0, refused=True)
+
+
 def build(session: Session) -> City:
     """The story the tests' answers are worked out from (amounts in fen):
 
@@ -241,4 +282,5 @@ def build(session: Session) -> City:
     whitelist(session, e1, ChangeKind.JOIN, "2026-09-01T01:00:00")
     whitelist(session, e2, ChangeKind.JOIN, "2026-09-30T17:00:00")
     whitelist(session, e2, ChangeKind.EXIT, "2026-11-15T01:00:00")
+    source_files(session)
     return City(e1=e1, e2=e2, bank_a=bank_a, bank_b=bank_b)

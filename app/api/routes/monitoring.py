@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from app.api.deps import OfficePrincipal, SessionDep
 from app.api.problems import problem_schema
-from app.monitoring import figures, repository, targets, values
+from app.monitoring import figures, league, repository, targets, values
 from app.monitoring.figures import FigureSet
 from app.monitoring.refresh import refresh as run_refresh
 from app.monitoring.registry import INDICATORS, Indicator
@@ -19,6 +19,8 @@ from app.monitoring.schemas import (
     FiguresPublic,
     IndicatorPublic,
     IndicatorsPublic,
+    LeagueEntryPublic,
+    LeaguePublic,
     Month,
     PointPublic,
     RefreshPublic,
@@ -63,7 +65,7 @@ def indicator_values(
     last: Annotated[Month, Query(alias="to")],
     by: Cut | None = None,
     cumulative: bool = False,
-    district: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+    district: Annotated[str | None, Query(pattern=r"^[0-9]{6}$")] = None,
     industry_section: Annotated[str | None, Query(pattern=r"^[A-T]$")] = None,
     lender_code: Annotated[str | None, Query(pattern=r"^[a-z0-9-]{1,32}$")] = None,
     product_type: Annotated[str | None, Query(pattern=r"^[a-z_]{1,16}$")] = None,
@@ -111,7 +113,7 @@ def target_history(
     session: SessionDep,
     _: OfficePrincipal,
     indicator: Annotated[str, Query(min_length=1, max_length=40, pattern=r"^[a-z_]+$")],
-    district: Annotated[str, Query(pattern=r"^(\d{6})?$")] = "",
+    district: Annotated[str, Query(pattern=r"^([0-9]{6})?$")] = "",
 ) -> TargetsPublic:
     """Every version of one indicator's target, newest first."""
     rows = targets.history(session, indicator=indicator, district=district)
@@ -176,3 +178,19 @@ def enter_figure(session: SessionDep, principal: OfficePrincipal, body: FigureSe
     city's enterprise loans, credit loans, small and micro credit loans in yuan). Audited;
     counted from the next rebuild."""
     return FigurePublic.model_validate(figures.enter(session, data=body, actor=principal))
+
+
+@router.get("/monitoring/league", response_model=LeaguePublic)
+def league_table(
+    session: SessionDep, _: OfficePrincipal, month: Annotated[Month, Query()]
+) -> LeaguePublic:
+    """The month's bank league table (银行排行榜), best first: answers in time, median response
+    in office hours, breaches, decline reasons and approval ratio (read from the last rebuild)."""
+    entries = league.table(session, month=month)
+    refreshed = repository.last_refresh(session)
+    return LeaguePublic(
+        month=month,
+        refreshed_at=refreshed.made_at if refreshed else None,
+        data=[LeagueEntryPublic.of(entry) for entry in entries],
+        count=len(entries),
+    )

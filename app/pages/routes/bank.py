@@ -57,7 +57,7 @@ BankViewer = Annotated[
 ]
 
 # A rate as people write it: a percentage with at most two decimals (3.85 is 385 bp).
-_PERCENT = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
+_PERCENT = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,2})?$")
 PERCENT_HINT = "请填写年利率百分数，最多两位小数，如 3.85"
 
 

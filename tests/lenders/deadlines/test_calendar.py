@@ -205,3 +205,42 @@ def test_a_year_without_a_notice_falls_back_to_weekends_and_warns_once(
     warnings = [r for r in caplog.records if "2099" in r.getMessage()]
     assert len(warnings) == 1
     assert "weekends only" in warnings[0].getMessage()
+
+
+def test_working_minutes_count_office_hours_of_working_days_only() -> None:
+    # Friday 7 March 2025 18:00 → Monday 10:00: only Monday 09:00–10:00 counts
+    friday_evening = datetime(2025, 3, 7, 18, 0, tzinfo=CITY)
+    assert (
+        calendar.working_minutes_between(friday_evening, datetime(2025, 3, 10, 10, 0, tzinfo=CITY))
+        == 60
+    )
+    # within one day: 10:30 → 16:15 is 5 h 45 min; before opening and after closing count nothing
+    assert (
+        calendar.working_minutes_between(
+            datetime(2025, 3, 10, 10, 30, tzinfo=CITY), datetime(2025, 3, 10, 16, 15, tzinfo=CITY)
+        )
+        == 345
+    )
+    assert (
+        calendar.working_minutes_between(
+            datetime(2025, 3, 10, 6, 0, tzinfo=CITY), datetime(2025, 3, 10, 8, 59, tzinfo=CITY)
+        )
+        == 0
+    )
+    # across National Day 2025 (1–8 October off): 30 Sep 16:00 → 9 Oct 09:30 is 60 + 30 minutes
+    assert (
+        calendar.working_minutes_between(
+            datetime(2025, 9, 30, 16, 0, tzinfo=CITY), datetime(2025, 10, 9, 9, 30, tzinfo=CITY)
+        )
+        == 90
+    )
+    # given in UTC, read in the city: 01:00Z is 09:00 Beijing
+    assert (
+        calendar.working_minutes_between(
+            datetime(2025, 3, 10, 1, 0, tzinfo=UTC), datetime(2025, 3, 10, 2, 0, tzinfo=UTC)
+        )
+        == 60
+    )
+    assert (
+        calendar.working_minutes_between(friday_evening, friday_evening - timedelta(hours=1)) == 0
+    )
