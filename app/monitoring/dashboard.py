@@ -23,11 +23,12 @@ from app.applications.models import PRODUCT_TYPE_LABELS
 from app.core.clock import utcnow
 from app.enterprises.divisions import district_name
 from app.enterprises.industry import SECTIONS
-from app.monitoring import repository, targets, values
+from app.monitoring import league, repository, targets, values
 from app.monitoring.exceptions import BadMonths, UnknownIndicator
 from app.monitoring.measures import city_month, months_between
 from app.monitoring.registry import BY_CODE, CUT_NAMES, CUTS, INDICATORS, MEASURES, Indicator, Unit
 from lenders.institutions import service as lender_service
+from lenders.leads.models import DECLINE_REASON_LABELS
 
 _MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")  # ASCII digits only (\d takes every script's)
 FIRST_YEAR = 2000
@@ -46,6 +47,7 @@ FUNNEL = (
 FUNNEL_RATIOS = ("approval_ratio", "obtained_ratio")
 FUNNEL_NOTE = "审批通过率 = 审批通过 ÷ (审批通过 + 审批未通过)，申请获贷率 = 放款 ÷ 融资申请"
 WHITELIST = ("whitelist_size", "whitelist_joins", "whitelist_exits", "whitelist_loan_share")
+LEAGUE_NOTE = "按时率高者在前，其次响应中位数短者、审批通过率高者；工作分钟为工作日 09:00–17:00"
 UNIT_NAMES = {
     Unit.COUNT: "个",
     Unit.FEN: "万元",
@@ -371,3 +373,41 @@ def all_trends_table(session: Session, *, month: str) -> Table:
         note=f"截至 {month} 的 {len(shown)} 个月，各指标当月数（存量为月末数）",
         keys=shown,
     )
+
+
+def league_table(session: Session, *, month: str) -> Table:
+    """银行排行榜: each bank's answers in time, response times in office minutes, deadline
+    breaches, approval ratio and decline reasons, best first (``league.py`` orders it)."""
+    reasons = {str(reason.value): label for reason, label in DECLINE_REASON_LABELS.items()}
+    rows, keys = [], []
+    for entry in league.table(session, month=month):
+        row = entry.row
+        declines = "；".join(
+            f"{reasons.get(code, code)} {count}" for code, count in row.declines.items()
+        )
+        rows.append(
+            [
+                entry.rank,
+                entry.lender_name,
+                Figure(row.offered, Unit.COUNT),
+                Figure(row.answered, Unit.COUNT),
+                Figure(row.answered_in_time, Unit.COUNT),
+                Figure(entry.in_time_share, Unit.RATIO),
+                row.median_response_minutes,
+                row.p90_response_minutes,
+                Figure(row.breaches, Unit.COUNT),
+                Figure(entry.approval_ratio, Unit.RATIO),
+                declines or None,
+            ]
+        )
+        keys.append(entry.lender_code)
+    return Table(
+        "league",
+        "银行排行榜",
+        ["名次", "银行", "推送线索", "答复", "按时答复", "按时率", "响应中位数（工作分钟）",
+         "响应 P90（工作分钟）", "超时", "审批通过率", "不予受理原因"],
+        rows,
+        note=f"{month}；{LEAGUE_NOTE}",
+        chart=Chart("bar", 1, (5,)),
+        keys=keys,
+    )  # fmt: skip

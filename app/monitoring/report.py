@@ -1,5 +1,6 @@
 """The dashboard's tables as Excel: one table's export, and the monthly report (月度监测报告)
-with every sheet — targets, indicators, funnel, whitelist, each cut, the trend.
+with every sheet — targets, indicators, funnel, whitelist, each cut, the bank league, the
+trend.
 
 Written through ``app.core.exports``, which makes every text cell inert (a district, a bank or
 a note starting with ``=`` stays text). A figure is written as a number in the unit its column
@@ -97,6 +98,7 @@ def monthly(session: Session, *, month: str, actor: Actor) -> Report:
         dashboard.funnel_table(session, month=month),
         dashboard.whitelist_table(session, month=month),
         *(dashboard.breakdown_table(session, month=month, by=cut) for cut in CUTS),
+        dashboard.league_table(session, month=month),
         dashboard.all_trends_table(session, month=month),
     ]
     book = Book()

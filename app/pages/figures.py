@@ -47,8 +47,11 @@ def shown(cell: Any) -> str:
 def _worded(value: int | Decimal, unit: Unit) -> str:
     if unit is Unit.FEN:
         return money(value)
-    if unit is Unit.RATIO:
-        return f"{Decimal(value) * 100:.2f}%"
+    if unit is Unit.RATIO:  # to the figure's own places: a millionth is 0.0001 %
+        share = Decimal(value)
+        exponent = share.as_tuple().exponent
+        places = max(2, -exponent - 2) if isinstance(exponent, int) else 2
+        return f"{share * 100:.{places}f}%"
     if unit is Unit.BASIS_POINTS:
         return f"{Decimal(value) / 100:.2f}%"
     if unit is Unit.DAYS:
@@ -69,7 +72,7 @@ def plotted(cell: Any) -> float | None:
         value *= 100
     elif unit is Unit.BASIS_POINTS:
         value /= 100
-    return float(value.quantize(CENT, ROUND_HALF_EVEN))
+    return float(value.quantize(Decimal("0.0001") if unit is Unit.RATIO else CENT, ROUND_HALF_EVEN))
 
 
 def chart(table: Table, *, row: int | None = None) -> dict[str, Any] | None:

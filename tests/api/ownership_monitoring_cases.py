@@ -10,7 +10,7 @@ from tests.api.ownership_world import Case, expect
 STAFF = {"admin": 200, "office": 200}
 TO_LOGIN = {"anonymous": 303, "bank_a_key": 303, "bank_b_key": 303}
 STAFF_FORM = {"admin": 303, "office": 303}
-PAGES = ("", "/funnel", "/whitelist", "/breakdown", "/trend", "/targets")
+PAGES = ("", "/funnel", "/whitelist", "/breakdown", "/league", "/trend", "/targets")
 
 MONITORING_CASES: list[Case] = [
     Case("GET", "/api/v1/monitoring/report.xlsx?month=2026-11", expect(403, **STAFF)),

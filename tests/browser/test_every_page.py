@@ -32,6 +32,7 @@ LINKED_PAGES = {
         "/monitoring/whitelist",
         "/monitoring/breakdown",
         "/monitoring/trend",
+        "/monitoring/league",
         "/monitoring/targets",
     ),
 }

@@ -49,7 +49,7 @@ def xyd(env: dict[str, str], *args: str, check: bool = True) -> subprocess.Compl
 def test_report_writes_the_month_s_workbook(env: dict[str, str], tmp_path: Path) -> None:
     out = tmp_path / "report.xlsx"
     done = xyd(env, "monitoring", "report", "--month", "2026-11", "--out", str(out))
-    assert "10 个工作表" in done.stdout
+    assert "11 个工作表" in done.stdout
     book = load_workbook(out)
     assert book.sheetnames[:4] == ["说明", "目标达成", "指标总览", "融资对接漏斗"]
     funnel = {row[0]: row for row in book["融资对接漏斗"].iter_rows(values_only=True)}

@@ -173,3 +173,11 @@ def test_unknown_cuts_and_indicators_are_refused(db: Session) -> None:
         dashboard.breakdown_table(db, month="2026-11", by="enterprise")
     with pytest.raises(UnknownIndicator):
         dashboard.trend_table(db, month="2026-11", code="drop_table")
+
+
+def test_the_bank_league_of_october(db: Session, city: world.City) -> None:
+    table = dashboard.league_table(db, month="2026-10")
+    # no deadline was recorded in this city: no answer counts, so the banks stand by code
+    assert table.keys == ["bank-a", "bank-b"]
+    assert values_of(row(table, "bank-a")[:6]) == [1, city.bank_a.name, 2, 0, 0, None]
+    assert values_of(row(table, "bank-b")[:3]) == [2, city.bank_b.name, 1]

@@ -23,7 +23,7 @@ from tests.monitoring import world
 REPORT = "/api/v1/monitoring/report.xlsx"
 SHEETS = [
     "说明", "目标达成", "指标总览", "融资对接漏斗", "白名单成效", "按区县", "按行业门类", "按银行",
-    "按产品类型", "趋势",
+    "按产品类型", "银行排行榜", "趋势",
 ]  # fmt: skip
 
 

@@ -25,6 +25,7 @@ def test_each_unit_is_worded_as_people_read_it() -> None:
     assert shown(Figure(Decimal("52000"), Unit.COUNT)) == "52,000"
     assert shown(Figure(Decimal("0.0385"), Unit.RATIO)) == "3.85%"
     assert shown(Figure(Decimal("-0.0385"), Unit.RATIO)) == "-3.85%"
+    assert shown(Figure(Decimal("0.000133"), Unit.RATIO)) == "0.0133%"  # the USCC error rate
     assert shown(Figure(Decimal("433.33"), Unit.BASIS_POINTS)) == "4.33%"
     assert shown(Figure(Decimal("22.0"), Unit.DAYS)) == "22.0 天"
     assert shown(Figure(None, Unit.RATIO)) == "—" and shown(None) == "—"

@@ -33,6 +33,7 @@ PAGES = (
     "/monitoring/whitelist",
     "/monitoring/breakdown",
     "/monitoring/trend",
+    "/monitoring/league",
     "/monitoring/targets",
 )
 
@@ -152,6 +153,12 @@ def test_the_trend_page_for_the_city_and_by_bank(
     assert cells(by_bank.text, "trend-2026-10") == ["2026-10", "2", "1"]
 
 
+def test_the_league_page(client: TestClient, city: world.City, office: User) -> None:
+    page = client.get("/monitoring/league?month=2026-10")
+    assert cells(page.text, "league-bank-a")[:6] == ["1", city.bank_a.name, "2", "0", "0", "—"]
+    assert 'href="/api/v1/monitoring/tables/league.xlsx?month=2026-10"' in page.text
+
+
 @pytest.mark.parametrize(
     "query",
     ["month=2026-13", "month=%EF%BC%92026-11", "month=%3D1%2B2", "month=9999-12",
@@ -161,7 +168,7 @@ def test_the_trend_page_for_the_city_and_by_bank(
 def test_a_mangled_choice_is_a_notice_on_the_default_page(
     client: TestClient, office: User, query: str
 ) -> None:
-    for path in PAGES[:5]:
+    for path in PAGES[:6]:
         page = client.get(f"{path}?{query}")
         assert page.status_code == 200, (path, query, page.text[:300])
     shown = client.get(f"/monitoring/breakdown?{query}")

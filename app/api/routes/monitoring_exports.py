@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -17,7 +18,15 @@ from app.monitoring.schemas import Cut, FigureCellPublic, TablePublic
 router = APIRouter(tags=["monitoring"])
 # The month's grammar and range are the dashboard's to judge: 422 monitoring_bad_months, in Chinese.
 MonthText = Annotated[str, Query(min_length=1, max_length=16, description="YYYY-MM")]
-TableName = Literal["targets", "indicators", "funnel", "whitelist", "breakdown", "trend"]
+TableName = Literal["targets", "indicators", "funnel", "whitelist", "breakdown", "league", "trend"]
+# The tables that need nothing but the month.
+MONTHLY: dict[str, Callable[..., Table]] = {
+    "targets": dashboard.target_table,
+    "indicators": dashboard.indicator_table,
+    "funnel": dashboard.funnel_table,
+    "whitelist": dashboard.whitelist_table,
+    "league": dashboard.league_table,
+}
 XLSX: dict[int | str, dict[str, Any]] = {
     200: {"content": {report.MEDIA_TYPE: {}}, "description": "the .xlsx workbook"},
     404: problem_schema("monitoring_unknown_indicator"),
@@ -37,17 +46,11 @@ def table_of(
     session: Session, *, name: str, month: str, by: str, code: str, cumulative: bool
 ) -> Table:
     """The dashboard table ``name`` for the month, as its page shows it."""
-    if name == "targets":
-        return dashboard.target_table(session, month=month)
-    if name == "indicators":
-        return dashboard.indicator_table(session, month=month)
-    if name == "funnel":
-        return dashboard.funnel_table(session, month=month)
-    if name == "whitelist":
-        return dashboard.whitelist_table(session, month=month)
     if name == "breakdown":
         return dashboard.breakdown_table(session, month=month, by=by, cumulative=cumulative)
-    return dashboard.trend_table(session, month=month, code=code, by=by or None)
+    if name == "trend":
+        return dashboard.trend_table(session, month=month, code=code, by=by or None)
+    return MONTHLY[name](session, month=month)
 
 
 def table_public(table: Table) -> TablePublic:
@@ -69,7 +72,7 @@ def table_public(table: Table) -> TablePublic:
 @router.get("/monitoring/report.xlsx", response_class=Response, responses=XLSX)
 def monthly_report(session: SessionDep, principal: OfficePrincipal, month: MonthText) -> Response:
     """The monthly report for ``month`` (YYYY-MM, a month begun): 目标达成, 指标总览, 融资对接漏斗,
-    白名单成效, one sheet per cut (区县, 行业门类, 银行, 产品类型) and 趋势. Audited."""
+    白名单成效, one sheet per cut (区县, 行业门类, 银行, 产品类型), 银行排行榜 and 趋势. Audited."""
     made = report.monthly(session, month=dashboard.parse_month(month), actor=principal)
     return attachment(made.content, made.filename)
 

@@ -47,6 +47,7 @@ SECTIONS = (
     ("/monitoring/funnel", "融资对接漏斗"),
     ("/monitoring/whitelist", "白名单成效"),
     ("/monitoring/breakdown", "分区县 / 行业 / 银行"),
+    ("/monitoring/league", "银行排行榜"),
     ("/monitoring/trend", "趋势"),
     ("/monitoring/targets", "设定目标与外部数据"),
 )
@@ -217,6 +218,25 @@ def breakdown(
                 shown_figures.chart(table, row=row),
             )
         ],
+    )
+
+
+@router.get("/league", response_class=HTMLResponse)
+def league(
+    request: Request, session: SessionDep, viewer: MonitoringViewer, month: Text = None
+) -> HTMLResponse:
+    """银行排行榜: each bank's answers in time, response times, breaches and approvals."""
+    picked = Picked()
+    shown = picked.month(month)
+    table = dashboard.league_table(session, month=shown)
+    return _page(
+        request,
+        viewer,
+        title="银行排行榜",
+        month=shown,
+        picked=picked,
+        refreshed_at=_refreshed(session),
+        tables=[(table, _export("league", month=shown), shown_figures.chart(table))],
     )
 
 
