@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -62,3 +63,26 @@ def show(
 def _plain(value: object) -> object:
     """A Decimal as its exact text; everything else as JSON has it."""
     return value if value is None or isinstance(value, int | str) else str(value)
+
+
+@monitoring_cli.command("report")
+def report(
+    month: Annotated[str, typer.Option("--month", help="the report's month, YYYY-MM")],
+    out: Annotated[Path, typer.Option("--out", help="the .xlsx file to write")],
+) -> None:
+    """Write the monthly report workbook (月度监测报告) of ``--month`` to ``--out``."""
+    from app.core.db import session_scope
+    from app.core.errors import DomainError
+    from app.monitoring import dashboard
+    from app.monitoring import report as report_service
+
+    require_schema()
+    try:
+        with session_scope() as session:
+            made = report_service.monthly(
+                session, month=dashboard.parse_month(month), actor=cli_actor()
+            )
+    except DomainError as error:
+        fail(str(error))
+    out.write_bytes(made.content)
+    typer.echo(f"{out}：{month} 月度监测报告，{len(made.sheets)} 个工作表")

@@ -20,6 +20,7 @@ from app.api.routes import (
     loans,
     models,
     monitoring,
+    monitoring_exports,
     products,
     registrations,
     scores,
@@ -53,5 +54,6 @@ for module in (
     deliveries,
     audit,
     monitoring,
+    monitoring_exports,
 ):
     api_router.include_router(module.router)

@@ -158,3 +158,19 @@ class LeaguePositionPublic(BaseModel):
     banks: int = Field(description="banks in the month's league")
     refreshed_at: datetime | None
     entry: LeagueEntryPublic | None = Field(description="the bank's own row; None if idle")
+
+
+class FigureCellPublic(BaseModel):
+    value: int | Decimal | None = Field(description="in the unit's own scale: fen, a ratio, …")
+    unit: str = Field(description="count, fen, ratio, bp (a rate in basis points) or days")
+
+
+class TablePublic(BaseModel):
+    """A dashboard table as its page shows it: each cell text, a whole number, a figure or
+    null."""
+
+    key: str
+    title: str
+    note: str
+    headers: list[str]
+    rows: list[list[FigureCellPublic | str | int | None]]

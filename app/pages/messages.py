@@ -142,6 +142,15 @@ MESSAGE_BY_CODE.update(
         "ledger_transfer_not_found": "没有找到该笔记账。",
     }
 )
+# The monitoring's (app.monitoring), kept apart like the fund's.
+MESSAGE_BY_CODE.update(
+    {
+        "monitoring_bad_figure": "该数据项不由金融办填报，或数值有误。",
+        "monitoring_bad_months": "月份有误，请按 YYYY-MM 填写，如 2026-11。",
+        "monitoring_bad_target": "目标数值有误。",
+        "monitoring_unknown_indicator": "没有这个指标。",
+    }
+)
 STATUS_MESSAGE: dict[int, str] = {
     404: "没有找到您要的页面，地址可能有误，或内容已被移除。",
     405: "该页面不支持这种操作。",

@@ -14,7 +14,7 @@ from app.core.clock import to_local
 from app.core.money import fen_to_yuan
 from app.enterprises.divisions import district_name
 from app.enterprises.industry import SECTIONS
-from app.pages import csrf, labels, navigation
+from app.pages import csrf, figures, labels, navigation
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -22,6 +22,8 @@ templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals.update(labels=labels, district_name=district_name, sections=SECTIONS)
 templates.env.filters["local"] = lambda t: to_local(t).strftime("%Y-%m-%d %H:%M") if t else "—"
 templates.env.filters["yuan"] = lambda f: "—" if f is None else f"{fen_to_yuan(f):,}"
+templates.env.filters["wan"] = figures.money
+templates.env.filters["figure"] = figures.shown
 templates.env.filters["percent"] = lambda x: "—" if x is None else f"{x * 100:.1f}%"
 
 

@@ -175,6 +175,7 @@ def build_world(db: Session) -> World:
         "loan": loan.id,
         "defaulted_loan": defaulted_loan.id,
         **fund_world(db, bank_a),
+        "monitoring_table": "funnel",  # a table the monitoring exports (a name, not an id)
     }
     db.commit()
     return world

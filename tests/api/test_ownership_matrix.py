@@ -20,6 +20,7 @@ from app.pages import csrf
 from tests.api.ownership_bank_cases import BANK_CASES
 from tests.api.ownership_bank_page_cases import BANK_PAGE_CASES
 from tests.api.ownership_fund_cases import FUND_CASES
+from tests.api.ownership_monitoring_cases import MONITORING_CASES
 from tests.api.ownership_ops_page_cases import OPS_PAGE_CASES
 from tests.api.ownership_page_cases import PAGE_CASES
 from tests.api.ownership_platform_cases import PLATFORM_CASES
@@ -27,7 +28,13 @@ from tests.api.ownership_world import CALLERS, Case, build_world
 from tests.http_fixtures import bind_to
 
 MATRIX: list[Case] = (
-    PLATFORM_CASES + BANK_CASES + PAGE_CASES + OPS_PAGE_CASES + BANK_PAGE_CASES + FUND_CASES
+    PLATFORM_CASES
+    + BANK_CASES
+    + PAGE_CASES
+    + OPS_PAGE_CASES
+    + BANK_PAGE_CASES
+    + FUND_CASES
+    + MONITORING_CASES
 )
 # Routes anyone may call, or that act only on the caller itself.
 OPEN_ROUTES = {

@@ -25,11 +25,22 @@ DEMO_USERS = {
 # platform cannot fix without patching the vendored bundle. Its lang attribute is ours and is
 # checked in tests/api/test_browser_security.py; every page of the portal itself is checked here.
 THIRD_PARTY_PAGES = {"/docs"}
+# Pages reached from a navigation page's own links rather than the header's: walked as well.
+LINKED_PAGES = {
+    Role.OFFICE: (
+        "/monitoring/funnel",
+        "/monitoring/whitelist",
+        "/monitoring/breakdown",
+        "/monitoring/trend",
+        "/monitoring/league",
+        "/monitoring/targets",
+    ),
+}
 PAGES = [
-    pytest.param(username, link.href, id=f"{username}-{link.href.strip('/').replace('/', '_')}")
+    pytest.param(username, href, id=f"{username}-{href.strip('/').replace('/', '_')}")
     for role, username in DEMO_USERS.items()
-    for link in NAVIGATION[role]
-    if link.href not in THIRD_PARTY_PAGES
+    for href in (*(link.href for link in NAVIGATION[role]), *LINKED_PAGES.get(role, ()))
+    if href not in THIRD_PARTY_PAGES
 ]
 
 
@@ -71,3 +82,17 @@ def test_every_navigation_page_is_accessible_and_fits(
     page.wait_for_load_state("load")
     assert_accessible(page)
     assert_fits_width(page)
+
+
+def test_the_monitoring_charts_draw_under_the_content_security_policy(
+    page: Page, context: BrowserContext, signed_in_cookies: dict[str, list[Any]]
+) -> None:
+    refused: list[str] = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if message.type == "error" else None
+    )
+    sign_in_once(page, context, "office", signed_in_cookies)
+    page.goto("/monitoring/funnel")
+    expect(page.locator("#funnel .chart canvas")).to_have_count(1)
+    expect(page.locator("#funnel-table tbody tr")).to_have_count(10)
+    assert not [text for text in refused if "Content Security Policy" in text], refused
