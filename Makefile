@@ -42,10 +42,11 @@ typecheck: setup
 	$(BIN)/mypy $(PACKAGES)
 
 # One pytest-xdist worker per core, each with a PostgreSQL database and a Redis DB of its own
-# (tests/workers.py); `make test PYTEST_WORKERS=0` runs everything in one process.
+# (tests/workers.py); the browser tests share one worker (--dist loadgroup), so their servers are
+# built once; `make test PYTEST_WORKERS=0` runs everything in one process.
 PYTEST_WORKERS ?= auto
 pytest: compile
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint typecheck pytest
 

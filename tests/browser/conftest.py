@@ -86,6 +86,9 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
         item.add_marker(pytest.mark.browser)
         item.add_marker(pytest.mark.slow)
+        # one pytest-xdist worker takes every browser test (`--dist loadgroup`, Makefile), so
+        # the story city and the live server are built once, not once per worker
+        item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 # --- the server -------------------------------------------------------------------------------

@@ -27,7 +27,11 @@ from lenders.fund.ledger.models import Limit
 from lenders.fund.ledger.reconcile import reconcile
 from lenders.fund.ledger.service import Posting
 
-EXAMPLES, STEPS = 120, 50  # about 5,400 operations on each database per run
+# About 5,400 operations on SQLite and 1,800 on PostgreSQL per run: the rules are the same on
+# both, and the whole fund's property test (test_fund_properties.py) runs the ledger under every
+# fund operation besides; PostgreSQL's share keeps its triggers and checks under random load.
+EXAMPLES = {"sqlite": 120, "postgresql": 40}
+STEPS = 50
 AMOUNTS = st.integers(min_value=1, max_value=10_000_000_00)  # up to 1,000 万元 in fen
 ACTOR = "property"
 serial = itertools.count()
@@ -161,11 +165,12 @@ class LedgerMachine(RuleBasedStateMachine):
 
 @pytest.mark.slow
 def test_random_sequences_keep_every_ledger_invariant(db: Session) -> None:
+    examples = EXAMPLES[db.get_bind().dialect.name]
     counter = [0]
     run_state_machine_as_test(
         lambda: LedgerMachine(db, counter),
         settings=settings(
-            max_examples=EXAMPLES,
+            max_examples=examples,
             stateful_step_count=STEPS,
             deadline=None,
             database=None,
@@ -173,4 +178,4 @@ def test_random_sequences_keep_every_ledger_invariant(db: Session) -> None:
         ),
     )
     print(f"ledger property test: {counter[0]} operations")
-    assert counter[0] >= EXAMPLES * STEPS // 4  # Hypothesis ran real sequences, not a handful
+    assert counter[0] >= examples * STEPS // 4  # Hypothesis ran real sequences, not a handful
