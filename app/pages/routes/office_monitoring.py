@@ -11,6 +11,7 @@ beside each table, which also holds the numbers, so the page says everything wit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -90,6 +91,7 @@ def _export(table: str, **query: Any) -> str:
 
 def _page(
     request: Request,
+    session: Session,
     viewer: Principal,
     *,
     title: str,
@@ -110,6 +112,7 @@ def _page(
         cut_names=CUT_NAMES,
         indicators=INDICATORS,
         report=f"/api/v1/monitoring/report.xlsx?month={month}",
+        refreshed_at=_refreshed(session),
         **context,
     )
 
@@ -123,11 +126,11 @@ def overview(
     shown = picked.month(month)
     return _page(
         request,
+        session,
         viewer,
         title="监测看板",
         month=shown,
         picked=picked,
-        refreshed_at=_refreshed(session),
         tables=[
             (dashboard.target_table(session, month=shown), _export("targets", month=shown), None),
             (
@@ -150,11 +153,11 @@ def funnel(
     chart = shown_figures.chart(_stages_only(table))
     return _page(
         request,
+        session,
         viewer,
         title="融资对接漏斗",
         month=shown,
         picked=picked,
-        refreshed_at=_refreshed(session),
         tables=[(table, _export("funnel", month=shown), chart)],
     )
 
@@ -170,17 +173,26 @@ def whitelist(
     request: Request, session: SessionDep, viewer: MonitoringViewer, month: Text = None
 ) -> HTMLResponse:
     """白名单成效: size, joins, exits and the share lent to, the last twelve months."""
+    return _one_table(request, session, viewer, month, "whitelist", "白名单成效",
+                      dashboard.whitelist_table)  # fmt: skip
+
+
+def _one_table(
+    request: Request, session: Session, viewer: Principal, month: str | None, key: str,
+    title: str, build: Callable[..., Table],
+) -> HTMLResponse:  # fmt: skip
+    """A page of one month's one table, its export and its chart."""
     picked = Picked()
     shown = picked.month(month)
-    table = dashboard.whitelist_table(session, month=shown)
+    table = build(session, month=shown)
     return _page(
         request,
+        session,
         viewer,
-        title="白名单成效",
+        title=title,
         month=shown,
         picked=picked,
-        refreshed_at=_refreshed(session),
-        tables=[(table, _export("whitelist", month=shown), shown_figures.chart(table))],
+        tables=[(table, _export(key, month=shown), shown_figures.chart(table))],
     )
 
 
@@ -203,11 +215,11 @@ def breakdown(
     row = [i.code for i in INDICATORS].index(chosen)
     return _page(
         request,
+        session,
         viewer,
         title=f"按{CUT_NAMES[cut]}",
         month=shown,
         picked=picked,
-        refreshed_at=_refreshed(session),
         by=cut,
         code=chosen,
         cumulative=total,
@@ -226,18 +238,8 @@ def league(
     request: Request, session: SessionDep, viewer: MonitoringViewer, month: Text = None
 ) -> HTMLResponse:
     """银行排行榜: each bank's answers in time, response times, breaches and approvals."""
-    picked = Picked()
-    shown = picked.month(month)
-    table = dashboard.league_table(session, month=shown)
-    return _page(
-        request,
-        viewer,
-        title="银行排行榜",
-        month=shown,
-        picked=picked,
-        refreshed_at=_refreshed(session),
-        tables=[(table, _export("league", month=shown), shown_figures.chart(table))],
-    )
+    return _one_table(request, session, viewer, month, "league", "银行排行榜",
+                      dashboard.league_table)  # fmt: skip
 
 
 @router.get("/trend", response_class=HTMLResponse)
@@ -256,11 +258,11 @@ def trend(
     export = _export("trend", month=shown, code=chosen, trend_by=cut)
     return _page(
         request,
+        session,
         viewer,
         title="趋势",
         month=shown,
         picked=picked,
-        refreshed_at=_refreshed(session),
         code=chosen,
         by=cut or "",
         tables=[(table, export, shown_figures.chart(table))],
