@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import resource
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,3 +86,29 @@ class Goals:
         print(f"goals missed: {', '.join(self.missed)}")
         if check:
             sys.exit(1)
+
+
+async def timed_gets(
+    app: object, path: str, headers: dict[str, str], *, requests: int, concurrency: int
+) -> list[float]:
+    """Milliseconds per GET of ``path`` through the application itself (no network), with
+    ``concurrency`` in flight after one warm-up request; every answer must be 200."""
+    import httpx
+
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    times: list[float] = []
+    left = list(range(requests))
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+
+        async def lane() -> None:
+            while left:
+                left.pop()
+                started = time.perf_counter()
+                answer = await client.get(path, headers=headers)
+                times.append((time.perf_counter() - started) * 1000)
+                if answer.status_code != 200:
+                    raise SystemExit(f"{path} answered {answer.status_code}: {answer.text[:300]}")
+
+        await client.get(path, headers=headers)  # warm: templates compiled, pool opened
+        await asyncio.gather(*(lane() for _ in range(concurrency)))
+    return times

@@ -28,11 +28,10 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-import httpx
 import numpy as np
 from fastapi import FastAPI
 
@@ -42,7 +41,7 @@ from app.monitoring import measures
 from app.monitoring import repository as monitoring_repository
 from app.monitoring.measures import TRANSITION_MEASURES, city_month, month_start
 from app.monitoring.refresh import Refreshed, refresh
-from bench.common import Goals, add_common_options
+from bench.common import Goals, add_common_options, timed_gets
 from bench.monitoring_city import add_a_day, add_history
 from bench.whitelist_city import ACTOR, configure, register_enterprises
 
@@ -109,28 +108,12 @@ def bare_app() -> FastAPI:
     return bare
 
 
-async def timed(
+def timed(
     app: object, path: str, token: str, *, requests: int, concurrency: int
-) -> list[float]:
-    """Milliseconds per request, ``concurrency`` in flight; every answer must be 200."""
-    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+) -> Coroutine[Any, Any, list[float]]:
+    """Each request with the token as bearer and as session cookie (the API and the pages)."""
     headers = {"Authorization": f"Bearer {token}", "Cookie": f"xyd_session={token}"}
-    times: list[float] = []
-    left = list(range(requests))
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-
-        async def lane() -> None:
-            while left:
-                left.pop()
-                started = time.perf_counter()
-                answer = await client.get(path, headers=headers)
-                times.append((time.perf_counter() - started) * 1000)
-                if answer.status_code != 200:
-                    raise SystemExit(f"{path} answered {answer.status_code}: {answer.text[:300]}")
-
-        await client.get(path, headers=headers)  # warm
-        await asyncio.gather(*(lane() for _ in range(concurrency)))
-    return times
+    return timed_gets(app, path, headers, requests=requests, concurrency=concurrency)
 
 
 def p95(times: list[float]) -> float:

@@ -21,15 +21,15 @@ import asyncio
 import os
 import statistics
 import tempfile
-import time
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
-import httpx
 import numpy as np
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
-from bench.common import Goals, add_common_options
+from bench.common import Goals, add_common_options, timed_gets
 
 GOAL_P95_MS = 100.0
 
@@ -118,28 +118,12 @@ def bare_app() -> FastAPI:
     return bare
 
 
-async def timed(
+def timed(
     app: object, path: str, cookie: str, *, requests: int, concurrency: int
-) -> list[float]:
-    """Milliseconds per request, ``concurrency`` in flight; every answer must be 200."""
-    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+) -> Coroutine[Any, Any, list[float]]:
+    """Each request signed in by the session cookie (none for a public page)."""
     headers = {"Cookie": f"xyd_session={cookie}"} if cookie else {}
-    times: list[float] = []
-    left = list(range(requests))
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-
-        async def lane() -> None:
-            while left:
-                left.pop()
-                started = time.perf_counter()
-                answer = await client.get(path, headers=headers)
-                times.append((time.perf_counter() - started) * 1000)
-                if answer.status_code != 200:
-                    raise SystemExit(f"{path} answered {answer.status_code}: {answer.text[:300]}")
-
-        await client.get(path, headers=headers)  # warm: templates compiled, pool opened
-        await asyncio.gather(*(lane() for _ in range(concurrency)))
-    return times
+    return timed_gets(app, path, headers, requests=requests, concurrency=concurrency)
 
 
 def p95(times: list[float]) -> float:
